@@ -1,0 +1,135 @@
+"""Answers: the JSON contract, and the one function that produces them.
+
+`ask` grounds nothing itself; it takes a Solver (a grounded scenario), reads the
+status of the question from brave/cautious consequences, and builds the explanation
+tree and citations from the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from clingo.symbol import Symbol, SymbolType
+from pydantic import BaseModel
+
+from engine.errors import InputError
+from engine.explain import Explainer, Model, Node
+from engine.solve import Solver, parse_question
+
+
+class ExplanationNode(BaseModel):
+    claim: str
+    rule: str
+    cite: str
+    holds: bool
+    because: list["ExplanationNode"]
+
+
+class Deciding(BaseModel):
+    facts: list[str]
+    questions: list[str]
+
+
+class Answer(BaseModel):
+    question: str
+    as_of: str
+    answer: Literal["yes", "no", "depends"]
+    explanation: ExplanationNode
+    citations: list[str]
+    deciding: list[Deciding] = []
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+
+def _node(n: Node) -> ExplanationNode:
+    return ExplanationNode.model_validate(n.as_dict())
+
+
+def _constants(sym: Symbol) -> list[str]:
+    if sym.type != SymbolType.Function:
+        return []
+    if not sym.arguments:
+        return [sym.name]
+    return [c for a in sym.arguments for c in _constants(a)]
+
+
+def validate_question(solver: Solver, question: Symbol, text: str) -> None:
+    """The question must name an askable conclusion, with the right arity and known ids."""
+    lib = solver.library
+    sig = (question.name, len(question.arguments))
+    spec = lib.preds.get(sig)
+    if spec is None or spec.kind != "ask":
+        same_name = [p for p in lib.asks() if p.name == question.name]
+        if same_name:
+            shapes = ", ".join(f"{p.name}({', '.join(p.params)})" for p in same_name)
+            raise InputError("<question>", f"{text!r} has the wrong number of arguments; use {shapes}")
+        raise InputError("<question>", f"{question.name!r} is not an askable conclusion; `fto predicates` lists them")
+    known = set(solver.scenario.organizations) | set(solver.scenario.actors) | set(solver.scenario.transactions)
+    known |= set(solver.scenario.acts) | {e.id for e in solver.scenario.events if e.id}
+    known |= {h.id for h in solver.scenario.holdings if h.id}
+    vocabulary = {a.arguments[0].name for a in solver.base.brave
+                  if a.name == "name" and a.arguments and a.arguments[0].type == SymbolType.Function}
+    for arg in question.arguments:
+        for c in _constants(arg):
+            if c not in known and c not in vocabulary:
+                raise InputError("<question>", f"{c!r} in {text!r} is not an id defined in the scenario")
+
+
+def ask(solver: Solver, text: str) -> Answer:
+    question = parse_question(text)
+    validate_question(solver, question, text)
+    status = solver.status(question)
+    lib = solver.library
+    deciding: list[Deciding] = []
+    if status == "yes":
+        tree = Explainer(lib, Model(solver.base.cautious | _because_of(solver.base.brave))).why(question)
+    elif status == "no":
+        tree = Explainer(lib, Model(solver.base.brave)).why_not(question)
+    else:
+        yes_cons = solver.consequences_assuming([(question, True)])
+        no_cons = solver.consequences_assuming([(question, False)])
+        yes_tree = Explainer(lib, Model(yes_cons.brave)).why(question)
+        no_tree = Explainer(lib, Model(no_cons.brave)).why_not(question)
+        renderer = Explainer(lib, Model(solver.base.brave))
+        for group in solver.deciding(question):
+            deciding.append(Deciding(
+                facts=[str(a) for a in group],
+                questions=[_question_text(renderer, a) for a in group],
+            ))
+        asked = "; ".join(q for d in deciding for q in d.questions) or "facts the scenario leaves open"
+        yes_tree.claim = "If so: " + yes_tree.claim
+        no_tree.claim = "If not: " + no_tree.claim
+        tree = Node(f"It depends on: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
+    citations = sorted(tree.citations())
+    return Answer(
+        question=str(question),
+        as_of=solver.as_of.isoformat(),
+        answer=status,  # type: ignore[arg-type]
+        explanation=_node(tree),
+        citations=citations,
+        deciding=deciding,
+    )
+
+
+def _because_of(atoms: frozenset[Symbol]) -> frozenset[Symbol]:
+    return frozenset(a for a in atoms if a.name == "_because")
+
+
+def _question_text(explainer: Explainer, atom: Symbol) -> str:
+    spec = explainer.pred(atom)
+    if spec is not None and spec.question:
+        return explainer.render.fill(spec.question, explainer.pred_binding(atom))
+    return "Is it so that " + explainer.sentence(atom)[:1].lower() + explainer.sentence(atom)[1:] + "?"
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    return answer.model_dump(exclude_none=True)
+
+
+def parse_day(text: str, where: str = "--as-of") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("<command line>", f"{text!r} is not a date (YYYY-MM-DD)", where=where) from None

@@ -1,0 +1,155 @@
+"""`fto`: the command line. Rich trees for people, `--json` for scripts.
+
+Every bad input ends as one `error:` line on stderr with exit code 2; no traceback
+reaches the user. Heavy modules are imported inside commands to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Reason about US Foreign Terrorist Organization law.")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    raise SystemExit(code)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+@app.command()
+def ask(
+    scenario: str = typer.Argument(..., help="Scenario YAML file."),
+    question: str = typer.Argument(..., help="A conclusion atom, e.g. designated(cjng)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+) -> None:
+    """Answer one question about a scenario, with a cited explanation."""
+    from engine.answers import ask as run_ask, parse_day
+    from engine.scenario import load
+    from engine.solve import Solver
+
+    day = parse_day(as_of) if as_of else None
+    model, _ = load(scenario)
+    answer = run_ask(Solver(model, day, source=scenario), question)
+    if as_json:
+        _print_json(answer.model_dump())
+    else:
+        from engine.render import print_answer
+
+        print_answer(answer)
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(..., help="Case files or folders of cases."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every expectation."),
+) -> None:
+    """Run case files; print `N passed, N failed`; exit 1 on any failure."""
+    from engine.cases import case_files, judge, load_case
+    from engine.errors import InputError
+
+    passed = failed = 0
+    for path in case_files(paths):
+        try:
+            case = load_case(path)
+            results = [judge(case, i) for i in range(len(case.meta.expect))]
+        except InputError as exc:
+            failed += 1
+            print(f"ERROR {exc.render()}")
+            continue
+        ok = all(r[0] for r in results)
+        passed += ok
+        failed += not ok
+        if not ok or verbose:
+            print(f"{'PASS' if ok else 'FAIL'} {path}  ({case.title})")
+            for good, message, answer in results:
+                if not good or verbose:
+                    print(f"    {'ok  ' if good else 'FAIL'} {message}")
+                    if not good and answer is not None:
+                        from engine.render import explanation_text
+
+                        print(explanation_text(answer, indent="        "))
+    print(f"{passed} passed, {failed} failed")
+    if failed:
+        raise SystemExit(1)
+
+
+@app.command()
+def predicates(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List every askable conclusion with its sentence and cites."""
+    from engine.rules import library
+
+    lib = library()
+    rows = []
+    for p in lib.asks():
+        cites = sorted(dict.fromkeys(r.cite for r in lib.rules_for(p.signature)))
+        rows.append({"predicate": f"{p.name}({', '.join(p.params)})", "sentence": p.sentence, "cites": cites,
+                     "file": p.file})
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        print(f"{row['predicate']}\n    {row['sentence']}\n    cites: {'; '.join(row['cites'])}")
+
+
+@app.command()
+def registry(
+    term: str = typer.Argument("", help="Search ids, names and regions (case-insensitive)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """List and search the bundled registry of real FTO designations."""
+    from engine.registry import search
+
+    found = search(term)
+    if as_json:
+        _print_json([e.as_dict() for e in found])
+        return
+    for e in found:
+        status = f"revoked {e.revoked}" if e.revoked else "in effect (per registry)"
+        cite = f" ({e.fr_citation})" if e.fr_citation else ""
+        print(f"{e.id:40s} designated {e.designated}{cite}; {status}; {e.name}")
+    print(f"{len(found)} entries")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors."""
+    from engine.scenario import Scenario
+
+    _print_json(Scenario.model_json_schema(by_alias=True))
+
+
+def main() -> None:
+    """Entry point: run the app and turn every input problem into one `error:` line."""
+    from engine.errors import InputError, LimitError
+
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        _fail(exc.render())
+    except LimitError as exc:
+        _fail(str(exc), 3)
+    except BrokenPipeError:
+        raise SystemExit(0)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # click's usage errors (typer vendors click, so match the interface)
+        if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
+            sys.stdout.write(exc.ctx.get_help() + "\n")  # type: ignore[attr-defined]
+            raise SystemExit(0) from None
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            _fail(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]
+        raise
+
+
+if __name__ == "__main__":
+    main()

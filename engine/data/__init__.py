@@ -1,0 +1,1 @@
+"""Bundled data: the registry of real FTO designations and its source notes."""

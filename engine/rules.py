@@ -1,0 +1,262 @@
+"""Load rules/*.lp, read their annotations, and generate provenance mechanically.
+
+Each annotated rule `H :- B.` also yields `_because(Id, H, (P1,...), (V1,...)) :- B.`
+with the same body, so an explanation is read off the solver's model and can never
+drift from the rule that produced it. Declarations (`%! kind pred(Vars) | sentence |
+negative | question`) give every predicate its English.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Sequence
+
+import clingo
+from clingo import ast
+from clingo.ast import ASTType
+
+PROVENANCE = "_because"
+
+
+@dataclass(frozen=True)
+class PredSpec:
+    """What a predicate means in English, and whether users may ask about it."""
+
+    name: str
+    params: tuple[str, ...]
+    param_types: tuple[str, ...]  # "" or a format such as "date", from `D:date` in the signature
+    kind: str  # ask | derived | input | open
+    sentence: str
+    negative: str
+    question: str
+    file: str
+    line: int
+
+    @property
+    def signature(self) -> tuple[str, int]:
+        return (self.name, len(self.params))
+
+    def types(self) -> dict[int, str]:
+        """Argument positions whose placeholder names a format, e.g. {D:date}."""
+        fmt = {m.group(1): m.group(2) for m in _PLACEHOLDER.finditer(self.sentence + self.negative) if m.group(2)}
+        fmt.update({p: t for p, t in zip(self.params, self.param_types) if t})
+        return {i: fmt[p] for i, p in enumerate(self.params) if p in fmt}
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One annotated rule: its id, pinpoint cite, sentence, and shape."""
+
+    id: str
+    cite: str
+    sentence: str
+    file: str
+    line: int
+    head: Any  # clingo AST term of the head atom
+    body: tuple[Any, ...]  # clingo AST body literals
+    variables: tuple[str, ...]
+
+    @property
+    def signature(self) -> tuple[str, int]:
+        return (self.head.name, len(self.head.arguments))
+
+
+@dataclass
+class Library:
+    preds: dict[tuple[str, int], PredSpec] = field(default_factory=dict)
+    rules: dict[str, RuleSpec] = field(default_factory=dict)
+    statements: list[Any] = field(default_factory=list)
+    provenance: list[Any] = field(default_factory=list)
+
+    def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
+        return [r for r in self.rules.values() if r.signature == signature]
+
+    def asks(self) -> list[PredSpec]:
+        return sorted((p for p in self.preds.values() if p.kind == "ask"), key=lambda p: p.signature)
+
+    def add_to(self, builder: ast.ProgramBuilder, provenance: bool = True) -> None:
+        for stm in self.statements:
+            builder.add(stm)
+        if provenance:
+            for stm in self.provenance:
+                builder.add(stm)
+
+
+class RuleFileError(Exception):
+    """A defect in the bundled rules themselves (a developer error, caught by tests)."""
+
+
+_DECL = re.compile(r"^%!\s*(ask|derived|input|open)\s+([a-z_][a-zA-Z0-9_]*)\s*(?:\(([^)]*)\))?\s*(.*)$")
+_ANNOT = re.compile(r"^%@\s*([a-z][A-Za-z0-9_]*)\s*\|\s*([^|]+?)\s*(?:\|\s*(.*))?$")
+_PLACEHOLDER = re.compile(r"\{([A-Z][A-Za-z0-9_]*)(?::([a-z]+))?\}")
+
+
+def _parse_decl(text: str, file: str, line: int) -> PredSpec:
+    m = _DECL.match(text.strip())
+    if not m:
+        raise RuleFileError(f"{file}:{line}: malformed declaration {text!r}")
+    kind, name, params, rest = m.groups()
+    fields = [f.strip() for f in rest.lstrip("|").split("|")] if rest.strip() else []
+    fields += [""] * (3 - len(fields))
+    raw = [p.strip() for p in params.split(",")] if params else []
+    plist = tuple(p.partition(":")[0].strip() for p in raw)
+    ptypes = tuple(p.partition(":")[2].strip() for p in raw)
+    return PredSpec(name, plist, ptypes, kind, fields[0], fields[1], fields[2], file, line)
+
+
+def _anonymous_to_named(body: Sequence[Any]) -> list[Any]:
+    """Give each `_` in a positive literal a fresh name, so it may appear in a head."""
+    counter = iter(range(1, 1_000_000))
+
+    class Renamer(ast.Transformer):
+        def visit_Variable(self, node: Any) -> Any:
+            if node.name == "_":
+                return node.update(name=f"Anon{next(counter)}")
+            return node
+
+    out = []
+    for lit in body:
+        if lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign:
+            out.append(Renamer()(lit))
+        else:
+            out.append(lit)
+    return out
+
+
+def _variables(nodes: Sequence[Any]) -> list[str]:
+    names: set[str] = set()
+
+    class Collect(ast.Transformer):
+        def visit_Variable(self, node: Any) -> Any:
+            if node.name != "_":
+                names.add(node.name)
+            return node
+
+    for n in nodes:
+        Collect()(n)
+    return sorted(names)
+
+
+def _anonymous_to_any(term: Any) -> Any:
+    class Any_(ast.Transformer):
+        def visit_Variable(self, node: Any) -> Any:
+            if node.name == "_":
+                return ast.SymbolicTerm(node.location, clingo.Function("any"))
+            return node
+
+    return Any_()(term)
+
+
+def _head_atom(rule: Any) -> Any | None:
+    """The head atom of a normal rule, or of a choice rule over a single unconditional atom."""
+    head = rule.head
+    if head.ast_type == ASTType.Literal and head.atom.ast_type == ASTType.SymbolicAtom:
+        return head.atom.symbol
+    if head.ast_type == ASTType.Aggregate and len(head.elements) == 1 and not head.elements[0].condition:
+        literal = head.elements[0].literal
+        if literal.ast_type == ASTType.Literal and literal.atom.ast_type == ASTType.SymbolicAtom:
+            return literal.atom.symbol
+    return None
+
+
+def _provenance_rule(spec_id: str, rule: Any, head_atom: Any) -> tuple[Any, tuple[str, ...]]:
+    loc = rule.location
+    body = _anonymous_to_named(rule.body)
+    if rule.head.ast_type == ASTType.Aggregate:  # a chosen atom is explained only where chosen
+        body = [ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(head_atom)), *body]
+    premises = []
+    for lit in body:
+        if lit.ast_type != ASTType.Literal or lit.atom.ast_type != ASTType.SymbolicAtom:
+            continue
+        term = lit.atom.symbol
+        if lit.sign == ast.Sign.NoSign:
+            premises.append(term)
+        elif lit.sign == ast.Sign.Negation:
+            premises.append(ast.Function(loc, "neg", [_anonymous_to_any(term)], 0))
+    variables = tuple(v for v in _variables(body) if not v.startswith("Anon"))
+    var_terms = [ast.Variable(loc, v) for v in variables]
+    head = ast.Function(
+        loc,
+        PROVENANCE,
+        [
+            ast.SymbolicTerm(loc, clingo.Function(spec_id)),
+            head_atom,
+            ast.Function(loc, "", premises, 0),
+            ast.Function(loc, "", var_terms, 0),
+        ],
+        0,
+    )
+    new_rule = ast.Rule(loc, ast.Literal(loc, ast.Sign.NoSign, ast.SymbolicAtom(head)), body)
+    return new_rule, variables
+
+
+def _load_file(lib: Library, file: str, text: str) -> None:
+    pending: tuple[str, str, str, int] | None = None
+    collected: list[Any] = []
+    ast.parse_string(text, collected.append)
+    for stm in collected:
+        line = stm.location.begin.line
+        if stm.ast_type == ASTType.Comment:
+            body = stm.value.strip()
+            if body.startswith("%!"):
+                spec = _parse_decl(body, file, line)
+                if spec.signature in lib.preds:
+                    raise RuleFileError(f"{file}:{line}: {spec.name}/{len(spec.params)} is declared twice")
+                lib.preds[spec.signature] = spec
+            elif body.startswith("%@"):
+                m = _ANNOT.match(body)
+                if not m:
+                    raise RuleFileError(f"{file}:{line}: malformed rule annotation {body!r}")
+                pending = (m.group(1), m.group(2).strip(), (m.group(3) or "").strip(), line)
+            continue
+        if stm.ast_type == ASTType.Program:
+            lib.statements.append(stm)
+            continue
+        lib.statements.append(stm)
+        if stm.ast_type != ASTType.Rule:
+            continue
+        if pending is None:
+            continue
+        rid, cite, sentence, _ = pending
+        pending = None
+        head_atom = _head_atom(stm)
+        if head_atom is None:
+            raise RuleFileError(f"{file}:{line}: annotated rule {rid} must have one atom as its head")
+        if rid in lib.rules:
+            raise RuleFileError(f"{file}:{line}: rule id {rid} is used twice")
+        prov, variables = _provenance_rule(rid, stm, head_atom)
+        lib.provenance.append(prov)
+        body = tuple(stm.body) if stm.head.ast_type != ASTType.Aggregate else ()
+        lib.rules[rid] = RuleSpec(rid, cite, sentence, file, line, head_atom, body, variables)
+
+
+def _rule_folder() -> Any:
+    """The installed rule files, or the checkout's rules/ when engine/ is imported from a checkout."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if (checkout / "designation.lp").is_file():
+        return checkout
+    return resources.files("engine.rulebook")
+
+
+@lru_cache(maxsize=1)
+def library() -> Library:
+    """All bundled rules, parsed once per process."""
+    lib = Library()
+    for entry in sorted(_rule_folder().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".lp"):
+            _load_file(lib, f"rules/{entry.name}", entry.read_text(encoding="utf-8"))
+    return lib
+
+
+def control(lib: Library, facts: str, context: object, provenance: bool = True) -> clingo.Control:
+    """A grounded Control holding the rules and one scenario's facts."""
+    ctl = clingo.Control(["--warn=none"], logger=lambda _code, _msg: None)
+    with ast.ProgramBuilder(ctl) as builder:
+        lib.add_to(builder, provenance)
+    ctl.add("base", [], facts)
+    ctl.ground([("base", [])], context=context)
+    return ctl

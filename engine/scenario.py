@@ -1,0 +1,375 @@
+"""Scenario files: what a law student writes, validated strictly.
+
+Unknown keys, wrong types, dangling references and impossible dates are errors that
+name the file and line. Ids are plain words so that a question such as
+`designated(cjng)` can name them directly; names are free text and never reach the
+solver except as escaped string symbols.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from engine.errors import InputError
+from engine.yamlsource import Located, load_file, load_text
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+Unknown = Literal["unknown"]
+Tri = Union[bool, Unknown]
+"""A fact that is true, false, or not known (the engine then reasons over both)."""
+DayOrUnknown = Union[dt.date, Unknown]
+
+Official = Literal[
+    "secretary_of_state",
+    "attorney_general",
+    "secretary_of_the_treasury",
+    "secretary_of_homeland_security",
+    "director_of_national_intelligence",
+    "president",
+]
+
+Recipient = Literal[
+    "speaker_of_the_house",
+    "house_minority_leader",
+    "senate_president_pro_tempore",
+    "senate_majority_leader",
+    "senate_minority_leader",
+    "senate_judiciary_committee",
+    "senate_intelligence_committee",
+    "senate_foreign_relations_committee",
+    "house_judiciary_committee",
+    "house_intelligence_committee",
+    "house_international_relations_committee",
+]
+"""The recipients § 1189(a)(2)(A)(i) and (d)(3) name (the House committee by its statutory name)."""
+
+Finding = Literal[
+    "foreign_organization",
+    "terrorist_activity",
+    "terrorism",
+    "capability_and_intent",
+    "threatens_us_nationals",
+    "threatens_national_security",
+]
+
+Act = Literal[
+    "sign_designation",
+    "notify_congress",
+    "publish_designation",
+    "publish_amendment",
+    "file_revocation_petition",
+    "petition_determination",
+    "five_year_review",
+    "revoke",
+    "publish_revocation",
+    "act_of_congress",
+    "petition_judicial_review",
+    "set_aside",
+    "treasury_blocking_order",
+    "designate_sdgt",
+    "revoke_sdgt",
+    "tel_designation",
+]
+
+Support = Literal[
+    "currency",
+    "monetary_instruments",
+    "financial_securities",
+    "financial_services",
+    "lodging",
+    "training",
+    "expert_advice",
+    "safehouse",
+    "false_documentation",
+    "communications_equipment",
+    "facilities",
+    "weapons",
+    "lethal_substances",
+    "explosives",
+    "personnel",
+    "transportation",
+    "property",
+    "service",
+    "medicine",
+    "religious_materials",
+    "advocacy",
+    "military_type_training",
+]
+"""§ 2339A(b)(1) categories, its two exclusions, and two things that are not support at all."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organization(Model):
+    """A group, real (pointing at the bundled registry) or invented."""
+
+    name: str | None = Field(None, max_length=500)
+    registry: Id | None = None
+    foreign: Tri = True
+    findings: list[Finding] | None = None
+    alias_of: Id | None = None
+    in_fact_same: Tri = "unknown"
+    engages_in_terrorist_activity: Tri = False
+    engages_in_terrorism: Tri = False
+    members: int | None = Field(None, ge=0)
+
+
+class Actor(Model):
+    """A person or entity whose conduct or duties the scenario asks about."""
+
+    name: str | None = Field(None, max_length=500)
+    kind: Literal["person", "company", "financial_institution", "charity", "government"] = "person"
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    us_national: Tri = False
+    permanent_resident: Tri = False
+    stateless_us_resident: bool = False
+    found_in_us: Tri = False
+    agent_of: Id | None = None
+    member_of: list[Id] = []
+    representative_of: list[Id] = []
+    spouse_of: Id | None = None
+    child_of: Id | None = None
+    renounced: Tri = False
+    criminal_defendant: bool = False
+    in_removal_proceedings: bool = False
+
+
+class Event(Model):
+    """A dated legal act: signing, notice, publication, amendment, revocation, review."""
+
+    id: Id | None = None
+    on: DayOrUnknown
+    act: Act
+    org: Id
+    by: Id | None = None
+    consulted: list[Id] | None = None
+    recipients: list[Recipient] | None = None
+    fr_citation: str | None = Field(None, max_length=200)
+    alias: Id | None = None
+    effective: dt.date | None = None
+    outcome: Literal["revoked", "denied", "maintained"] | None = None
+    court: Literal["dc_circuit", "district_court", "other"] | None = None
+    final: bool = True
+
+
+class Transaction(Model):
+    """Something given, paid or done from one party to another on a day."""
+
+    on: DayOrUnknown
+    from_: Id = Field(alias="from")
+    to: Id
+    provides: Support
+    amount_usd: float | None = Field(None, ge=0)
+    place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    knowingly: Tri = True
+    attempted: bool = False
+    conspired: bool = False
+    under_duress: Tri = False
+    under_direction_of: Tri = False
+    coordinated_with: Tri = False
+    approved_by_secretary_of_state: bool = False
+    attorney_general_concurred: bool = False
+    affects_commerce: Tri = False
+    death_resulted: bool = False
+    purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "other"] | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Holding(Model):
+    """Funds a financial institution holds for an owner."""
+
+    id: Id | None = None
+    institution: Id
+    owner: Id
+    amount_usd: float = Field(ge=0)
+    since: dt.date
+    aware_on: DayOrUnknown | None = None
+    reported_on: dt.date | None = None
+    retained: bool = True
+    licensed: bool = False
+
+
+Knew = Literal["designated", "terrorist_activity", "terrorism", "none"]
+
+
+class Knowledge(Model):
+    """What an actor knew about an organization (one of § 2339B(a)(1)'s three kinds, or none)."""
+
+    actor: Id
+    org: Id
+    knew: Knew | list[Knew] | Unknown
+    should_have_known: Tri = False
+
+
+class TerrorAct(Model):
+    """A violent act for the civil and immigration rules."""
+
+    on: dt.date
+    by: Id
+    planned_on: dt.date | None = None
+    authorized_on: dt.date | None = None
+    violent: Tri = True
+    appears_intended_to_coerce: Tri = True
+    transnational: Tri = True
+    injured: list[Id] = []
+
+
+class Scenario(Model):
+    scenario: str = Field(max_length=500)
+    as_of: dt.date
+    source: str | None = Field(None, max_length=2000)
+    notes: str | None = Field(None, max_length=20000)
+    organizations: dict[Id, Organization] = {}
+    actors: dict[Id, Actor] = {}
+    events: list[Event] = []
+    transactions: dict[Id, Transaction] = {}
+    holdings: list[Holding] = []
+    knowledge: list[Knowledge] = []
+    acts: dict[Id, TerrorAct] = {}
+    unknown: list[str] = []
+
+
+SCENARIO_KEYS = frozenset(Scenario.model_fields)
+
+
+def parse(located: Located) -> Scenario:
+    """Validate plain data into a Scenario, or raise one InputError naming the line."""
+    if not isinstance(located.data, dict):
+        raise located.error((), "a scenario file must be a mapping (keys like scenario:, as_of:)")
+    data = {k: v for k, v in located.data.items() if k in SCENARIO_KEYS or k not in CASE_KEYS}
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple("from" if p == "from_" else p for p in first["loc"])
+        raise located.error(loc, _message(first)) from None
+    check_references(scenario, located)
+    return scenario
+
+
+CASE_KEYS = frozenset({"expect", "whatif", "name", "tags"})
+"""Keys a case file adds around a scenario; they are checked by the case runner."""
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; `fto schema` lists the allowed keys)"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if "A-Z" in pattern:
+            return f"{err.get('input')!r} is not a two-letter country code such as US or MX"
+        return f"{err.get('input')!r} is not a valid id (lowercase letters, digits and _; starting with a letter)"
+    inp = err.get("input")
+    shown = repr(inp) if isinstance(inp, (str, int, float, bool)) and len(repr(inp)) < 80 else "this value"
+    return f"{shown}: {err.get('msg', 'invalid value')}"
+
+
+def check_references(s: Scenario, located: Located) -> None:
+    """Every id a scenario mentions must be defined, once, in the right section."""
+    sections = {
+        "organizations": s.organizations,
+        "actors": s.actors,
+        "transactions": s.transactions,
+        "acts": s.acts,
+    }
+    seen: dict[str, str] = {}
+    for section, items in sections.items():
+        for ident in items:
+            if ident in seen:
+                raise located.error((section, ident), f"id {ident!r} is already used in {seen[ident]}")
+            seen[ident] = section
+    orgs, actors = set(s.organizations), set(s.actors)
+    parties = orgs | actors
+
+    def need(path: tuple[Any, ...], ident: str | None, allowed: set[str], what: str) -> None:
+        if ident is not None and ident not in allowed:
+            raise located.error(path, f"{ident!r} is not a defined {what}")
+
+    from engine import registry
+
+    for oid, org in s.organizations.items():
+        if org.registry is not None and registry.entry(org.registry) is None:
+            raise located.error(
+                ("organizations", oid, "registry"),
+                f"{org.registry!r} is not in the bundled registry (see `fto registry`)",
+            )
+        need(("organizations", oid, "alias_of"), org.alias_of, orgs, "organization")
+        if org.alias_of == oid:
+            raise located.error(("organizations", oid, "alias_of"), "an organization cannot be an alias of itself")
+    for aid, actor in s.actors.items():
+        need(("actors", aid, "agent_of"), actor.agent_of, parties, "organization or actor")
+        if actor.agent_of == aid:
+            raise located.error(("actors", aid, "agent_of"), "an actor cannot be its own agent")
+        for i, o in enumerate(actor.member_of):
+            need(("actors", aid, "member_of", i), o, orgs, "organization")
+        for i, o in enumerate(actor.representative_of):
+            need(("actors", aid, "representative_of", i), o, orgs, "organization")
+        need(("actors", aid, "spouse_of"), actor.spouse_of, actors, "actor")
+        need(("actors", aid, "child_of"), actor.child_of, actors, "actor")
+    event_ids: set[str] = set()
+    for i, ev in enumerate(s.events):
+        need(("events", i, "org"), ev.org, orgs, "organization")
+        need(("events", i, "alias"), ev.alias, orgs, "organization")
+        if ev.id is not None:
+            if ev.id in seen or ev.id in event_ids:
+                raise located.error(("events", i, "id"), f"id {ev.id!r} is already used")
+            event_ids.add(ev.id)
+    for tid, tx in s.transactions.items():
+        need(("transactions", tid, "from"), tx.from_, parties, "organization or actor")
+        need(("transactions", tid, "to"), tx.to, parties, "organization or actor")
+        if tx.from_ == tx.to:
+            raise located.error(("transactions", tid, "to"), "a transaction needs two different parties")
+    for i, h in enumerate(s.holdings):
+        need(("holdings", i, "institution"), h.institution, actors, "actor")
+        need(("holdings", i, "owner"), h.owner, parties, "organization or actor")
+        if h.institution in s.actors and s.actors[h.institution].kind != "financial_institution":
+            raise located.error(("holdings", i, "institution"), f"{h.institution!r} is not a financial_institution")
+    for i, k in enumerate(s.knowledge):
+        need(("knowledge", i, "actor"), k.actor, actors, "actor")
+        need(("knowledge", i, "org"), k.org, orgs, "organization")
+    for aid, act in s.acts.items():
+        need(("acts", aid, "by"), act.by, orgs, "organization")
+        for i, a in enumerate(act.injured):
+            need(("acts", aid, "injured", i), a, actors, "actor")
+    for i, path in enumerate(s.unknown):
+        if not _resolves(s, path):
+            raise located.error(("unknown", i), f"{path!r} does not name a fact in this scenario")
+
+
+def _resolves(s: Scenario, path: str) -> bool:
+    node: Any = s
+    for part in path.split("."):
+        if isinstance(node, BaseModel):
+            name = "from_" if part == "from" else part
+            if name not in type(node).model_fields:
+                return False
+            node = getattr(node, name)
+        elif isinstance(node, dict):
+            if part not in node:
+                return False
+            node = node[part]
+        elif isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return False
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def load(path: str | Path) -> tuple[Scenario, Located]:
+    located = load_file(path)
+    return parse(located), located
+
+
+def loads(text: str, source: str = "<string>") -> Scenario:
+    return parse(load_text(text, source))

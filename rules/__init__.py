@@ -1,0 +1,1 @@
+"""The law, as answer-set rules (*.lp). This package only ships them."""

@@ -1,0 +1,43 @@
+"""Shared helpers: write a scenario to a temporary file and ask it questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from engine.answers import Answer, ask
+from engine.scenario import loads
+from engine.solve import Solver
+
+
+@pytest.fixture
+def answer() -> Callable[..., Answer]:
+    def run(yaml_text: str, question: str, as_of: str | None = None) -> Answer:
+        scenario = loads(textwrap.dedent(yaml_text), "test.yaml")
+        day = dt.date.fromisoformat(as_of) if as_of else None
+        return ask(Solver(scenario, day), question)
+
+    return run
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Callable[[str], Path]:
+    def write(text: str, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+def claims(node: dict | object) -> list[str]:
+    """Every claim in an explanation tree, depth first."""
+    data = node.model_dump() if hasattr(node, "model_dump") else node
+    out = [data["claim"]]
+    for child in data["because"]:
+        out.extend(claims(child))
+    return out

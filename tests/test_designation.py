@@ -1,0 +1,63 @@
+"""§ 1189 designation: effect on publication, who designates, notice, aliases."""
+
+from __future__ import annotations
+
+from tests.conftest import claims
+
+SINALOA = """
+scenario: Sinaloa
+as_of: 2025-03-01
+organizations:
+  sinaloa: {registry: cartel_de_sinaloa}
+"""
+
+ACME = """
+scenario: Acme
+as_of: 2025-06-01
+organizations:
+  acme: {name: Acme Gang, findings: [foreign_organization, terrorist_activity, threatens_us_nationals]}
+events:
+  - {on: 2025-03-01, act: notify_congress, org: acme, by: secretary_of_state}
+  - {on: 2025-03-08, act: publish_designation, org: acme, by: %s, consulted: [attorney_general, secretary_of_the_treasury]}
+"""
+
+
+def test_registry_designation_in_effect_after_publication_cites_the_federal_register(answer):
+    a = answer(SINALOA, "designated(sinaloa)")
+    assert a.answer == "yes"
+    assert "90 FR 10030" in a.citations
+    assert "8 U.S.C. § 1189(a)(2)(B)(i)" in a.citations
+    assert any("presumed" in c for c in claims(a.explanation))
+
+
+def test_day_before_publication_is_no_and_names_the_failed_element(answer):
+    a = answer(SINALOA, "designated(sinaloa)", as_of="2025-02-19")
+    assert a.answer == "no"
+    text = " ".join(claims(a.explanation))
+    assert "was not in effect on 2025-02-19" in text
+    assert "2025-02-20 is on or before 2025-02-19" in text
+
+
+def test_designation_by_the_attorney_general_is_not_a_designation_and_names_who_could(answer):
+    a = answer(ACME % "attorney_general", "designated(acme)")
+    assert a.answer == "no"
+    text = " ".join(claims(a.explanation))
+    assert "only the Secretary of State" in text
+    assert "8 U.S.C. § 1189(a)(1), (d)(4)" in a.citations
+
+
+def test_designation_by_the_secretary_of_state_is_proper(answer):
+    assert answer(ACME % "secretary_of_state", "properly_designated(acme)").answer == "yes"
+
+
+def test_revoked_registry_designation_before_and_after_revocation(answer):
+    yaml = """
+    scenario: HTS
+    as_of: 2025-07-07
+    organizations:
+      hts: {registry: al_nusrah_front}
+    """
+    assert answer(yaml, "designated(hts)").answer == "yes"
+    after = answer(yaml, "designated(hts)", as_of="2025-07-08")
+    assert after.answer == "no"
+    assert any("ended" in c for c in claims(after.explanation))

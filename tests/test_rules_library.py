@@ -1,0 +1,47 @@
+"""The rule files themselves: every rule cited, every predicate worded, every id unique."""
+
+from __future__ import annotations
+
+import re
+
+from engine.rules import _PLACEHOLDER, library
+
+CITE = re.compile(r"(U\.S\.C\.|C\.F\.R\.|Exec\. Order|E\.O\.|EO \d|presumption|U\.S\. |I&N Dec\.|F\.\d?d|Fed\. R\. App\. P\.|INA)")
+
+
+def test_every_annotated_rule_has_a_pinpoint_cite():
+    lib = library()
+    assert lib.rules, "no annotated rules were loaded"
+    for rule in lib.rules.values():
+        assert CITE.search(rule.cite), f"{rule.file}:{rule.line}: {rule.id} has no recognisable citation: {rule.cite!r}"
+
+
+def test_every_rule_head_has_a_declared_sentence():
+    lib = library()
+    for rule in lib.rules.values():
+        spec = lib.preds.get(rule.signature)
+        assert spec is not None, f"{rule.file}:{rule.line}: {rule.signature} has no %! declaration"
+        assert spec.sentence, f"{spec.file}:{spec.line}: {spec.name} has no sentence"
+
+
+def test_every_askable_conclusion_has_rules_and_a_negative_sentence():
+    lib = library()
+    asks = lib.asks()
+    assert len(asks) >= 3
+    for spec in asks:
+        assert lib.rules_for(spec.signature), f"{spec.name} is askable but no rule concludes it"
+        assert spec.negative, f"{spec.file}:{spec.line}: askable {spec.name} needs a negative sentence for why-not"
+
+
+def test_sentence_placeholders_name_rule_variables():
+    lib = library()
+    for rule in lib.rules.values():
+        spec = lib.preds[rule.signature]
+        names = set(rule.variables) | set(spec.params)
+        for m in _PLACEHOLDER.finditer(rule.sentence):
+            assert m.group(1) in names, f"{rule.file}:{rule.line}: {{{m.group(1)}}} is not a variable of {rule.id}"
+
+
+def test_provenance_is_generated_for_every_annotated_rule():
+    lib = library()
+    assert len(lib.provenance) == len(lib.rules)
