@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.answers import Answer, ask
 from engine.errors import InputError
@@ -31,6 +31,16 @@ class Expectation(BaseModel):
     rules: list[str] = []
     deciding: list[str] = []
     note: str | None = None
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: object) -> object:
+        """YAML 1.1 reads a bare `yes`/`no` as a boolean; students write it bare."""
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
 
 
 class CaseMeta(BaseModel):
