@@ -82,6 +82,18 @@ class Model:
         return atom in self.atoms
 
 
+class _Overlay(Model):
+    """A model whose provenance for one atom is pinned to a single derivation."""
+
+    def __init__(self, base: Model, atom: Symbol, entry: tuple[str, Symbol, Symbol]) -> None:
+        self.atoms = base.atoms
+        self.by_sig = base.by_sig
+        self.names = base.names
+        self.cites = base.cites
+        self.because = defaultdict(list, base.because)
+        self.because[atom] = [entry]
+
+
 _PLACEHOLDER = re.compile(r"\{([A-Z][A-Za-z0-9_]*)(?::([a-z]+))?\}")
 
 
@@ -168,7 +180,7 @@ class Explainer:
         if entries and depth < MAX_DEPTH and atom not in path:
             rid, prem, binding = min(entries, key=lambda e: (self._rule_rank(e[0]), str(e)))
             spec = self.lib.rules[rid]
-            bound = dict(zip(spec.variables, binding.arguments))
+            bound = {**self._head_binding(spec, atom), **dict(zip(spec.variables, binding.arguments))}
             claim = _capital(self.render.fill(spec.sentence, bound)) if spec.sentence else self.sentence(atom, extra=bound)
             node = Node(claim, spec.id, spec.cite)
             for premise in prem.arguments:
@@ -181,6 +193,24 @@ class Explainer:
                     node.because.append(self.why(premise, depth + 1, path | {atom}))
             return node
         return self.leaf(atom)
+
+    def _head_binding(self, spec: RuleSpec, atom: Symbol) -> dict[str, Symbol]:
+        """Variables of the rule head, and the predicate's own parameter names, bound to `atom`."""
+        bound = _unify(spec.head, atom, {}) or {}
+        return {**self.pred_binding(atom), **bound}
+
+    def why_each(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
+        """Like `why`, but when several rule instances conclude `atom`, show every one."""
+        entries = self.model.because.get(atom, [])
+        if len(entries) <= 1:
+            return self.why(atom, depth, path)
+        first = self.why(atom, depth, path)
+        node = Node(self.sentence(atom), first.rule, first.cite)
+        for rid, prem, binding in sorted(entries, key=lambda e: (self._rule_rank(e[0]), str(e))):
+            derivation = Explainer(self.lib, _Overlay(self.model, atom, (rid, prem, binding))).why(atom, depth, path)
+            # Same rule, same conclusion: its premises are what differ, so show those.
+            node.because.extend(derivation.because if derivation.rule == first.rule else [derivation])
+        return node
 
     def _rule_rank(self, rid: str) -> int:
         return list(self.lib.rules).index(rid) if rid in self.lib.rules else 0
@@ -198,30 +228,28 @@ class Explainer:
     # ---- why not ---------------------------------------------------------------
     def why_not(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
         specs = self.lib.rules_for((atom.name, len(atom.arguments)))
-        failures: list[tuple[RuleSpec, Any, dict[str, Symbol], int]] = []
+        failures: list[Failure] = []
         if depth < MAX_DEPTH and atom not in path:
             for spec in specs:
                 start = _unify(spec.head, atom, {})
                 if start is None:
                     continue
-                failure = _first_failure(spec, start, self.model)
+                failure = find_failure(spec, start, self.model)
                 if failure is not None:
-                    failures.append((spec, *failure))
+                    failures.append(failure)
         # Alternatives that could not even begin to apply are noise beside one that did.
-        applying = [f for f in failures if f[3] > 0 or _ground(f[1].atom.symbol, f[2]) is not None
-                    if f[1].atom.ast_type == ASTType.SymbolicAtom] + [
-            f for f in failures if f[1].atom.ast_type != ASTType.SymbolicAtom]
-        kept = applying or failures
+        kept = [f for f in failures if f.applies()] or failures
         if not kept:
             rule_id, cite = self.cite_for_pred(atom)
             return Node(self.sentence(atom, negative=True), rule_id or "scenario", cite, holds=False)
-        first_spec, _, first_binding, _ = kept[0]
-        node = Node(self.sentence(atom, negative=True, extra=first_binding), first_spec.id, first_spec.cite,
+        first = kept[0]
+        node = Node(self.sentence(atom, negative=True, extra=first.binding), first.spec.id, first.spec.cite,
                     holds=False)
-        for spec, literal, binding, _ in kept:
-            child = self._failed_literal(spec, literal, binding, depth, path | {atom})
-            if child is not None:
-                node.because.append(child)
+        for failure in kept:
+            for literal in failure.failed:
+                child = self._failed_literal(failure.spec, literal, failure.binding, depth, path | {atom})
+                if child is not None:
+                    node.because.append(child)
         return node
 
     def _failed_literal(self, spec: RuleSpec, literal: Any, binding: dict[str, Symbol], depth: int,
@@ -230,9 +258,9 @@ class Explainer:
         if atom_ast.ast_type == ASTType.SymbolicAtom:
             ground = _ground(atom_ast.symbol, binding)
             if literal.sign == ast.Sign.Negation:
-                if ground is None:
+                if ground is None or not self.visible(ground):
                     return None
-                return self.why(ground, depth + 1, path)
+                return self.why_each(ground, depth + 1, path)
             if ground is not None:
                 if not self.visible(ground):
                     return None
@@ -286,6 +314,13 @@ class Explainer:
                 arg = sym.arguments[i]
                 if arg.ast_type == ASTType.Variable:
                     types.setdefault(arg.name, fmt)
+        # A variable assigned from arithmetic on a date (Due = R + 180, S = @years_after(M, 2)) is a date.
+        for lit in spec.body:
+            atom = lit.atom
+            if atom.ast_type == ASTType.Comparison and atom.term.ast_type == ASTType.Variable:
+                sources = [types.get(v) for v in _vars_in(atom.guards[0].term)]
+                if "date" in sources:
+                    types.setdefault(atom.term.name, "date")
         return types
 
 
@@ -406,9 +441,48 @@ def _compare(op: Any, a: Symbol, b: Symbol) -> bool:
     return a >= b
 
 
-def _first_failure(spec: RuleSpec, binding: dict[str, Symbol], model: Model) -> tuple[Any, dict[str, Symbol], int] | None:
-    """The deepest failing body literal over all partial matches (None if the body holds)."""
-    best: list[tuple[int, Any, dict[str, Symbol]]] = []
+@dataclass
+class Failure:
+    """The best partial match of a rule body: its binding and every literal that fails under it."""
+
+    spec: RuleSpec
+    binding: dict[str, Symbol]
+    failed: list[Any]
+    satisfied: int
+
+    def applies(self) -> bool:
+        """Whether the rule got anywhere: something matched, or a failed literal is fully ground."""
+        if self.satisfied > 0:
+            return True
+        return any(lit.atom.ast_type != ASTType.SymbolicAtom or _ground(lit.atom.symbol, self.binding) is not None
+                   for lit in self.failed)
+
+
+def _holds(literal: Any, b: Mapping[str, Symbol], model: Model) -> bool | None:
+    """Truth of one literal under a binding, or None if it cannot be decided without more bindings."""
+    atom = literal.atom
+    if atom.ast_type == ASTType.Comparison:
+        left = _evaluate(atom.term, b)
+        right = _evaluate(atom.guards[0].term, b)
+        if left is None or right is None:
+            return None
+        return _compare(atom.guards[0].comparison, left, right)
+    if atom.ast_type != ASTType.SymbolicAtom:
+        return None
+    sym = atom.symbol
+    ground = _ground(sym, b)
+    if literal.sign == ast.Sign.Negation:
+        if ground is not None:
+            return ground not in model
+        if all(v in b or v == "_" for v in _vars_in(sym)):
+            return not any(_unify(sym, a, b) is not None for a in model.by_sig.get(_sig(sym), []))
+        return None
+    return (ground in model) if ground is not None else None
+
+
+def find_failure(spec: RuleSpec, binding: dict[str, Symbol], model: Model) -> Failure | None:
+    """The deepest partial match of the body; None if the body holds under some match."""
+    best: list[tuple[int, dict[str, Symbol], list[Any]]] = []
     budget = [MAX_BRANCHES]
 
     def step(remaining: list[Any], b: dict[str, Symbol], done: int) -> bool:
@@ -428,23 +502,19 @@ def _first_failure(spec: RuleSpec, binding: dict[str, Symbol], model: Model) -> 
                 return step(rest, {**b, atom.term.name: right}, done + 1)
             if left is not None and right is not None and _compare(guard.comparison, left, right):
                 return step(rest, b, done + 1)
-            best.append((done, literal, b))
+            best.append((done, b, [literal, *rest]))
             return False
         if atom.ast_type != ASTType.SymbolicAtom:
             return step(rest, b, done + 1)
         sym = atom.symbol
         if literal.sign == ast.Sign.Negation:
-            ground = _ground(sym, b)
-            if ground is not None and ground in model:
-                best.append((done, literal, b))
-                return False
-            if ground is None and any(_unify(sym, a, b) is not None for a in model.by_sig.get(_sig(sym), [])):
-                best.append((done, literal, b))
+            if _holds(literal, b, model) is False:
+                best.append((done, b, [literal, *rest]))
                 return False
             return step(rest, b, done + 1)
         matches = [m for m in (_unify(sym, a, b) for a in model.by_sig.get(_sig(sym), [])) if m is not None]
         if not matches:
-            best.append((done, literal, b))
+            best.append((done, b, [literal, *rest]))
             return False
         for m in matches:
             budget[0] -= 1
@@ -452,12 +522,12 @@ def _first_failure(spec: RuleSpec, binding: dict[str, Symbol], model: Model) -> 
                 return True
         return False
 
-    if step(list(spec.body), binding, 0):
+    if step(list(spec.body), binding, 0) or not best:
         return None
-    if not best:
-        return None
-    done, literal, b = max(best, key=lambda x: x[0])
-    return literal, b, done
+    done, b, pending = max(best, key=lambda x: x[0])
+    # Name every element that fails under this binding, not only the first one reached.
+    failed = [pending[0]] + [lit for lit in pending[1:] if _holds(lit, b, model) is False]
+    return Failure(spec, b, failed, done)
 
 
 def _sig(sym: Any) -> tuple[str, int]:
@@ -475,6 +545,9 @@ def _pick(remaining: list[Any], b: Mapping[str, Symbol], model: Model) -> tuple[
 
     for i, lit in enumerate(remaining):
         if lit.atom.ast_type == ASTType.SymbolicAtom and lit.sign == ast.Sign.NoSign and bound(lit):
+            return i, lit
+    for i, lit in enumerate(remaining):
+        if lit.sign == ast.Sign.Negation and bound(lit) and _holds(lit, b, model) is False:
             return i, lit
     for i, lit in enumerate(remaining):
         if lit.atom.ast_type == ASTType.Comparison:

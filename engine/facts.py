@@ -74,7 +74,7 @@ EVENT_PHRASES = {
 def event_name(act: str, org: str, on: dt.date, citation: str | None) -> str:
     phrase = EVENT_PHRASES.get(act, "the {act} concerning {org} on {on}")
     text = phrase.format(org=org, on=on.isoformat(), act=act.replace("_", " "))
-    return f"{text} ({citation})" if citation and not citation.startswith("registry source") else text
+    return f"{text} ({citation})" if citation and not citation.startswith("FTO registry source") else text
 
 
 def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:

@@ -75,18 +75,18 @@ def _amendment_kind(text: str) -> str:
 def _parse_row(row: dict[str, str]) -> Entry:
     designated = dt.date.fromisoformat(row["designated"])
     source = row["source_note"]
-    pub_cite = row["fr_citation"] or f"registry source: {source}"
+    pub_cite = row["fr_citation"] or f"FTO registry source: {source}"
     events = [RegistryEvent("publish_designation", designated, f"designation of {row['name']} published", pub_cite)]
     for part in filter(None, (p.strip() for p in row["amended"].split(";"))):
         day, _, what = part.partition(":")
         on = dt.date.fromisoformat(day.strip())
         if on < designated:
             continue  # an amendment of a predecessor's designation, not of this one
-        events.append(RegistryEvent(_amendment_kind(what), on, what.strip(), _citation_in(what) or f"registry source: {source}"))
+        events.append(RegistryEvent(_amendment_kind(what), on, what.strip(), _citation_in(what) or f"FTO registry source: {source}"))
     revoked = dt.date.fromisoformat(row["revoked"]) if row["revoked"] else None
     if revoked:
         note = row["revocation_note"]
-        events.append(RegistryEvent("publish_revocation", revoked, note or "designation revoked", _citation_in(note) or f"registry source: {note or source}"))
+        events.append(RegistryEvent("publish_revocation", revoked, note or "designation revoked", _citation_in(note) or f"FTO registry source: {note or source}"))
     return Entry(
         id=row["id"],
         name=row["name"],
