@@ -26,6 +26,16 @@ class ExplanationNode(BaseModel):
     because: list["ExplanationNode"]
 
 
+class Element(BaseModel):
+    """One statutory element of the conclusion asked about, and where it stands."""
+
+    key: str
+    element: str
+    status: Literal["established", "refuted", "unknown", "not reached"]
+    rule: str
+    cite: str
+
+
 class Deciding(BaseModel):
     facts: list[str]
     questions: list[str]
@@ -37,6 +47,7 @@ class Answer(BaseModel):
     answer: Literal["yes", "no", "depends"]
     explanation: ExplanationNode
     citations: list[str]
+    elements: list[Element] = []
     deciding: list[Deciding] = []
 
     def to_json(self) -> str:
@@ -103,12 +114,16 @@ def ask(solver: Solver, text: str) -> Answer:
         no_tree.claim = "If not: " + no_tree.claim
         tree = Node(f"It depends on: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
     citations = sorted(tree.citations())
+    ledger_model = solver.base.cautious | _because_of(solver.base.brave) if status == "yes" else solver.base.brave
+    elements = [Element.model_validate(row)
+                for row in Explainer(lib, Model(ledger_model)).ledger(question, solver.status)]
     return Answer(
         question=str(question),
         as_of=solver.as_of.isoformat(),
         answer=status,  # type: ignore[arg-type]
         explanation=_node(tree),
         citations=citations,
+        elements=elements,
         deciding=deciding,
     )
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.answers import Answer, ask
 from engine.errors import InputError
-from engine.scenario import Scenario, parse
+from engine.scenario import CASE_KEYS, Scenario, parse
 from engine.solve import Solver
 from engine.yamlsource import Located, load_file
 
@@ -30,6 +30,8 @@ class Expectation(BaseModel):
     not_cites: list[str] = []
     rules: list[str] = []
     deciding: list[str] = []
+    set: dict[str, Any] = {}
+    remove: list[str] = []
     note: str | None = None
 
     @field_validator("answer", mode="before")
@@ -68,6 +70,17 @@ class Case:
             self._solvers[day] = Solver(self.scenario, day, source=self.path)
         return self._solvers[day]
 
+    def changed_solver(self, exp: "Expectation") -> Solver:
+        """A solver for the scenario with an expectation's what-if changes applied."""
+        from engine.session import Change, apply
+
+        data = {k: v for k, v in self.located.data.items() if k not in CASE_KEYS}
+        changes = [Change(p, v) for p, v in exp.set.items()] + [Change(p, remove=True) for p in exp.remove]
+        for change in changes:
+            data = apply(data, change, self.path)
+        scenario = parse(Located(data, self.located.lines, self.path))
+        return Solver(scenario, exp.as_of, source=self.path)
+
 
 def load_case(path: str | Path) -> Case:
     located = load_file(path)
@@ -85,7 +98,8 @@ def judge(case: Case, index: int) -> tuple[bool, str, Answer | None]:
     """Run one expectation; return (passed, message, answer)."""
     exp = case.meta.expect[index]
     try:
-        answer = ask(case.solver(exp.as_of), exp.ask)
+        solver = case.changed_solver(exp) if (exp.set or exp.remove) else case.solver(exp.as_of)
+        answer = ask(solver, exp.ask)
     except InputError as exc:
         line = case.located.line_of(("expect", index, "ask"))
         raise InputError(case.path, exc.problem, line, f"expect.{index}") from None
@@ -107,6 +121,9 @@ def judge(case: Case, index: int) -> tuple[bool, str, Answer | None]:
         if fact not in decided:
             problems.append(f"{fact} is not among the deciding facts {sorted(decided)}")
     label = f"{exp.ask}" + (f" as of {exp.as_of}" if exp.as_of else "")
+    if exp.set or exp.remove:
+        edits = [f"{k}={v}" for k, v in exp.set.items()] + [f"remove {p}" for p in exp.remove]
+        label += " if " + ", ".join(edits)
     return (not problems, f"{label}: " + ("; ".join(problems) if problems else exp.answer), answer)
 
 

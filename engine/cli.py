@@ -31,21 +31,78 @@ def ask(
     question: str = typer.Argument(..., help="A conclusion atom, e.g. designated(cjng)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    why_not: bool = typer.Option(False, "--why-not", help="For a `no`, the smallest fact changes that make it `yes`."),
 ) -> None:
     """Answer one question about a scenario, with a cited explanation."""
     from engine.answers import ask as run_ask, parse_day
-    from engine.scenario import load
-    from engine.solve import Solver
 
     day = parse_day(as_of) if as_of else None
-    model, _ = load(scenario)
-    answer = run_ask(Solver(model, day, source=scenario), question)
-    if as_json:
-        _print_json(answer.model_dump())
-    else:
-        from engine.render import print_answer
+    if why_not:
+        from engine.session import Session
 
-        print_answer(answer)
+        session = Session(scenario, day)
+        answer = session.ask(question)
+        suggestions = session.why_not(question) if answer.answer == "no" else []
+    else:
+        from engine.scenario import load
+        from engine.solve import Solver
+
+        model, _ = load(scenario)
+        answer = run_ask(Solver(model, day, source=scenario), question)
+        suggestions = []
+    if as_json:
+        data = answer.model_dump()
+        if why_not:
+            data["why_not"] = [s.model_dump() for s in suggestions]
+        _print_json(data)
+        return
+    from engine.render import print_answer, print_suggestions
+
+    print_answer(answer)
+    if why_not:
+        print_suggestions(suggestions)
+
+
+@app.command()
+def whatif(
+    scenario: str = typer.Argument(..., help="Scenario YAML file."),
+    question: str = typer.Argument(..., help="A conclusion atom, e.g. material_support(supplier, t1)."),
+    set_: List[str] = typer.Option([], "--set", help="PATH=VALUE, e.g. transactions.t1.on=2025-02-19 (repeatable)."),
+    remove: List[str] = typer.Option([], "--remove", help="PATH to delete, e.g. actors.frontco.agent_of (repeatable)."),
+    patch: Optional[str] = typer.Option(None, "--patch", help="A partial scenario file merged over the base."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+) -> None:
+    """The answer before and after a change, and everything that flipped."""
+    from engine.answers import parse_day
+    from engine.errors import InputError
+    from engine.session import Change, Session, parse_set, patch_changes
+
+    changes = [parse_set(item) for item in set_] + [Change(p, remove=True) for p in remove]
+    if patch:
+        changes += patch_changes(patch)
+    if not changes:
+        raise InputError("<command line>", "give at least one --set, --remove or --patch")
+    session = Session(scenario, parse_day(as_of) if as_of else None)
+    result = session.whatif(question, changes)
+    if as_json:
+        _print_json(result.model_dump())
+        return
+    from engine.render import print_whatif
+
+    print_whatif(result)
+
+
+@app.command()
+def shell(
+    scenario: str = typer.Argument(..., help="Scenario YAML file."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
+) -> None:
+    """An interactive session: ask, set, remove, undo, diff, explain, why-not."""
+    from engine.answers import parse_day
+    from engine.repl import run
+
+    run(scenario, parse_day(as_of) if as_of else None)
 
 
 @app.command()

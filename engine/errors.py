@@ -18,10 +18,16 @@ class InputError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        place = self.source if self.line is None else f"{self.source}:{self.line}"
+        source = _visible(self.source)
+        place = source if self.line is None else f"{source}:{self.line}"
         if self.where:
-            place = f"{place}: {self.where}"
+            place = f"{place}: {_visible(self.where)}"
         return f"{place}: {self.problem}"
+
+
+def _visible(text: str) -> str:
+    """Control characters (a newline in a file name or in a bad id) shown escaped, so the message stays one line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
 
 
 class LimitError(Exception):

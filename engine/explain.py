@@ -212,6 +212,59 @@ class Explainer:
             node.because.extend(derivation.because if derivation.rule == first.rule else [derivation])
         return node
 
+    def ledger(self, atom: Symbol, status_of: Any) -> list[dict[str, str]]:
+        """Each element of the rule that concludes (or fails to conclude) `atom`, with its status.
+
+        The elements are the declared body literals of that rule; status comes from the
+        solver (`status_of` maps a ground atom to yes / no / depends), never from Python.
+        """
+        spec: RuleSpec | None = None
+        binding: dict[str, Symbol] = {}
+        entries = self.model.because.get(atom)
+        if entries:
+            rid, _, values = min(entries, key=lambda e: (self._rule_rank(e[0]), str(e)))
+            spec = self.lib.rules[rid]
+            binding = {**self._head_binding(spec, atom), **dict(zip(spec.variables, values.arguments))}
+        else:
+            for candidate in self.lib.rules_for((atom.name, len(atom.arguments))):
+                start = _unify(candidate.head, atom, {})
+                if start is None:
+                    continue
+                failure = find_failure(candidate, start, self.model)
+                if failure is not None and failure.applies(self.model):
+                    spec, binding = candidate, failure.binding
+                    break
+        if spec is None:
+            return []
+        rows = []
+        for position, literal in enumerate(spec.body):
+            if literal.atom.ast_type != ASTType.SymbolicAtom:
+                continue
+            sym = literal.atom.symbol
+            pred = self.lib.preds.get(_sig(sym))
+            if pred is None or (pred.kind == "input" and not pred.negative):
+                continue  # structural facts (the date asked, that an org exists) are not elements
+            negated = literal.sign == ast.Sign.Negation
+            ground = _ground(sym, binding)
+            rule_id, cite = self.cite_for_pred(ground) if ground is not None else ("", "")
+            if ground is None:
+                text = self.render.fill(pred.negative if negated else pred.sentence,
+                                        dict(zip(pred.params, _partial(sym, binding))))
+                rows.append({"key": f"{spec.id}#{position}", "element": _capital(text), "status": "not reached",
+                             "rule": rule_id, "cite": cite})
+                continue
+            state = status_of(ground)
+            if negated:
+                state = {"yes": "no", "no": "yes"}.get(state, state)
+            rows.append({
+                "key": f"{spec.id}#{position}",
+                "element": self.sentence(ground, negative=negated),
+                "status": {"yes": "established", "no": "refuted"}.get(state, "unknown"),
+                "rule": rule_id or "scenario",
+                "cite": cite,
+            })
+        return rows
+
     def _rule_rank(self, rid: str) -> int:
         return list(self.lib.rules).index(rid) if rid in self.lib.rules else 0
 
@@ -238,7 +291,7 @@ class Explainer:
                 if failure is not None:
                     failures.append(failure)
         # Alternatives that could not even begin to apply are noise beside one that did.
-        kept = [f for f in failures if f.applies()] or failures
+        kept = [f for f in failures if f.applies(self.model)] or failures
         if not kept:
             rule_id, cite = self.cite_for_pred(atom)
             return Node(self.sentence(atom, negative=True), rule_id or "scenario", cite, holds=False)
@@ -271,6 +324,10 @@ class Explainer:
             pred = self.lib.preds.get((name, len(atom_ast.symbol.arguments)))
             if pred is None:
                 return None
+            template = pred.negative or ("no fact shows that " + pred.sentence)
+            unbound = {p for p, v in zip(pred.params, partial) if v == clingo.Function("any")}
+            if any(m.group(1) in unbound for m in _PLACEHOLDER.finditer(template)):
+                return None  # a sentence about "any" says nothing; the parent already states the failure
             text = self.render.fill(pred.negative or ("no fact shows that " + pred.sentence),
                                     dict(zip(pred.params, partial)))
             rid, cite = self.cite_for_pred(clingo.Function(name, partial))
@@ -450,12 +507,14 @@ class Failure:
     failed: list[Any]
     satisfied: int
 
-    def applies(self) -> bool:
-        """Whether the rule got anywhere: something matched, or a failed literal is fully ground."""
-        if self.satisfied > 0:
+    def applies(self, model: "Model") -> bool:
+        """Whether the rule is about this case: its first (binding) literal holds (rules/README.md)."""
+        first = next((lit for lit in self.spec.body
+                      if lit.atom.ast_type == ASTType.SymbolicAtom and lit.sign == ast.Sign.NoSign), None)
+        if first is None:
             return True
-        return any(lit.atom.ast_type != ASTType.SymbolicAtom or _ground(lit.atom.symbol, self.binding) is not None
-                   for lit in self.failed)
+        return any(_unify(first.atom.symbol, a, self.binding) is not None
+                   for a in model.by_sig.get(_sig(first.atom.symbol), []))
 
 
 def _holds(literal: Any, b: Mapping[str, Symbol], model: Model) -> bool | None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Iterable
-
 from clingo.symbol import Function, Number, String, Symbol
 
 from engine import registry
@@ -39,25 +37,47 @@ class FactSet:
 
     facts: list[Symbol] = field(default_factory=list)
     choices: list[Symbol] = field(default_factory=list)
+    off: list[Symbol] = field(default_factory=list)
+    dependent: list[tuple[Symbol, Symbol]] = field(default_factory=list)
+    anchors: dict[str, Symbol] = field(default_factory=dict)
     unknown_paths: frozenset[str] = frozenset()
 
     def add(self, sym: Symbol, path: str = "", value: Tri = True) -> None:
-        if value is False or value is None:
+        if value is False:
+            self.off.append(sym)  # false now; a warm session may switch it on
             return
-        if value == "unknown" or self._listed_unknown(path):
+        if value is None:
+            return
+        anchor = self._unknown_anchor(path)
+        if anchor is not None:
+            # A detail of a record that is unknown as a whole holds exactly when the record does.
+            self.dependent.append((sym, anchor))
+        elif value == "unknown" or path in self.unknown_paths:
             self.choices.append(sym)
+            if path in self.unknown_paths:
+                self.anchors.setdefault(path, sym)
         else:
             self.facts.append(sym)
 
-    def _listed_unknown(self, path: str) -> bool:
+    def _unknown_anchor(self, path: str) -> Symbol | None:
         if not path or not self.unknown_paths:
-            return False
-        return any(path == u or path.startswith(u + ".") for u in self.unknown_paths)
+            return None
+        for u in self.unknown_paths:
+            if path.startswith(u + "."):
+                return self.anchors.get(u)
+        return None
 
     def program(self) -> str:
         """Program text rendered from Symbols (clingo escapes every string)."""
-        parts = [f"{s}." for s in self.facts]
-        parts.extend(f"{{{s}}}." for s in self.choices)
+        parts = [str(sym) + "." for sym in self.facts]
+        parts.extend("{" + str(sym) + "}." for sym in self.choices)
+        parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
+        return "\n".join(parts)
+
+    def external_program(self) -> str:
+        """Every fact, choice and switchable flag as an external, for a warm session to toggle."""
+        parts = ["#external " + str(sym) + "." for sym in (*self.facts, *self.choices, *self.off)]
+        parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
         return "\n".join(parts)
 
 
@@ -122,6 +142,11 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
         for flag in ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "renounced",
                      "criminal_defendant", "in_removal_proceedings"):
             add(Function(flag, [a]), f"{p}.{flag}", getattr(actor, flag))
+        add(Function("unaware_of_activity", [a]), f"{p}.unaware_of_activity", actor.unaware_of_activity)
+        if actor.exempted_by:
+            add(Function("ina_exemption", [a, const(actor.exempted_by)]), f"{p}.exempted_by")
+        if actor.exemption_on:
+            add(Function("ina_exemption_on", [a, day(actor.exemption_on)]), f"{p}.exemption_on")
         if actor.agent_of:
             add(Function("agent_of", [a, const(actor.agent_of)]), f"{p}.agent_of")
         for i, o in enumerate(actor.member_of):
@@ -162,6 +187,10 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
             add(Function("court", [e, const(ev.court)]), f"{p}.court")
         if ev.act == "set_aside" and ev.final:
             add(Function("final_order", [e]), f"{p}.final")
+        if ev.served is not None:
+            add(Function("service_recorded", [e]), f"{p}.served")
+            for j, inst in enumerate(ev.served):
+                add(Function("order_served", [e, const(inst)]), f"{p}.served.{j}")
 
     for tid, tx in s.transactions.items():
         t = const(tid)
@@ -178,8 +207,14 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
             add(Function("purpose", [t, const(tx.purpose)]), f"{p}.purpose")
         for flag in ("knowingly", "attempted", "conspired", "under_duress", "under_direction_of", "coordinated_with",
                      "approved_by_secretary_of_state", "attorney_general_concurred", "affects_commerce",
-                     "death_resulted"):
+                     "death_resulted", "willfully"):
             add(Function(flag, [t]), f"{p}.{flag}", getattr(tx, flag))
+        if tx.aids_act:
+            add(Function("aids_act", [t, const(tx.aids_act)]), f"{p}.aids_act")
+            for flag, pred in (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
+                               ("generic_service", "generic_service"),
+                               ("conspired_with_perpetrator", "conspired_with_perpetrator")):
+                add(Function(pred, [t]), f"{p}.{flag}", getattr(tx, flag))
 
     for i, h in enumerate(s.holdings):
         hid = const(h.id) if h.id else Function("holding", [Number(i + 1)])
@@ -204,6 +239,7 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
                 if kind != "none":
                     add(Function("knew", [a, o, const(kind)]), f"{p}.knew")
         add(Function("should_have_known", [a, o]), f"{p}.should_have_known", k.should_have_known)
+        add(Function("knowledge_recorded", [a, o]), p)
 
     for xid, act in s.acts.items():
         x = const(xid)
@@ -217,6 +253,9 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
             add(Function(flag, [x]), f"{p}.{flag}", getattr(act, flag))
         for j, victim in enumerate(act.injured):
             add(Function("injured", [x, const(victim)]), f"{p}.injured.{j}")
+        if act.suit_filed_on:
+            add(Function("suit_filed", [x, day(act.suit_filed_on)]), f"{p}.suit_filed_on")
+        add(Function("limitations_tolled", [x]), f"{p}.limitations_tolled", act.limitations_tolled)
     return fs
 
 
@@ -238,8 +277,31 @@ def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str]
             for aid, alias_name in sorted(aliases.items()):
                 if alias_name.casefold() in text:
                     fs.add(Function("event_alias", [e, const(aid)]))
+    _registry_sdgt(fs, o, oid, entry, display)
 
 
-def symbols_named(fs: FactSet, names: Iterable[str]) -> list[Symbol]:
-    wanted = set(names)
-    return [sym for sym in fs.facts + fs.choices if sym.name in wanted]
+SDGT_SAME_DAY = dt.date(2025, 2, 20)
+"""The eight cartel/gang FTO designations published 2025-02-20 were SDGT designations the same day."""
+
+
+def _registry_sdgt(fs: FactSet, o: Symbol, oid: str, entry: registry.Entry, display: dict[str, str]) -> None:
+    """The registry's `also_sdgt` column, which has no date of its own.
+
+    Dated only where a source dates it: the eight groups whose FTO designation was published on
+    2025-02-20 were designated SDGTs by the Secretary of State on that same day (FR Doc. 2025-02870;
+    registry notes § 3.1; law dossier § 7.2), so that event is emitted with that date. Every other
+    `yes` becomes `registry_sdgt(O)`, an undated listing: the rules treat the SDGT status on any
+    given day as open rather than invent a date. `no` and `unknown` emit nothing.
+    """
+    if entry.also_sdgt != "yes":
+        return
+    if entry.designated == SDGT_SAME_DAY:
+        e = Function("reg_sdgt", [o])
+        fs.add(Function("event", [e, const("designate_sdgt"), o, day(SDGT_SAME_DAY)]), f"organizations.{oid}.registry")
+        fs.add(Function("event_by", [e, const("secretary_of_state")]))
+        fs.add(Function("from_registry", [e]))
+        fs.add(Function("cite", [e, String("FR Doc. 2025-02870")]))
+        fs.add(Function("name", [e, String(f"the designation of {display[oid]} as a Specially Designated Global "
+                                           f"Terrorist published on {SDGT_SAME_DAY.isoformat()}")]))
+    else:
+        fs.add(Function("registry_sdgt", [o]), f"organizations.{oid}.registry")

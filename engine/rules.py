@@ -8,6 +8,7 @@ negative | question`) give every predicate its English.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -235,7 +236,10 @@ def _load_file(lib: Library, file: str, text: str) -> None:
 
 
 def _rule_folder() -> Any:
-    """The installed rule files, or the checkout's rules/ when engine/ is imported from a checkout."""
+    """$FTO_RULES if set (to try another rule book), else the checkout's rules/, else the installed ones."""
+    override = os.environ.get("FTO_RULES")
+    if override:
+        return Path(override)
     checkout = Path(__file__).resolve().parent.parent / "rules"
     if (checkout / "designation.lp").is_file():
         return checkout

@@ -9,6 +9,7 @@ solver except as escaped string symbols.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -138,6 +139,11 @@ class Actor(Model):
     renounced: Tri = False
     criminal_defendant: bool = False
     in_removal_proceedings: bool = False
+    unaware_of_activity: Tri = False
+    """INA § 212(a)(3)(B)(ii)(I): a spouse or child did not know, and should not reasonably have known, of the principal's activity."""
+    exempted_by: Literal["secretary_of_state", "secretary_of_homeland_security"] | None = None
+    """INA § 212(d)(3)(B)(i): who exempted this alien from § 212(a)(3)(B), if anyone."""
+    exemption_on: dt.date | None = None
 
 
 class Event(Model):
@@ -156,6 +162,8 @@ class Event(Model):
     outcome: Literal["revoked", "denied", "maintained"] | None = None
     court: Literal["dc_circuit", "district_court", "other"] | None = None
     final: bool = True
+    served: list[Id] | None = None
+    """For a treasury_blocking_order: the institutions it was served on (omit for an order to all US institutions)."""
 
 
 class Transaction(Model):
@@ -177,7 +185,17 @@ class Transaction(Model):
     attorney_general_concurred: bool = False
     affects_commerce: Tri = False
     death_resulted: bool = False
+    willfully: Tri = False
+    """50 U.S.C. § 1705(c): the person acted willfully (needed for IEEPA criminal penalties)."""
     purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "other"] | None = None
+    aids_act: Id | None = None
+    """18 U.S.C. § 2333(d)(2): the act of international terrorism (an id under acts:) this assisted, if any."""
+    substantial: Tri = "unknown"
+    culpable: Tri = "unknown"
+    """Conscious, voluntary and culpable participation in the act (Twitter, Inc. v. Taamneh)."""
+    generic_service: bool = False
+    """A generally available service provided at arm's length, and nothing more."""
+    conspired_with_perpetrator: Tri = False
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -218,6 +236,9 @@ class TerrorAct(Model):
     appears_intended_to_coerce: Tri = True
     transnational: Tri = True
     injured: list[Id] = []
+    suit_filed_on: dt.date | None = None
+    """18 U.S.C. § 2335: the day the civil action was filed (if none, the day asked)."""
+    limitations_tolled: Tri = False
 
 
 class Scenario(Model):
@@ -275,6 +296,35 @@ def _message(err: dict[str, Any]) -> str:
 
 def check_references(s: Scenario, located: Located) -> None:
     """Every id a scenario mentions must be defined, once, in the right section."""
+    id_pattern = "^[a-z][a-z0-9_]{0,62}$"
+    largest = 2**31 - 1  # clingo integers are 32-bit
+
+    def scan(node: Any, path: tuple[Any, ...], is_id: bool = False) -> None:
+        """Values that pass their type yet cannot reach the solver: the keyword `not` as an id,
+        numbers beyond clingo's integers, dates so late that deadlines after them overflow."""
+        if isinstance(node, BaseModel):
+            for name, info in type(node).model_fields.items():
+                field_is_id = id_pattern in repr(info) or id_pattern in str(info.annotation)
+                scan(getattr(node, name), path + (info.alias or name,), field_is_id)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if is_id and key == "not":
+                    raise located.error(path + (key,), "'not' cannot be an id: it is a keyword of the rule language")
+                scan(value, path + (key,), is_id)
+        elif isinstance(node, (list, tuple)):
+            for i, value in enumerate(node):
+                scan(value, path + (i,), is_id)
+        elif isinstance(node, str):
+            if is_id and node == "not":
+                raise located.error(path, "'not' cannot be an id: it is a keyword of the rule language")
+        elif isinstance(node, float) and (not math.isfinite(node) or abs(round(node)) > largest):
+            raise located.error(path, f"{node!r} is too large: the engine counts in whole numbers up to {largest:,}")
+        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) > largest:
+            raise located.error(path, f"{node!r} is too large: the engine counts in whole numbers up to {largest:,}")
+        elif isinstance(node, dt.date) and node.year > 9899:
+            raise located.error(path, f"{node.isoformat()} is too late: dates after 9899-12-31 are not supported")
+
+    scan(s, ())
     sections = {
         "organizations": s.organizations,
         "actors": s.actors,
@@ -333,6 +383,10 @@ def check_references(s: Scenario, located: Located) -> None:
         need(("holdings", i, "owner"), h.owner, parties, "organization or actor")
         if h.institution in s.actors and s.actors[h.institution].kind != "financial_institution":
             raise located.error(("holdings", i, "institution"), f"{h.institution!r} is not a financial_institution")
+        if h.id is not None:
+            if h.id in seen or h.id in event_ids:
+                raise located.error(("holdings", i, "id"), f"id {h.id!r} is already used")
+            event_ids.add(h.id)
     for i, k in enumerate(s.knowledge):
         need(("knowledge", i, "actor"), k.actor, actors, "actor")
         need(("knowledge", i, "org"), k.org, orgs, "organization")

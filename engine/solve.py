@@ -57,47 +57,113 @@ class Consequences:
 
 
 class Solver:
-    """A grounded scenario that can be asked many questions."""
+    """A grounded scenario that can be asked many questions.
+
+    Cold (the default) grounds facts as facts, which is fastest for one question. Warm
+    declares every fact, every unknown and every switchable flag as an external, so a
+    what-if that only turns facts on or off re-solves without re-grounding.
+    """
 
     def __init__(self, scenario: Scenario, as_of: dt.date | None = None, provenance: bool = True,
-                 source: str = "<scenario>") -> None:
+                 source: str = "<scenario>", warm: bool = False) -> None:
         _reject_unknown_dates(scenario, source)
         self.scenario = scenario
+        self.source = source
         self.as_of = as_of or scenario.as_of
+        self.warm = warm
         self.library = rules.library()
         self.facts = facts.build(scenario, self.as_of)
-        self.ctl = rules.control(self.library, self.facts.program(), CONTEXT, provenance)
-        self.open_atoms = self._open_atoms()
-        self.base = self._consequences()
+        program = self.facts.external_program() if warm else self.facts.program()
+        self.ctl = rules.control(self.library, program, CONTEXT, provenance)
+        self.externals: frozenset[Symbol] = frozenset()
+        if warm:
+            self.externals = frozenset((*self.facts.facts, *self.facts.choices, *self.facts.off))
+            self._assign(self.facts)
+        self.readings = self._readings()
+        self._base: Consequences | None = None
+        self._conclusions: list[Symbol] | None = None
 
-    def _open_atoms(self) -> list[Symbol]:
-        open_sigs = {sig for sig, p in self.library.preds.items() if p.kind == "open"}
-        found = set(self.facts.choices)
-        for sig in open_sigs:
-            for sa in self.ctl.symbolic_atoms.by_signature(*sig):
-                found.add(sa.symbol)
+    def _readings(self) -> list[Symbol]:
+        found: set[Symbol] = set()
+        for sig, p in self.library.preds.items():
+            if p.kind == "open":
+                found.update(sa.symbol for sa in self.ctl.symbolic_atoms.by_signature(*sig))
         return sorted(found)
 
-    def _solve(self, mode: str, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
+    @property
+    def open_atoms(self) -> list[Symbol]:
+        """Atoms the solver may take either way: unknown facts and open points of law."""
+        return sorted({*self.facts.choices, *self.readings})
+
+    def _assign(self, fs: facts.FactSet) -> None:
+        on, free = set(fs.facts), set(fs.choices)
+        for sym in self.externals:
+            self.ctl.assign_external(sym, True if sym in on else (None if sym in free else False))
+
+    def update(self, scenario: Scenario, as_of: dt.date | None = None) -> bool:
+        """Switch to a changed scenario in place if only facts turn on or off; False if it needs a re-ground."""
+        if not self.warm:
+            return False
+        day = as_of or scenario.as_of
+        if day != self.as_of:
+            return False
+        _reject_unknown_dates(scenario, self.source)
+        new = facts.build(scenario, day)
+        if not set((*new.facts, *new.choices)) <= self.externals or set(new.dependent) != set(self.facts.dependent):
+            return False
+        self._assign(new)
+        self.scenario, self.facts, self._base = scenario, new, None
+        return True
+
+    def _solve(self, mode: str, assumptions: Sequence[tuple[Symbol, bool]] = (),
+               only: Sequence[Symbol] | None = None) -> frozenset[Symbol] | None:
+        """The last model of an enumeration (brave/cautious: the consequences).
+
+        With `only`, just those atoms are tested in the model, which is much cheaper than
+        reading every atom back from a large model.
+        """
         self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
         self.ctl.configuration.solve.models = 0  # type: ignore[union-attr]
-        last: list[Symbol] | None = None
+        last: frozenset[Symbol] | None = None
         with self.ctl.solve(yield_=True, assumptions=list(assumptions)) as handle:  # type: ignore[union-attr]
             for model in handle:
-                last = model.symbols(atoms=True)
-        return frozenset(last) if last is not None else None
+                if only is None:
+                    last = frozenset(model.symbols(atoms=True))
+                else:
+                    last = frozenset(a for a in only if model.contains(a))
+        return last
 
-    def _consequences(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> Consequences:
+    def _consequences(self, assumptions: Sequence[tuple[Symbol, bool]] = (),
+                      only: Sequence[Symbol] | None = None) -> Consequences:
         if not self.open_atoms:
-            model = self._solve("auto", assumptions)
+            model = self._solve("auto", assumptions, only)
             if model is None:
-                raise InputError("<scenario>", "the scenario is contradictory: no reading of it is consistent")
+                raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
             return Consequences(model, model)
-        brave = self._solve("brave", assumptions)
-        cautious = self._solve("cautious", assumptions)
+        brave = self._solve("brave", assumptions, only)
+        cautious = self._solve("cautious", assumptions, only)
         if brave is None or cautious is None:
-            raise InputError("<scenario>", "the scenario is contradictory: no reading of it is consistent")
+            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return Consequences(brave, cautious)
+
+    @property
+    def base(self) -> Consequences:
+        """Brave and cautious consequences over all atoms (what explanations read)."""
+        if self._base is None:
+            self._base = self._consequences()
+        return self._base
+
+    def conclusions(self) -> dict[Symbol, str]:
+        """The status of every askable conclusion in the ground program (a warm solver reads only those)."""
+        atoms = self.conclusion_atoms()
+        cons = self._consequences(only=atoms) if self._base is None else self.base
+        return {atom: cons.status(atom) for atom in atoms}
+
+    def conclusion_atoms(self) -> list[Symbol]:
+        if self._conclusions is None:
+            sigs = [p.signature for p in self.library.asks()]
+            self._conclusions = sorted(sa.symbol for sig in sigs for sa in self.ctl.symbolic_atoms.by_signature(*sig))
+        return self._conclusions
 
     def has_atom(self, atom: Symbol) -> bool:
         return self.ctl.symbolic_atoms[atom] is not None

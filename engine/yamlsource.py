@@ -17,6 +17,7 @@ from engine.errors import InputError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000
+MAX_DEPTH = 100
 
 Path_ = tuple[Any, ...]
 
@@ -68,7 +69,7 @@ def load_file(path: str | Path) -> Located:
 
 def load_text(text: str, source: str) -> Located:
     """Parse YAML text into plain data with line numbers."""
-    loader = yaml.SafeLoader(text)
+    loader = _DepthLimitedLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -83,8 +84,25 @@ def load_text(text: str, source: str) -> Located:
         raise InputError(source, "the file is empty")
     lines: dict[Path_, int] = {}
     walker = _Walker(source, lines)
+    walker.measure(node)  # refuses alias bombs and recursive aliases before expanding anything
     data = walker.walk(node, ())
     return Located(data, lines, source)
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's composer recurses once per level of nesting; refuse deep nesting before Python's stack runs out."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(None, None, f"values nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Walker:
@@ -94,6 +112,39 @@ class _Walker:
         self.count = 0
         self.active: set[int] = set()
         self.constructor = yaml.SafeLoader("")
+
+    def measure(self, node: yaml.Node) -> int:
+        """How many values `node` expands to, counting each alias every time it is used.
+
+        Computed once per distinct node (an alias shares its anchor's node), so a billion
+        laughs is refused after a few dozen steps instead of after expanding millions.
+        """
+        sizes: dict[int, int] = {}
+        active: set[int] = set()
+
+        def size(n: yaml.Node) -> int:
+            known = sizes.get(id(n))
+            if known is not None:
+                return known
+            if id(n) in active:
+                raise self.fail(n, "recursive YAML alias (a value contains itself)")
+            active.add(id(n))
+            total = 1
+            if isinstance(n, yaml.SequenceNode):
+                children: list[yaml.Node] = list(n.value)
+            elif isinstance(n, yaml.MappingNode):
+                children = [part for pair in n.value for part in pair]
+            else:
+                children = []
+            for child in children:
+                total += size(child)
+                if total > MAX_NODES:
+                    raise self.fail(n, f"more than {MAX_NODES} values (an alias bomb?)")
+            active.discard(id(n))
+            sizes[id(n)] = total
+            return total
+
+        return size(node)
 
     def fail(self, node: yaml.Node, problem: str) -> InputError:
         return InputError(self.source, problem, node.start_mark.line + 1)

@@ -1,0 +1,271 @@
+"""A warm session: ground once, then ask, change one fact, and see what flips and why.
+
+Changes are made to the scenario's data (paths such as `transactions.t1.on`), the
+result is validated exactly like a file, and the warm Solver toggles externals when the
+change only turns facts on or off; anything else (a new date, a new party) re-grounds.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from clingo.symbol import Symbol
+from pydantic import BaseModel
+
+from engine.answers import Answer, ask
+from engine.errors import InputError
+from engine.scenario import CASE_KEYS, Scenario, parse
+from engine.solve import Solver, parse_question
+from engine.yamlsource import Located, load_file, load_text
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit to a scenario: set a path to a value, or remove it."""
+
+    path: str
+    value: Any = None
+    remove: bool = False
+
+    def describe(self) -> str:
+        if self.remove:
+            return f"remove {self.path}"
+        shown = self.value.isoformat() if isinstance(self.value, dt.date) else self.value
+        return f"{self.path} = {shown}"
+
+
+def parse_set(text: str) -> Change:
+    """`PATH=VALUE`, the value read as a YAML scalar or flow collection (dates, booleans, lists)."""
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise InputError("--set", f"{text!r} is not PATH=VALUE, e.g. transactions.t1.on=2025-02-19")
+    value = load_text(raw, "--set").data if raw.strip() else ""
+    return Change(path.strip(), value)
+
+
+def patch_changes(path: str) -> list[Change]:
+    """Every leaf of a partial scenario file, as changes to merge over the base."""
+    located = load_file(path)
+    if not isinstance(located.data, dict):
+        raise InputError(path, "a patch must be a mapping of scenario keys")
+    out: list[Change] = []
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict) and node:
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        else:
+            out.append(Change(prefix, node))
+
+    walk("", located.data)
+    return out
+
+
+def apply(data: dict[str, Any], change: Change, source: str) -> dict[str, Any]:
+    """A copy of `data` with one change made; a path that leads nowhere is an InputError."""
+    result = copy.deepcopy(data)
+    parts = change.path.split(".")
+    node: Any = result
+    for i, part in enumerate(parts[:-1]):
+        key: Any = int(part) if isinstance(node, list) and part.isdigit() else part
+        try:
+            child = node[key]
+        except (KeyError, IndexError, TypeError):
+            if isinstance(node, dict) and not change.remove:
+                child = node[key] = {}
+            else:
+                raise InputError(source, f"{'.'.join(parts[:i + 1])!r} does not exist", where=change.path) from None
+        node = child
+    last: Any = parts[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) > len(node) - (1 if change.remove else 0):
+            raise InputError(source, f"no list item {last!r}", where=change.path)
+        last = int(last)
+        if change.remove:
+            node.pop(last)
+        elif last == len(node):
+            node.append(change.value)
+        else:
+            node[last] = change.value
+        return result
+    if not isinstance(node, dict):
+        raise InputError(source, "this path does not lead into the scenario", where=change.path)
+    if change.remove:
+        if last not in node:
+            raise InputError(source, "nothing to remove here", where=change.path)
+        del node[last]
+    else:
+        node[last] = change.value
+    return result
+
+
+class Flip(BaseModel):
+    conclusion: str
+    before: Literal["yes", "no", "depends"]
+    after: Literal["yes", "no", "depends"]
+
+
+class ElementChange(BaseModel):
+    element: str
+    cite: str
+    before: str
+    after: str
+
+
+class WhatIf(BaseModel):
+    question: str
+    changes: list[str]
+    before: Answer
+    after: Answer
+    changed: bool
+    flipped: list[Flip]
+    elements_changed: list[ElementChange]
+    citations_added: list[str]
+    citations_removed: list[str]
+    regrounded: bool
+
+
+class Suggestion(BaseModel):
+    change: list[str]
+    rule: str
+    cite: str
+
+
+class Session:
+    """One scenario, grounded once; questions, changes, undo."""
+
+    def __init__(self, path: str | Path, as_of: dt.date | None = None) -> None:
+        located = load_file(path)
+        scenario = parse(located)
+        self.source = str(path)
+        base = located.data if isinstance(located.data, dict) else {}
+        self.history: list[dict[str, Any]] = [{k: v for k, v in base.items() if k not in CASE_KEYS}]
+        self.lines = located.lines
+        self.as_of = as_of
+        self.solver = Solver(scenario, as_of, source=self.source, warm=True)
+        self.applied: list[list[Change]] = []
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.history[-1]
+
+    def _validate(self, data: dict[str, Any]) -> tuple[Scenario, dt.date | None]:
+        return parse(Located(data, self.lines, self.source)), self.as_of
+
+    def ask(self, question: str) -> Answer:
+        return ask(self.solver, question)
+
+    def conclusions(self) -> dict[Symbol, str]:
+        return self.solver.conclusions()
+
+    def _move_to(self, data: dict[str, Any]) -> bool:
+        """Make `data` current; True if it needed a re-ground."""
+        scenario, _ = self._validate(data)
+        if self.solver.update(scenario, self.as_of):
+            return False
+        self.solver = Solver(scenario, self.as_of, source=self.source, warm=True)
+        return True
+
+    def change(self, changes: list[Change]) -> bool:
+        """Apply changes; True if the scenario had to be re-grounded."""
+        data = self.data
+        for change in changes:
+            data = apply(data, change, self.source)
+        regrounded = self._move_to(data)
+        self.history.append(data)
+        self.applied.append(changes)
+        return regrounded
+
+    def undo(self) -> bool:
+        if len(self.history) == 1:
+            return False
+        self.history.pop()
+        self.applied.pop()
+        self._move_to(self.data)
+        return True
+
+    def whatif(self, question: str, changes: list[Change]) -> WhatIf:
+        before = self.ask(question)
+        before_all = self.conclusions()
+        regrounded = self.change(changes)
+        after = self.ask(question)
+        after_all = self.conclusions()
+        flipped = [
+            Flip(conclusion=str(atom), before=before_all.get(atom, "no"), after=after_all.get(atom, "no"))  # type: ignore[arg-type]
+            for atom in sorted(set(before_all) | set(after_all))
+            if before_all.get(atom, "no") != after_all.get(atom, "no")
+        ]
+        old = {e.key: e for e in before.elements}
+        new = {e.key: e for e in after.elements}
+        elements = [
+            ElementChange(element=(new.get(key) or old[key]).element, cite=(new.get(key) or old[key]).cite,
+                          before=old[key].status if key in old else "absent",
+                          after=new[key].status if key in new else "absent")
+            for key in list(dict.fromkeys([*old, *new]))
+            if (old[key].status if key in old else "absent") != (new[key].status if key in new else "absent")
+        ]
+        return WhatIf(
+            question=before.question,
+            changes=[c.describe() for c in changes],
+            before=before,
+            after=after,
+            changed=before.answer != after.answer,
+            flipped=flipped,
+            elements_changed=elements,
+            citations_added=sorted(set(after.citations) - set(before.citations)),
+            citations_removed=sorted(set(before.citations) - set(after.citations)),
+            regrounded=regrounded,
+        )
+
+    def why_not(self, question: str, limit: int = 5) -> list[Suggestion]:
+        """The smallest sets of assumable facts which, switched, would make a `no` a `yes`.
+
+        The assumable facts are the switchable inputs whose predicate declares a question
+        (rules/inputs.lp); each candidate is tried with solver assumptions, so the law
+        decides, not Python.
+        """
+        atom = parse_question(question)
+        if self.solver.status(atom) != "no":
+            return []
+        lib = self.solver.library
+        current = set(self.solver.facts.facts)
+        candidates = sorted(
+            s for s in self.solver.externals
+            if lib.preds.get((s.name, len(s.arguments))) is not None
+            and lib.preds[(s.name, len(s.arguments))].question
+            and s not in self.solver.facts.choices
+        )
+        found: list[list[tuple[Symbol, bool]]] = []
+        for size in (1, 2):
+            pool = candidates if size == 1 else candidates[:24]
+            groups = [[c] for c in pool] if size == 1 else [[a, b] for i, a in enumerate(pool) for b in pool[i + 1:]]
+            for group in groups:
+                flips = [(c, c not in current) for c in group]
+                try:
+                    cons = self.solver.consequences_assuming(flips)
+                except InputError:
+                    continue
+                if cons.status(atom) == "yes":
+                    found.append(flips)
+                    if len(found) >= limit:
+                        break
+            if found:
+                break
+        return [self._suggestion(flips) for flips in found]
+
+    def _suggestion(self, flips: list[tuple[Symbol, bool]]) -> Suggestion:
+        """Phrase a change, and name the rule that would use it, read from the provenance under that change."""
+        from engine.explain import Explainer, Model
+
+        explainer = Explainer(self.solver.library, Model(self.solver.base.brave))
+        words = [explainer.sentence(sym, negative=not value) for sym, value in flips]
+        after = Model(self.solver.consequences_assuming(flips).brave)
+        used = sorted({rid for entries in after.because.values() for rid, prem, _ in entries
+                       for sym, _ in flips if sym in prem.arguments})
+        specs = [self.solver.library.rules[r] for r in used]
+        return Suggestion(change=words, rule=", ".join(r.id for r in specs),
+                          cite="; ".join(dict.fromkeys(r.cite for r in specs)))
