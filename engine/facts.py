@@ -10,11 +10,12 @@ choice, and the solver reasons over both possibilities.
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 from dataclasses import dataclass, field
 from clingo.symbol import Function, Number, String, Symbol
 
 from engine import registry
-from engine.scenario import Scenario
+from engine.scenario import Recipient, Scenario
 
 Tri = bool | str
 
@@ -175,6 +176,8 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
             add(Function("recipients_recorded", [e]), f"{p}.recipients")
             for j, r in enumerate(ev.recipients):
                 add(Function("notice_recipient", [e, const(r)]), f"{p}.recipients.{j}")
+            for r in sorted(set(get_args(Recipient)) - set(ev.recipients)):
+                add(Function("notice_recipient", [e, const(r)]), f"{p}.recipients", False)
         if ev.fr_citation:
             add(Function("cite", [e, String(ev.fr_citation)]), f"{p}.fr_citation")
         if ev.alias:
@@ -235,9 +238,8 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
             for kind in ("designated", "terrorist_activity", "terrorism"):
                 add(Function("knew", [a, o, const(kind)]), f"{p}.knew", "unknown")
         else:
-            for kind in kinds:
-                if kind != "none":
-                    add(Function("knew", [a, o, const(kind)]), f"{p}.knew")
+            for kind in ("designated", "terrorist_activity", "terrorism"):
+                add(Function("knew", [a, o, const(kind)]), f"{p}.knew", kind in kinds)
         add(Function("should_have_known", [a, o]), f"{p}.should_have_known", k.should_have_known)
         add(Function("knowledge_recorded", [a, o]), p)
 

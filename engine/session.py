@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from clingo.symbol import Symbol
+from clingo.symbol import Function, Symbol
 from pydantic import BaseModel
 
 from engine.answers import Answer, ask
@@ -233,11 +233,11 @@ class Session:
             return []
         lib = self.solver.library
         current = set(self.solver.facts.facts)
+        # Facts that may be assumed: switchable facts now false whose predicate asks a question.
         candidates = sorted(
-            s for s in self.solver.externals
+            s for s in set(self.solver.facts.off)
             if lib.preds.get((s.name, len(s.arguments))) is not None
             and lib.preds[(s.name, len(s.arguments))].question
-            and s not in self.solver.facts.choices
         )
         found: list[list[tuple[Symbol, bool]]] = []
         for size in (1, 2):
@@ -246,7 +246,7 @@ class Session:
             for group in groups:
                 flips = [(c, c not in current) for c in group]
                 try:
-                    cons = self.solver.consequences_assuming(flips)
+                    cons = self.solver.consequences_switching(flips, only=[atom])
                 except InputError:
                     continue
                 if cons.status(atom) == "yes":
@@ -263,9 +263,13 @@ class Session:
 
         explainer = Explainer(self.solver.library, Model(self.solver.base.brave))
         words = [explainer.sentence(sym, negative=not value) for sym, value in flips]
-        after = Model(self.solver.consequences_assuming(flips).brave)
+        after = Model(self.solver.consequences_switching(flips).brave)
+        before = Model(self.solver.base.brave)
+        # The rules the change feeds (a new premise) or disarms (a defeater it removes).
         used = sorted({rid for entries in after.because.values() for rid, prem, _ in entries
-                       for sym, _ in flips if sym in prem.arguments})
+                       for sym, _ in flips if sym in prem.arguments}
+                      | {rid for entries in before.because.values() for rid, prem, _ in entries
+                         for sym, _ in flips if Function("neg", [sym]) in prem.arguments})
         specs = [self.solver.library.rules[r] for r in used]
         return Suggestion(change=words, rule=", ".join(r.id for r in specs),
                           cite="; ".join(dict.fromkeys(r.cite for r in specs)))

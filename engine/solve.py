@@ -201,6 +201,19 @@ class Solver:
     def consequences_assuming(self, assumptions: Sequence[tuple[Symbol, bool]]) -> Consequences:
         return self._consequences(assumptions)
 
+    def consequences_switching(self, switches: Sequence[tuple[Symbol, bool]],
+                               only: Sequence[Symbol] | None = None) -> Consequences:
+        """Consequences with some externals switched (an assumption cannot override an external set false)."""
+        current = set(self.facts.facts)
+        free = set(self.facts.choices)
+        try:
+            for sym, value in switches:
+                self.ctl.assign_external(sym, value)
+            return self._consequences(only=only)
+        finally:
+            for sym, _ in switches:
+                self.ctl.assign_external(sym, True if sym in current else (None if sym in free else False))
+
 
 def _reject_unknown_dates(s: Scenario, source: str) -> None:
     for i, ev in enumerate(s.events):

@@ -1,0 +1,110 @@
+"""Warm sessions: change one fact, see what flips and why; undo; why-not; the CLI views."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from engine.errors import InputError
+from engine.session import Change, Session, parse_set
+
+ACME = """
+scenario: Acme
+as_of: 2025-06-01
+organizations:
+  acme: {name: Acme Gang}
+actors:
+  dan: {criminal_defendant: false}
+events:
+  - {on: 2025-03-01, act: notify_congress, org: acme, by: secretary_of_state}
+  - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state}
+  - {on: 2025-05-01, act: act_of_congress, org: acme}
+"""
+
+
+@pytest.fixture
+def session(scenario_file):
+    return Session(scenario_file(ACME))
+
+
+def test_removing_the_act_of_congress_flips_designated_and_names_the_changed_element(session):
+    result = session.whatif("designated(acme)", [Change("events.2", remove=True)])
+    assert (result.before.answer, result.after.answer, result.changed) == ("no", "yes", True)
+    assert {"conclusion": "designated(acme)", "before": "no", "after": "yes"} in [f.model_dump() for f in result.flipped]
+    assert any(e.before == "refuted" and e.after == "established" for e in result.elements_changed)
+    assert "8 U.S.C. § 1189(a)(2)(B)(ii), (a)(5)" in result.citations_removed
+
+
+def test_toggling_a_flag_is_warm_and_undo_restores(session):
+    before = session.conclusions()
+    regrounded = session.change([parse_set("actors.dan.criminal_defendant=true")])
+    assert regrounded is False  # only an external was switched
+    session.undo()
+    assert session.conclusions() == before
+
+
+def test_a_new_date_regrounds_and_gives_the_right_answer(session):
+    result = session.whatif("designated(acme)", [parse_set("events.2.on=2025-07-01")])
+    assert result.regrounded is True
+    assert result.after.answer == "yes"
+
+
+def test_a_bad_path_is_an_input_error_naming_the_path(session):
+    with pytest.raises(InputError) as err:
+        session.whatif("designated(acme)", [parse_set("events.9.on=2025-07-01")])
+    assert "events.9.on" in err.value.render()
+
+
+def test_a_change_that_breaks_the_scenario_is_rejected_like_a_file(session):
+    with pytest.raises(InputError) as err:
+        session.change([parse_set("events.1.org=nobody")])
+    assert "nobody" in err.value.render()
+
+
+def test_why_not_names_the_missing_recipient_that_would_make_it_proper(scenario_file):
+    session = Session(scenario_file("""
+        scenario: Notice that missed the Speaker
+        as_of: 2025-04-01
+        organizations:
+          acme: {name: Acme Gang}
+        events:
+          - {on: 2025-03-01, act: notify_congress, org: acme, by: secretary_of_state,
+             recipients: [house_minority_leader, senate_president_pro_tempore, senate_majority_leader,
+                          senate_minority_leader, senate_judiciary_committee, senate_intelligence_committee,
+                          senate_foreign_relations_committee, house_judiciary_committee,
+                          house_intelligence_committee, house_international_relations_committee]}
+          - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state}
+    """))
+    assert session.ask("properly_designated(acme)").answer == "no"
+    suggestions = session.why_not("properly_designated(acme)")
+    assert len(suggestions) == 1
+    assert "the Speaker of the House" in suggestions[0].change[0]
+    assert "8 U.S.C. § 1189(a)(2)(A)(i)" in suggestions[0].cite
+
+
+def test_why_not_is_empty_when_no_switchable_fact_would_do(session):
+    assert session.why_not("may_contest_validity(dan, acme)") == []
+
+
+def test_cli_whatif_json_has_the_contract_fields(scenario_file):
+    path = scenario_file(ACME)
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "whatif", str(path), "designated(acme)",
+                          "--remove", "events.2", "--json"], capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout)
+    assert {"before", "after", "changed", "flipped", "elements_changed", "citations_added",
+            "citations_removed"} <= set(data)
+    assert data["before"]["answer"] == "no" and data["after"]["answer"] == "yes" and data["changed"] is True
+
+
+def test_cli_shell_runs_a_scripted_session(scenario_file):
+    path = scenario_file(ACME)
+    script = "ask designated(acme)\nremove events.2\nask designated(acme)\ndiff\nundo\nask designated(acme)\nquit\n"
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "shell", str(path)], input=script,
+                         capture_output=True, text=True, check=True)
+    answers = [line.split(": ")[1].split()[0] for line in out.stdout.splitlines() if "designated(acme): " in line
+               and "->" not in line]
+    assert answers == ["no", "yes", "no"]
+    assert "designated(acme): no -> yes" in out.stdout
