@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
@@ -50,28 +52,47 @@ class PredSpec:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One annotated rule: its id, pinpoint cite, sentence, and shape."""
+    """One annotated rule: its id, pinpoint cite, sentence, and its text (parsed when an explanation needs it)."""
 
     id: str
     cite: str
     sentence: str
     file: str
     line: int
-    head: Any  # clingo AST term of the head atom
-    body: tuple[Any, ...]  # clingo AST body literals
+    name: str
+    arity: int
     variables: tuple[str, ...]
+    text: str
 
     @property
     def signature(self) -> tuple[str, int]:
-        return (self.head.name, len(self.head.arguments))
+        return (self.name, self.arity)
+
+    @property
+    def head(self) -> Any:
+        return _parsed(self.text)[0]
+
+    @property
+    def body(self) -> tuple[Any, ...]:
+        return _parsed(self.text)[1]
+
+
+@lru_cache(maxsize=None)
+def _parsed(text: str) -> tuple[Any, tuple[Any, ...]]:
+    """The head atom and body literals of one rule (a choice rule explains only its chosen atom)."""
+    out: list[Any] = []
+    ast.parse_string(text, out.append)
+    rule = next(stm for stm in out if stm.ast_type == ASTType.Rule)
+    body = tuple(rule.body) if rule.head.ast_type != ASTType.Aggregate else ()
+    return _head_atom(rule), body
 
 
 @dataclass
 class Library:
     preds: dict[tuple[str, int], PredSpec] = field(default_factory=dict)
     rules: dict[str, RuleSpec] = field(default_factory=dict)
-    statements: list[Any] = field(default_factory=list)
-    provenance: list[Any] = field(default_factory=list)
+    program: list[str] = field(default_factory=list)
+    provenance: list[str] = field(default_factory=list)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
         return [r for r in self.rules.values() if r.signature == signature]
@@ -79,12 +100,28 @@ class Library:
     def asks(self) -> list[PredSpec]:
         return sorted((p for p in self.preds.values() if p.kind == "ask"), key=lambda p: p.signature)
 
-    def add_to(self, builder: ast.ProgramBuilder, provenance: bool = True) -> None:
-        for stm in self.statements:
-            builder.add(stm)
-        if provenance:
-            for stm in self.provenance:
-                builder.add(stm)
+    def text(self, provenance: bool = True) -> str:
+        """The whole rule book as one program, rendered from the parsed rules (no user text)."""
+        return "\n".join(self.program + (self.provenance if provenance else []))
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "preds": [asdict(p) for p in self.preds.values()],
+            "rules": [asdict(r) for r in self.rules.values()],
+            "program": self.program,
+            "provenance": self.provenance,
+        })
+
+    @classmethod
+    def from_json(cls, text: str) -> "Library":
+        data = json.loads(text)
+        lib = cls(program=data["program"], provenance=data["provenance"])
+        for p in data["preds"]:
+            spec = PredSpec(**{**p, "params": tuple(p["params"]), "param_types": tuple(p["param_types"])})
+            lib.preds[spec.signature] = spec
+        for r in data["rules"]:
+            lib.rules[r["id"]] = RuleSpec(**{**r, "variables": tuple(r["variables"])})
+        return lib
 
 
 class RuleFileError(Exception):
@@ -214,10 +251,7 @@ def _load_file(lib: Library, file: str, text: str) -> None:
                     raise RuleFileError(f"{file}:{line}: malformed rule annotation {body!r}")
                 pending = (m.group(1), m.group(2).strip(), (m.group(3) or "").strip(), line)
             continue
-        if stm.ast_type == ASTType.Program:
-            lib.statements.append(stm)
-            continue
-        lib.statements.append(stm)
+        lib.program.append(str(stm))
         if stm.ast_type != ASTType.Rule:
             continue
         if pending is None:
@@ -230,9 +264,9 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         if rid in lib.rules:
             raise RuleFileError(f"{file}:{line}: rule id {rid} is used twice")
         prov, variables = _provenance_rule(rid, stm, head_atom)
-        lib.provenance.append(prov)
-        body = tuple(stm.body) if stm.head.ast_type != ASTType.Aggregate else ()
-        lib.rules[rid] = RuleSpec(rid, cite, sentence, file, line, head_atom, body, variables)
+        lib.provenance.append(str(prov))
+        lib.rules[rid] = RuleSpec(rid, cite, sentence, file, line, head_atom.name, len(head_atom.arguments),
+                                  variables, str(stm))
 
 
 def _rule_folder() -> Any:
@@ -246,21 +280,41 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
+CACHE_VERSION = "1"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fto-engine"
+
+
 @lru_cache(maxsize=1)
 def library() -> Library:
-    """All bundled rules, parsed once per process."""
+    """All bundled rules, parsed once per rule book (cached on disk by content hash)."""
+    files = sorted((e.name, e.read_text(encoding="utf-8")) for e in _rule_folder().iterdir() if e.name.endswith(".lp"))
+    digest = hashlib.sha256(repr((CACHE_VERSION, files)).encode()).hexdigest()[:24]
+    cached = _cache_dir() / f"rules-{digest}.json"
+    try:
+        return Library.from_json(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     lib = Library()
-    for entry in sorted(_rule_folder().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".lp"):
-            _load_file(lib, f"rules/{entry.name}", entry.read_text(encoding="utf-8"))
+    for name, text in files:
+        _load_file(lib, f"rules/{name}", text)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(lib.to_json(), encoding="utf-8")
+        tmp.replace(cached)
+    except OSError:
+        pass  # a read-only home only costs speed
     return lib
 
 
 def control(lib: Library, facts: str, context: object, provenance: bool = True) -> clingo.Control:
     """A grounded Control holding the rules and one scenario's facts."""
     ctl = clingo.Control(["--warn=none"], logger=lambda _code, _msg: None)
-    with ast.ProgramBuilder(ctl) as builder:
-        lib.add_to(builder, provenance)
+    ctl.add("base", [], lib.text(provenance))
     ctl.add("base", [], facts)
     ctl.ground([("base", [])], context=context)
     return ctl
