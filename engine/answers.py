@@ -95,7 +95,8 @@ def ask(solver: Solver, text: str) -> Answer:
     lib = solver.library
     deciding: list[Deciding] = []
     if status == "yes":
-        tree = Explainer(lib, Model(solver.base.cautious | _because_of(solver.base.brave))).why(question)
+        tree = Explainer(lib, Model(solver.base.cautious | _because_of(solver.base.brave),
+                                    certain=_because_of(solver.base.cautious))).why(question)
     elif status == "no":
         tree = Explainer(lib, Model(solver.base.brave)).why_not(question)
     else:
@@ -114,9 +115,9 @@ def ask(solver: Solver, text: str) -> Answer:
         no_tree.claim = "If not: " + no_tree.claim
         tree = Node(f"It depends on: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
     citations = sorted(tree.citations())
-    ledger_model = solver.base.cautious | _because_of(solver.base.brave) if status == "yes" else solver.base.brave
-    elements = [Element.model_validate(row)
-                for row in Explainer(lib, Model(ledger_model)).ledger(question, solver.status)]
+    ledger_model = (Model(solver.base.cautious | _because_of(solver.base.brave), certain=_because_of(solver.base.cautious))
+                    if status == "yes" else Model(solver.base.brave))
+    elements = [Element.model_validate(row) for row in Explainer(lib, ledger_model).ledger(question, solver.status)]
     return Answer(
         question=str(question),
         as_of=solver.as_of.isoformat(),

@@ -59,18 +59,22 @@ class Node:
 class Model:
     """A set of true atoms with the indexes explanations need."""
 
-    def __init__(self, atoms: Iterable[Symbol]) -> None:
+    def __init__(self, atoms: Iterable[Symbol], certain: Iterable[Symbol] = ()) -> None:
         self.atoms = frozenset(atoms)
+        self.certain = frozenset(certain)  # derivations that hold in every answer set
         self.by_sig: dict[tuple[str, int], list[Symbol]] = defaultdict(list)
         self.because: dict[Symbol, list[tuple[str, Symbol, Symbol]]] = defaultdict(list)
         self.names: dict[Symbol, str] = {}
         self.cites: dict[Symbol, list[str]] = defaultdict(list)
+        self.certain_because: set[tuple[str, Symbol, Symbol]] = set()
         for a in sorted(self.atoms):
             if a.type != SymbolType.Function:
                 continue
             if a.name == PROVENANCE and len(a.arguments) == 4:
                 rid, head, prem, binding = a.arguments
                 self.because[head].append((rid.name, prem, binding))
+                if a in self.certain:
+                    self.certain_because.add((rid.name, prem, binding))
                 continue
             self.by_sig[(a.name, len(a.arguments))].append(a)
             if a.name == "name" and len(a.arguments) == 2 and a.arguments[1].type == SymbolType.String:
@@ -92,6 +96,8 @@ class _Overlay(Model):
         self.cites = base.cites
         self.because = defaultdict(list, base.because)
         self.because[atom] = [entry]
+        self.certain = base.certain
+        self.certain_because = base.certain_because
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Z][A-Za-z0-9_]*)(?::([a-z]+))?\}")
@@ -168,17 +174,27 @@ class Explainer:
             template = ("it is not shown that " + p.sentence) if negative else str(atom)
         return _capital(self.render.fill(template, binding, types))
 
+    def cite_used(self, atom: Symbol) -> tuple[str, str]:
+        """The rule that actually concluded `atom` in this model, else the first that could."""
+        entries = self.model.because.get(atom)
+        if entries:
+            spec = self.lib.rules[min(entries, key=self._preference)[0]]
+            return (spec.id, spec.cite)
+        return self.cite_for_pred(atom)
+
     def cite_for_pred(self, atom: Symbol) -> tuple[str, str]:
+        """The first rule that could conclude this very atom (its head unifies), else the predicate's first."""
         specs = self.lib.rules_for((atom.name, len(atom.arguments)))
         if not specs:
             return ("", "")
-        return (specs[0].id, specs[0].cite)
+        matching = [r for r in specs if _unify(r.head, atom, {}) is not None] or specs
+        return (matching[0].id, matching[0].cite)
 
     # ---- why -------------------------------------------------------------------
     def why(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
         entries = self.model.because.get(atom)
         if entries and depth < MAX_DEPTH and atom not in path:
-            rid, prem, binding = min(entries, key=lambda e: (self._rule_rank(e[0]), str(e)))
+            rid, prem, binding = min(entries, key=self._preference)
             spec = self.lib.rules[rid]
             bound = {**self._head_binding(spec, atom), **dict(zip(spec.variables, binding.arguments))}
             claim = _capital(self.render.fill(spec.sentence, bound)) if spec.sentence else self.sentence(atom, extra=bound)
@@ -222,7 +238,7 @@ class Explainer:
         binding: dict[str, Symbol] = {}
         entries = self.model.because.get(atom)
         if entries:
-            rid, _, values = min(entries, key=lambda e: (self._rule_rank(e[0]), str(e)))
+            rid, _, values = min(entries, key=self._preference)
             spec = self.lib.rules[rid]
             binding = {**self._head_binding(spec, atom), **dict(zip(spec.variables, values.arguments))}
         else:
@@ -232,7 +248,7 @@ class Explainer:
                     continue
                 failure = find_failure(candidate, start, self.model)
                 if failure is not None and failure.applies(self.model):
-                    spec, binding = candidate, failure.binding
+                    spec, binding = candidate, _extend_unique(candidate, failure.binding, self.model)
                     break
         if spec is None:
             return []
@@ -246,7 +262,7 @@ class Explainer:
                 continue  # structural facts (the date asked, that an org exists) are not elements
             negated = literal.sign == ast.Sign.Negation
             ground = _ground(sym, binding)
-            rule_id, cite = self.cite_for_pred(ground) if ground is not None else ("", "")
+            rule_id, cite = self.cite_used(ground) if ground is not None else ("", "")
             if ground is None:
                 text = self.render.fill(pred.negative if negated else pred.sentence,
                                         dict(zip(pred.params, _partial(sym, binding))))
@@ -264,6 +280,10 @@ class Explainer:
                 "cite": cite,
             })
         return rows
+
+    def _preference(self, entry: tuple[str, Symbol, Symbol]) -> tuple[bool, int, str]:
+        """Derivations that hold in every answer set first, then rule order, then a stable tiebreak."""
+        return (entry not in self.model.certain_because, self._rule_rank(entry[0]), str(entry))
 
     def _rule_rank(self, rid: str) -> int:
         return list(self.lib.rules).index(rid) if rid in self.lib.rules else 0
@@ -587,6 +607,25 @@ def find_failure(spec: RuleSpec, binding: dict[str, Symbol], model: Model) -> Fa
     # Name every element that fails under this binding, not only the first one reached.
     failed = [pending[0]] + [lit for lit in pending[1:] if _holds(lit, b, model) is False]
     return Failure(spec, b, failed, done)
+
+
+def _extend_unique(spec: RuleSpec, binding: dict[str, Symbol], model: Model) -> dict[str, Symbol]:
+    """Bind what the model determines uniquely (a positive literal with exactly one match), until nothing changes."""
+    b = dict(binding)
+    changed = True
+    while changed:
+        changed = False
+        for lit in spec.body:
+            if lit.atom.ast_type != ASTType.SymbolicAtom or lit.sign != ast.Sign.NoSign:
+                continue
+            sym = lit.atom.symbol
+            if _ground(sym, b) is not None:
+                continue
+            matches = [m for m in (_unify(sym, a, b) for a in model.by_sig.get(_sig(sym), [])) if m is not None]
+            if len(matches) == 1:
+                b = matches[0]
+                changed = True
+    return b
 
 
 def _sig(sym: Any) -> tuple[str, int]:

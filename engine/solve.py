@@ -21,6 +21,7 @@ from engine.errors import InputError
 from engine.scenario import Scenario
 
 MAX_DECIDING_CANDIDATES = 12
+MAX_DECIDING_SIZE = 4
 
 
 class Context:
@@ -172,26 +173,34 @@ class Solver:
         return self.base.status(atom)
 
     def deciding(self, atom: Symbol) -> list[list[Symbol]]:
-        """The smallest sets of open atoms whose resolution settles `atom`."""
+        """The smallest sets of open atoms whose resolution settles `atom`.
+
+        An open atom is relevant when fixing it one way or the other changes the
+        status of `atom`; the smallest settling sets are searched among those.
+        """
         if self.status(atom) != "depends" or not self.has_atom(atom):
             return []
-        yes_model = self._solve("auto", [(atom, True)]) or frozenset()
-        no_model = self._solve("auto", [(atom, False)]) or frozenset()
-        candidates = [u for u in self.open_atoms if (u in yes_model) != (u in no_model)]
-        if not candidates:
-            candidates = list(self.open_atoms)
-        candidates = candidates[:MAX_DECIDING_CANDIDATES]
-        for size in (1, 2):
-            found = [list(group) for group in itertools.combinations(candidates, size) if self._settles(atom, group)]
+        relevant = [u for u in self.open_atoms if self._matters(atom, u)][:MAX_DECIDING_CANDIDATES]
+        for size in range(1, min(len(relevant), MAX_DECIDING_SIZE) + 1):
+            found = [list(group) for group in itertools.combinations(relevant, size) if self._settles(atom, group)]
             if found:
                 return found
-        return [candidates]
+        return [relevant] if relevant else []
+
+    def _matters(self, atom: Symbol, open_atom: Symbol) -> bool:
+        statuses = set()
+        for value in (True, False):
+            try:
+                statuses.add(self._consequences([(open_atom, value)], only=[atom]).status(atom))
+            except InputError:
+                continue
+        return len(statuses) > 1
 
     def _settles(self, atom: Symbol, group: Iterable[Symbol]) -> bool:
         group = list(group)
         for values in itertools.product((True, False), repeat=len(group)):
             try:
-                cons = self._consequences(list(zip(group, values)))
+                cons = self._consequences(list(zip(group, values)), only=[atom])
             except InputError:
                 continue  # that combination is impossible, so it settles nothing either way
             if cons.status(atom) == "depends":

@@ -1,0 +1,99 @@
+"""18 U.S.C. § 2339B(a)(1): elements, defeaters, jurisdiction, penalties, duress and membership."""
+
+from __future__ import annotations
+
+from tests.conftest import claims
+
+BASE = """
+scenario: Payment to a CJNG front
+as_of: 2025-06-01
+organizations:
+  cjng: {registry: cjng}
+actors:
+  payer: {name: the payer, country: US, us_national: true}
+  front: {name: the front company, kind: company, country: MX, agent_of: cjng}
+transactions:
+  t1: {on: %(on)s, from: payer, to: front, provides: %(provides)s, under_duress: %(duress)s}
+knowledge:
+  - {actor: payer, org: cjng, knew: %(knew)s}
+"""
+
+
+def scenario(on: str = "2025-04-01", provides: str = "currency", duress: str = "false",
+             knew: str = "terrorist_activity") -> str:
+    return BASE % {"on": on, "provides": provides, "duress": duress, "knew": knew}
+
+
+def test_payment_to_a_front_is_material_support_through_the_agent_chain(answer):
+    a = answer(scenario(), "material_support(payer, t1)")
+    assert a.answer == "yes"
+    assert "31 C.F.R. § 597.301" in a.citations
+    assert "90 FR 10030" in a.citations
+    assert "18 U.S.C. § 2339B(d)(1)(A)" in a.citations
+
+
+def test_no_knowledge_is_no_and_names_the_knowledge_element(answer):
+    a = answer(scenario(knew="none"), "material_support(payer, t1)")
+    assert a.answer == "no"
+    text = " ".join(claims(a.explanation))
+    assert "none of the three kinds of knowledge" in text
+    assert "designated terrorist organization" in text
+
+
+def test_payment_before_publication_is_no_and_names_the_designation_day(answer):
+    a = answer(scenario(on="2025-02-19"), "material_support(payer, t1)")
+    assert a.answer == "no"
+    text = " ".join(claims(a.explanation))
+    assert "was not a designated Foreign Terrorist Organization on the day of t1" in text
+    assert "2025-02-20 is on or before 2025-02-19" in text
+    assert answer(scenario(on="2025-02-21"), "material_support(payer, t1)").answer == "yes"
+
+
+def test_medicine_is_excepted_and_the_why_not_says_so(answer):
+    a = answer(scenario(provides="medicine"), "material_support(payer, t1)")
+    assert a.answer == "no"
+    assert any("excepts" in c and "medicine" in c for c in claims(a.explanation))
+    assert "18 U.S.C. § 2339A(b)(1)" in a.citations
+
+
+def test_duress_leaves_the_offense_intact_and_the_defense_open(answer):
+    yaml = scenario(duress="true")
+    assert answer(yaml, "material_support(payer, t1)").answer == "yes"
+    excepted = answer(yaml, "duress_excepted(payer, t1)")
+    assert excepted.answer == "no"
+    assert any("no duress" in c for c in claims(excepted.explanation))
+    defense = answer(yaml, "duress_defense_available(payer, t1)")
+    assert defense.answer == "depends"
+    assert any("Dixon v. United States, 548 U.S. 1 (2006)" in c for c in defense.citations)
+    assert any("imminent threat" in c for c in claims(defense.explanation))
+
+
+def test_membership_alone_is_never_an_offense_and_the_why_not_names_why(answer):
+    yaml = """
+    scenario: member
+    as_of: 2025-06-01
+    organizations:
+      ms13: {registry: ms13}
+    actors:
+      m: {name: the member, member_of: [ms13], us_national: true}
+    """
+    a = answer(yaml, "membership_offense(m, ms13)")
+    assert a.answer == "no"
+    text = " ".join(claims(a.explanation))
+    assert "not membership" in text and "§ 2339B(h)" in text
+
+
+def test_penalty_is_twenty_years_after_2015_and_life_if_death_results(answer):
+    assert answer(scenario(), "max_prison(payer, t1, 20)").answer == "yes"
+    assert answer(scenario(), "max_prison(payer, t1, 15)").answer == "no"
+    death = scenario().replace("under_duress: false", "under_duress: false, death_resulted: true")
+    assert answer(death, "max_prison(payer, t1, life)").answer == "yes"
+    assert answer(death, "max_prison(payer, t1, 20)").answer == "no"
+
+
+def test_foreign_national_abroad_needs_a_jurisdictional_basis(answer):
+    yaml = scenario().replace("country: US, us_national: true", "country: HN, found_in_us: %s")
+    no = answer(yaml.replace("%s", "false"), "material_support(payer, t1)")
+    assert no.answer == "no"
+    assert any("No basis of jurisdiction" in c for c in claims(no.explanation))
+    assert answer(yaml.replace("%s", "true"), "material_support(payer, t1)").answer == "yes"
