@@ -30,6 +30,7 @@ class Element(BaseModel):
     """One statutory element of the conclusion asked about, and where it stands."""
 
     key: str
+    predicate: str
     element: str
     status: Literal["established", "refuted", "unknown", "not reached"]
     rule: str

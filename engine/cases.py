@@ -32,6 +32,7 @@ class Expectation(BaseModel):
     deciding: list[str] = []
     set: dict[str, Any] = {}
     remove: list[str] = []
+    elements: dict[str, Literal["established", "refuted", "unknown", "not reached"]] = {}
     note: str | None = None
 
     @field_validator("answer", mode="before")
@@ -116,6 +117,12 @@ def judge(case: Case, index: int) -> tuple[bool, str, Answer | None]:
     for rule in exp.rules:
         if rule not in used:
             problems.append(f"rule {rule} does not appear in the explanation")
+    ledger = {e.predicate: e.status for e in answer.elements}
+    for element, status in exp.elements.items():
+        if element not in ledger:
+            problems.append(f"element {element!r} is not in the ledger {sorted(ledger)}")
+        elif ledger[element] != status:
+            problems.append(f"element {element!r} is {ledger[element]}, expected {status}")
     decided = {f for d in answer.deciding for f in d.facts}
     for fact in exp.deciding:
         if fact not in decided:
@@ -125,6 +132,11 @@ def judge(case: Case, index: int) -> tuple[bool, str, Answer | None]:
         edits = [f"{k}={v}" for k, v in exp.set.items()] + [f"remove {p}" for p in exp.remove]
         label += " if " + ", ".join(edits)
     return (not problems, f"{label}: " + ("; ".join(problems) if problems else exp.answer), answer)
+
+
+def rules_used(answer: Answer) -> set[str]:
+    """Rule ids an answer rests on: its explanation tree and its element ledger."""
+    return _rules_in(answer.explanation.model_dump()) | {e.rule for e in answer.elements}
 
 
 def _rules_in(node: dict[str, object]) -> set[str]:

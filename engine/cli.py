@@ -109,12 +109,14 @@ def shell(
 def check(
     paths: List[str] = typer.Argument(..., help="Case files or folders of cases."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every expectation."),
+    coverage: bool = typer.Option(False, "--coverage", help="Report which cases exercise each rule and cite."),
 ) -> None:
     """Run case files; print `N passed, N failed`; exit 1 on any failure."""
-    from engine.cases import case_files, judge, load_case
+    from engine.cases import case_files, judge, load_case, rules_used
     from engine.errors import InputError
 
     passed = failed = 0
+    exercised: dict[str, set[str]] = {}
     for path in case_files(paths):
         try:
             case = load_case(path)
@@ -124,6 +126,10 @@ def check(
             print(f"ERROR {exc.render()}")
             continue
         ok = all(r[0] for r in results)
+        for _, _, answer in results:
+            if answer is not None:
+                for rule in rules_used(answer):
+                    exercised.setdefault(rule, set()).add(str(path))
         passed += ok
         failed += not ok
         if not ok or verbose:
@@ -135,9 +141,31 @@ def check(
                         from engine.render import explanation_text
 
                         print(explanation_text(answer, indent="        "))
+    if coverage:
+        _print_coverage(exercised)
     print(f"{passed} passed, {failed} failed")
     if failed:
         raise SystemExit(1)
+
+
+def _print_coverage(exercised: dict[str, set[str]]) -> None:
+    """Per rule id and per pinpoint cite, the cases whose answers rest on it."""
+    from engine.rules import library
+
+    lib = library()
+    by_cite: dict[str, set[str]] = {}
+    print("rule coverage (cases whose explanation or element ledger uses the rule):")
+    for rule in lib.rules.values():
+        cases = exercised.get(rule.id, set())
+        by_cite.setdefault(rule.cite, set()).update(cases)
+        print(f"  {len(cases):3d}  {rule.id:40s} {rule.cite}")
+    print("cite coverage:")
+    for cite, cases in sorted(by_cite.items()):
+        print(f"  {len(cases):3d}  {cite}")
+    missing = sorted(r for r in lib.rules if r not in exercised)
+    if missing:
+        print("rules no case exercises: " + ", ".join(missing))
+    print(f"coverage: {len(lib.rules) - len(missing)}/{len(lib.rules)} rules exercised")
 
 
 @app.command()
@@ -175,6 +203,63 @@ def registry(
         cite = f" ({e.fr_citation})" if e.fr_citation else ""
         print(f"{e.id:40s} designated {e.designated}{cite}; {status}; {e.name}")
     print(f"{len(found)} entries")
+
+
+@app.command("new-case")
+def new_case(path: str = typer.Argument(..., help="Where to write the template (an existing file is never overwritten).")) -> None:
+    """Write a commented case template to fill in."""
+    from pathlib import Path
+
+    from engine.errors import InputError
+
+    target = Path(path)
+    if target.exists():
+        raise InputError(path, "already exists; choose a new file name (nothing was written)")
+    try:
+        with target.open("x", encoding="utf-8") as out:
+            out.write(CASE_TEMPLATE)
+    except OSError as exc:
+        raise InputError(path, f"cannot write: {exc.strerror or exc}") from None
+    print(f"wrote {path}; fill it in, then run: fto check {path}")
+
+
+CASE_TEMPLATE = """\
+# A case: a scenario plus what the engine must answer, and why. Run it with `fto check FILE`.
+name: One line saying what this case shows
+scenario: The question in plain words
+as_of: 2025-06-01                       # the day the question is asked
+# source: "Full citation, for a real matter"
+
+organizations:
+  cjng: {registry: cjng}                # a real designation (see `fto registry`)
+  # acme: {name: Acme Gang}             # or an invented group; add events for it below
+
+actors:
+  supplier: {kind: company, country: MX}
+  frontco: {kind: company, country: MX, agent_of: cjng}
+
+transactions:
+  t1: {on: 2025-04-01, from: supplier, to: frontco, provides: currency, amount_usd: 5000, place: MX,
+       affects_commerce: true}
+
+knowledge:
+  - {actor: supplier, org: cjng, knew: terrorist_activity}   # designated | terrorist_activity | terrorism | none | unknown
+
+# events:                               # designation events for invented groups
+#   - {on: 2025-03-01, act: notify_congress, org: acme, by: secretary_of_state}
+#   - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state}
+
+# unknown: [transactions.t1.knowingly]  # facts the engine should reason over both ways
+
+expect:
+  - ask: material_support(supplier, t1)  # any conclusion `fto predicates` lists
+    answer: yes                          # yes | no | depends
+    cites: ["18 U.S.C. § 2339B(a)(1)"]   # each must appear among the answer's citations
+    # elements: {knew_nature: established}          # element ledger statuses to check
+    # not_cites: ["8 U.S.C. § 1189(a)(7)"]          # citations that must not appear
+    # set: {transactions.t1.on: 2025-02-19}         # a what-if: the answer after this change
+    note: Why this is the answer, in a sentence.
+"""
 
 
 @app.command()

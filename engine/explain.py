@@ -266,14 +266,15 @@ class Explainer:
             if ground is None:
                 text = self.render.fill(pred.negative if negated else pred.sentence,
                                         dict(zip(pred.params, _partial(sym, binding))))
-                rows.append({"key": f"{spec.id}#{position}", "element": _capital(text), "status": "not reached",
-                             "rule": rule_id, "cite": cite})
+                rows.append({"key": f"{spec.id}#{position}", "predicate": pred.name, "element": _capital(text),
+                             "status": "not reached", "rule": rule_id, "cite": cite})
                 continue
             state = status_of(ground)
             if negated:
                 state = {"yes": "no", "no": "yes"}.get(state, state)
             rows.append({
                 "key": f"{spec.id}#{position}",
+                "predicate": ("not " if negated else "") + pred.name,
                 "element": self.sentence(ground, negative=negated),
                 "status": {"yes": "established", "no": "refuted"}.get(state, "unknown"),
                 "rule": rule_id or "scenario",
