@@ -1,0 +1,58 @@
+"""Scenario text never becomes program text except as clingo-escaped Symbols."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import clingo
+
+from engine.facts import build
+from engine.scenario import loads
+
+ENGINE = Path(__file__).resolve().parent.parent / "engine"
+
+HOSTILE = '''
+scenario: "x). designated(y). %"
+as_of: 2025-06-01
+organizations:
+  acme: {name: "Acme\\" ). designated(bravo). #show. % \\n :- not x."}
+  bravo: {name: "#program base. designated(acme)."}
+actors:
+  ann: {name: "Ann O'Neil :- #external q."}
+events:
+  - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state, fr_citation: "90 FR 1). cite(x"}
+'''
+
+
+def test_only_two_places_hand_text_to_clingo_and_neither_formats_user_data():
+    calls = []
+    for path in sorted(ENGINE.glob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\bctl\.add\(", line):
+                calls.append((path.name, line.strip()))
+    assert calls == [
+        ("rules.py", 'ctl.add("base", [], lib.text(provenance))'),
+        ("rules.py", 'ctl.add("base", [], facts)'),
+    ]
+
+
+def test_fact_text_is_rendered_from_symbols_without_format_strings():
+    source = (ENGINE / "facts.py").read_text(encoding="utf-8")
+    program_funcs = re.findall(r"def (?:program|external_program)\(self\).*?(?=\n    def |\nEVENT_PHRASES)", source, re.S)
+    assert len(program_funcs) == 2
+    for body in program_funcs:
+        assert 'f"' not in body and "%" not in body and ".format(" not in body
+
+
+def test_hostile_names_round_trip_as_the_same_symbols():
+    facts = build(loads(HOSTILE, "hostile.yaml"))
+    ctl = clingo.Control(["--warn=none"], logger=lambda *_: None)
+    ctl.add("base", [], facts.program())
+    ctl.ground([("base", [])])
+    with ctl.solve(yield_=True) as handle:
+        model = set(next(iter(handle)).symbols(atoms=True))
+    assert model == set(facts.facts)  # nothing more (no injected atom), nothing less
+    names = {s.arguments[1].string for s in model if s.name == "name"}
+    assert 'Acme" ). designated(bravo). #show. % \n :- not x.' in names
+    assert not any(s.name == "designated" for s in model)
