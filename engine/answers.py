@@ -81,7 +81,7 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
     known = set(solver.scenario.organizations) | set(solver.scenario.actors) | set(solver.scenario.transactions)
     known |= set(solver.scenario.acts) | {e.id for e in solver.scenario.events if e.id}
     known |= {h.id for h in solver.scenario.holdings if h.id}
-    vocabulary = {a.arguments[0].name for a in solver.base.brave
+    vocabulary = {a.arguments[0].name for a in solver.any_model()
                   if a.name == "name" and a.arguments and a.arguments[0].type == SymbolType.Function}
     for arg in question.arguments:
         for c in _constants(arg):
@@ -96,16 +96,16 @@ def ask(solver: Solver, text: str) -> Answer:
     lib = solver.library
     deciding: list[Deciding] = []
     if status == "yes":
-        tree = Explainer(lib, Model(solver.base.cautious | _because_of(solver.base.brave),
-                                    certain=_because_of(solver.base.cautious))).why(question)
+        model = Model(solver.witness([(question, True)]) or frozenset())
+        tree = Explainer(lib, model).why(question)
     elif status == "no":
-        tree = Explainer(lib, Model(solver.base.brave)).why_not(question)
+        model = Model(solver.any_model())
+        tree = Explainer(lib, model).why_not(question)
     else:
-        yes_cons = solver.consequences_assuming([(question, True)])
-        no_cons = solver.consequences_assuming([(question, False)])
-        yes_tree = Explainer(lib, Model(yes_cons.brave)).why(question)
-        no_tree = Explainer(lib, Model(no_cons.brave)).why_not(question)
-        renderer = Explainer(lib, Model(solver.base.brave))
+        model = Model(solver.any_model())
+        yes_tree = Explainer(lib, Model(solver.witness([(question, True)]) or frozenset())).why(question)
+        no_tree = Explainer(lib, Model(solver.witness([(question, False)]) or frozenset())).why_not(question)
+        renderer = Explainer(lib, model)
         for group in solver.deciding(question):
             deciding.append(Deciding(
                 facts=[str(a) for a in group],
@@ -116,9 +116,7 @@ def ask(solver: Solver, text: str) -> Answer:
         no_tree.claim = "If not: " + no_tree.claim
         tree = Node(f"It depends on: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
     citations = sorted(tree.citations())
-    ledger_model = (Model(solver.base.cautious | _because_of(solver.base.brave), certain=_because_of(solver.base.cautious))
-                    if status == "yes" else Model(solver.base.brave))
-    elements = [Element.model_validate(row) for row in Explainer(lib, ledger_model).ledger(question, solver.status)]
+    elements = [Element.model_validate(row) for row in Explainer(lib, model).ledger(question, solver.status)]
     return Answer(
         question=str(question),
         as_of=solver.as_of.isoformat(),
@@ -128,10 +126,6 @@ def ask(solver: Solver, text: str) -> Answer:
         elements=elements,
         deciding=deciding,
     )
-
-
-def _because_of(atoms: frozenset[Symbol]) -> frozenset[Symbol]:
-    return frozenset(a for a in atoms if a.name == "_because")
 
 
 def _question_text(explainer: Explainer, atom: Symbol) -> str:

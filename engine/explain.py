@@ -623,7 +623,7 @@ def _extend_unique(spec: RuleSpec, binding: dict[str, Symbol], model: Model) -> 
             if _ground(sym, b) is not None:
                 continue
             matches = [m for m in (_unify(sym, a, b) for a in model.by_sig.get(_sig(sym), [])) if m is not None]
-            if len(matches) == 1:
+            if len(matches) == 1 and matches[0] != b:  # `_` never binds: only count real progress
                 b = matches[0]
                 changed = True
     return b

@@ -10,6 +10,7 @@ choice, and the solver reasons over both possibilities.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import get_args
 from dataclasses import dataclass, field
 from clingo.symbol import Function, Number, String, Symbol
@@ -32,20 +33,57 @@ def usd(amount: float | None) -> Symbol:
     return Number(int(round(amount or 0)))
 
 
+Pending = tuple
+"""(name, arguments, argument text): a fact whose Symbol is made only if asked for. An argument
+is a Symbol, a Python int standing for `Number(int)`, or a plain lowercase word standing for the
+constant `Function(word)`; clingo renders both as exactly those characters."""
+
+_PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _symbol(arg: Symbol | int | str) -> Symbol:
+    kind = type(arg)
+    return Number(arg) if kind is int else Function(arg) if kind is str else arg  # type: ignore[arg-type]
+
+
 @dataclass
 class FactSet:
-    """Facts (always true) and choices (may be either) with the scenario path of each."""
+    """Facts (always true) and choices (may be either) with the scenario path of each.
 
-    facts: list[Symbol] = field(default_factory=list)
+    The bulk of a large scenario's facts are recorded by `put` as (name, arguments, text)
+    and become clingo Symbols only when `facts` or `off` is read: a cold solve renders
+    them as program text straight from their (Symbol-rendered) argument text, and never
+    pays for one Symbol per fact, nor for the switchable flags that are false.
+    """
+
     choices: list[Symbol] = field(default_factory=list)
-    off: list[Symbol] = field(default_factory=list)
     dependent: list[tuple[Symbol, Symbol]] = field(default_factory=list)
     anchors: dict[str, Symbol] = field(default_factory=dict)
     unknown_paths: frozenset[str] = frozenset()
+    _facts: list[Symbol | Pending] = field(default_factory=list)
+    _off: list[Symbol | Pending] = field(default_factory=list)
+    _made: list[int] = field(default_factory=lambda: [0, 0])  # how far each list is made of Symbols
+
+    @property
+    def facts(self) -> list[Symbol]:
+        return self._symbols(self._facts, 0)
+
+    @property
+    def off(self) -> list[Symbol]:
+        """Switchable flags that are false now (a warm session may switch them on)."""
+        return self._symbols(self._off, 1)
+
+    def _symbols(self, items: list[Symbol | Pending], which: int) -> list[Symbol]:
+        for i in range(self._made[which], len(items)):
+            item = items[i]
+            if type(item) is tuple:
+                items[i] = Function(item[0], [_symbol(a) for a in item[1]])
+        self._made[which] = len(items)
+        return items  # type: ignore[return-value]
 
     def add(self, sym: Symbol, path: str = "", value: Tri = True) -> None:
         if value is False:
-            self.off.append(sym)  # false now; a warm session may switch it on
+            self._off.append(sym)  # false now; a warm session may switch it on
             return
         if value is None:
             return
@@ -58,7 +96,21 @@ class FactSet:
             if path in self.unknown_paths:
                 self.anchors.setdefault(path, sym)
         else:
-            self.facts.append(sym)
+            self._facts.append(sym)
+
+    def put(self, name: str, args: tuple[Symbol, ...], text: str, path: str = "", value: Tri = True) -> None:
+        """`add(Function(name, args), path, value)`, with `text` the arguments as clingo renders them.
+
+        With no unknown paths in the scenario, `path` is not needed (callers may pass "").
+        """
+        if value is False:
+            self._off.append((name, args, text))
+        elif value is None:
+            return
+        elif self.unknown_paths or value == "unknown":
+            self.add(Function(name, [_symbol(a) for a in args]), path, value)
+        else:
+            self._facts.append((name, args, text))
 
     def _unknown_anchor(self, path: str) -> Symbol | None:
         if not path or not self.unknown_paths:
@@ -68,18 +120,62 @@ class FactSet:
                 return self.anchors.get(u)
         return None
 
+    @staticmethod
+    def _text(item: Symbol | Pending) -> str:
+        return item[0] + "(" + item[2] + ")" if type(item) is tuple else str(item)
+
     def program(self) -> str:
         """Program text rendered from Symbols (clingo escapes every string)."""
-        parts = [str(sym) + "." for sym in self.facts]
+        parts = [self._text(x) + "." for x in self._facts]
         parts.extend("{" + str(sym) + "}." for sym in self.choices)
         parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
         return "\n".join(parts)
 
     def external_program(self) -> str:
         """Every fact, choice and switchable flag as an external, for a warm session to toggle."""
-        parts = ["#external " + str(sym) + "." for sym in (*self.facts, *self.choices, *self.off)]
+        parts = ["#external " + self._text(x) + "." for x in (*self._facts, *self.choices, *self._off)]
         parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
         return "\n".join(parts)
+
+
+class _Terms:
+    """Argument Symbols and their text, made once per distinct id, day, number or string."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, tuple[Symbol, str]] = {}
+        self.days: dict[dt.date, tuple[Symbol, str]] = {}
+        self.strs: dict[str, tuple[Symbol, str]] = {}
+
+    def id(self, x: str) -> tuple[Symbol | str, str]:
+        """A validated id is a plain word, kept as the word (a constant once made a Symbol)."""
+        hit = self.ids.get(x)
+        if hit is None:
+            if _PLAIN_WORD.fullmatch(x) and x != "not":
+                hit = self.ids[x] = (x, x)
+            else:
+                sym = const(x)
+                hit = self.ids[x] = (sym, str(sym))
+        return hit
+
+    def day(self, d: dt.date) -> tuple[Symbol, str]:
+        hit = self.days.get(d)
+        if hit is None:
+            sym = day(d)
+            hit = self.days[d] = (sym, str(sym))
+        return hit
+
+    @staticmethod
+    def usd(amount: float | None) -> tuple[int, str]:
+        """Whole dollars: an int argument (a Number once made a Symbol) and its digits."""
+        n = int(round(amount or 0))
+        return n, str(n)
+
+    def string(self, x: str) -> tuple[Symbol, str]:
+        hit = self.strs.get(x)
+        if hit is None:
+            sym = String(x)
+            hit = self.strs[x] = (sym, str(sym))  # clingo escapes the string
+        return hit
 
 
 EVENT_PHRASES = {
@@ -98,10 +194,22 @@ def event_name(act: str, org: str, on: dt.date, citation: str | None) -> str:
     return f"{text} ({citation})" if citation and not citation.startswith("FTO registry source") else text
 
 
+ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "renounced",
+               "criminal_defendant", "in_removal_proceedings", "unaware_of_activity")
+TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_duress", "under_direction_of", "coordinated_with",
+                     "approved_by_secretary_of_state", "attorney_general_concurred", "affects_commerce",
+                     "death_resulted", "willfully")
+KNEW_KINDS = ("designated", "terrorist_activity", "terrorism")
+
+
 def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
     """All facts for one scenario, as of `as_of` (default: the scenario's)."""
     fs = FactSet(unknown_paths=frozenset(s.unknown))
-    add = fs.add
+    add, put = fs.add, fs.put
+    facts_append, off_append = fs._facts.append, fs._off.append
+    paths = bool(fs.unknown_paths)  # a fact's path matters only if some path is unknown
+    terms = _Terms()
+    tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
     when = as_of or s.as_of
     add(Function("as_of", [day(when)]), "as_of")
 
@@ -112,7 +220,8 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
     for aid, actor in s.actors.items():
         display[aid] = actor.name or aid
     for ident, text in display.items():
-        add(Function("name", [const(ident), String(text)]))
+        (i, its), (n, ns) = tid_(ident), tstr(text)
+        put("name", (i, n), f"{its},{ns}")
 
     for oid, org in s.organizations.items():
         o = const(oid)
@@ -134,30 +243,36 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
             _registry_events(fs, oid, org.registry, display, s)
 
     for aid, actor in s.actors.items():
-        a = const(aid)
-        p = f"actors.{aid}"
-        add(Function("actor", [a]))
-        add(Function("kind", [a, const(actor.kind)]), f"{p}.kind")
+        a, at = tid_(aid)
+        p = f"actors.{aid}" if paths else ""
+        one = (a,)
+        put("actor", one, at)
+        k, kt = tid_(actor.kind)
+        put("kind", (a, k), f"{at},{kt}", p and f"{p}.kind")
         if actor.country:
-            add(Function("country", [a, String(actor.country)]), f"{p}.country")
-        for flag in ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "renounced",
-                     "criminal_defendant", "in_removal_proceedings"):
-            add(Function(flag, [a]), f"{p}.{flag}", getattr(actor, flag))
-        add(Function("unaware_of_activity", [a]), f"{p}.unaware_of_activity", actor.unaware_of_activity)
+            c, ct = tstr(actor.country)
+            put("country", (a, c), f"{at},{ct}", p and f"{p}.country")
+        for flag in ACTOR_FLAGS:
+            value = getattr(actor, flag)
+            if value is False and not paths:
+                off_append((flag, one, at))
+            else:
+                put(flag, one, at, p and f"{p}.{flag}", value)
         if actor.exempted_by:
-            add(Function("ina_exemption", [a, const(actor.exempted_by)]), f"{p}.exempted_by")
+            add(Function("ina_exemption", [_symbol(a), const(actor.exempted_by)]), f"actors.{aid}.exempted_by")
         if actor.exemption_on:
-            add(Function("ina_exemption_on", [a, day(actor.exemption_on)]), f"{p}.exemption_on")
+            add(Function("ina_exemption_on", [_symbol(a), day(actor.exemption_on)]), f"actors.{aid}.exemption_on")
         if actor.agent_of:
-            add(Function("agent_of", [a, const(actor.agent_of)]), f"{p}.agent_of")
-        for i, o in enumerate(actor.member_of):
-            add(Function("member_of", [a, const(o)]), f"{p}.member_of.{i}")
-        for i, o in enumerate(actor.representative_of):
-            add(Function("representative_of", [a, const(o)]), f"{p}.representative_of.{i}")
+            o, ot = tid_(actor.agent_of)
+            put("agent_of", (a, o), f"{at},{ot}", p and f"{p}.agent_of")
+        for i, x in enumerate(actor.member_of):
+            add(Function("member_of", [_symbol(a), const(x)]), f"actors.{aid}.member_of.{i}")
+        for i, x in enumerate(actor.representative_of):
+            add(Function("representative_of", [_symbol(a), const(x)]), f"actors.{aid}.representative_of.{i}")
         if actor.spouse_of:
-            add(Function("spouse_of", [a, const(actor.spouse_of)]), f"{p}.spouse_of")
+            add(Function("spouse_of", [_symbol(a), const(actor.spouse_of)]), f"actors.{aid}.spouse_of")
         if actor.child_of:
-            add(Function("child_of", [a, const(actor.child_of)]), f"{p}.child_of")
+            add(Function("child_of", [_symbol(a), const(actor.child_of)]), f"actors.{aid}.child_of")
 
     for i, ev in enumerate(s.events):
         e = const(ev.id) if ev.id else Function("ev", [Number(i + 1)])
@@ -196,52 +311,72 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
                 add(Function("order_served", [e, const(inst)]), f"{p}.served.{j}")
 
     for tid, tx in s.transactions.items():
-        t = const(tid)
-        p = f"transactions.{tid}"
         if not isinstance(tx.on, dt.date):
             continue
-        add(Function("transaction", [t, const(tx.from_), const(tx.to), day(tx.on)]), p)
-        add(Function("provides", [t, const(tx.provides)]), f"{p}.provides")
+        t, tt = tid_(tid)
+        p = f"transactions.{tid}" if paths else ""
+        (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
+        put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
+        c, ct = tid_(tx.provides)
+        put("provides", (t, c), f"{tt},{ct}", p and f"{p}.provides")
         if tx.amount_usd is not None:
-            add(Function("amount", [t, usd(tx.amount_usd)]), f"{p}.amount_usd")
+            n, nt = tusd(tx.amount_usd)
+            put("amount", (t, n), f"{tt},{nt}", p and f"{p}.amount_usd")
         if tx.place:
-            add(Function("place", [t, String(tx.place)]), f"{p}.place")
+            c, ct = tstr(tx.place)
+            put("place", (t, c), f"{tt},{ct}", p and f"{p}.place")
         if tx.purpose:
-            add(Function("purpose", [t, const(tx.purpose)]), f"{p}.purpose")
-        for flag in ("knowingly", "attempted", "conspired", "under_duress", "under_direction_of", "coordinated_with",
-                     "approved_by_secretary_of_state", "attorney_general_concurred", "affects_commerce",
-                     "death_resulted", "willfully"):
-            add(Function(flag, [t]), f"{p}.{flag}", getattr(tx, flag))
+            c, ct = tid_(tx.purpose)
+            put("purpose", (t, c), f"{tt},{ct}", p and f"{p}.purpose")
+        one = (t,)
+        if paths:
+            for flag in TRANSACTION_FLAGS:
+                put(flag, one, tt, f"{p}.{flag}", getattr(tx, flag))
+        else:  # the common case, inlined: on, off, or put's general path for "unknown"
+            for flag in TRANSACTION_FLAGS:
+                value = getattr(tx, flag)
+                if value is False:
+                    off_append((flag, one, tt))
+                elif value is True:
+                    facts_append((flag, one, tt))
+                else:
+                    put(flag, one, tt, "", value)
         if tx.aids_act:
-            add(Function("aids_act", [t, const(tx.aids_act)]), f"{p}.aids_act")
+            p = f"transactions.{tid}"
+            add(Function("aids_act", [_symbol(t), const(tx.aids_act)]), f"{p}.aids_act")
             for flag, pred in (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
                                ("generic_service", "generic_service"),
                                ("conspired_with_perpetrator", "conspired_with_perpetrator")):
-                add(Function(pred, [t]), f"{p}.{flag}", getattr(tx, flag))
+                add(Function(pred, [_symbol(t)]), f"{p}.{flag}", getattr(tx, flag))
 
     for i, h in enumerate(s.holdings):
-        hid = const(h.id) if h.id else Function("holding", [Number(i + 1)])
-        p = f"holdings.{i}"
-        add(Function("holding", [hid, const(h.institution), const(h.owner), usd(h.amount_usd), day(h.since)]), p)
+        if h.id:
+            hid, ht = tid_(h.id)
+        else:
+            hid = Function("holding", [Number(i + 1)])
+            ht = str(hid)
+        p = f"holdings.{i}" if paths else ""
+        (w, wt), (o, ot), (n, nt), (d, dtx) = tid_(h.institution), tid_(h.owner), tusd(h.amount_usd), tday(h.since)
+        put("holding", (hid, w, o, n, d), f"{ht},{wt},{ot},{nt},{dtx}", p)
         if isinstance(h.aware_on, dt.date):
-            add(Function("aware_on", [hid, day(h.aware_on)]), f"{p}.aware_on")
+            d, dtx = tday(h.aware_on)
+            put("aware_on", (hid, d), f"{ht},{dtx}", p and f"{p}.aware_on")
         if h.reported_on:
-            add(Function("reported_on", [hid, day(h.reported_on)]), f"{p}.reported_on")
-        add(Function("retained", [hid]), f"{p}.retained", h.retained)
-        add(Function("licensed", [hid]), f"{p}.licensed", h.licensed)
+            d, dtx = tday(h.reported_on)
+            put("reported_on", (hid, d), f"{ht},{dtx}", p and f"{p}.reported_on")
+        put("retained", (hid,), ht, p and f"{p}.retained", h.retained)
+        put("licensed", (hid,), ht, p and f"{p}.licensed", h.licensed)
 
     for i, k in enumerate(s.knowledge):
-        p = f"knowledge.{i}"
-        a, o = const(k.actor), const(k.org)
+        p = f"knowledge.{i}" if paths else ""
+        (a, at), (o, ot) = tid_(k.actor), tid_(k.org)
+        pair = f"{at},{ot}"
         kinds = k.knew if isinstance(k.knew, list) else [k.knew]
-        if k.knew == "unknown":
-            for kind in ("designated", "terrorist_activity", "terrorism"):
-                add(Function("knew", [a, o, const(kind)]), f"{p}.knew", "unknown")
-        else:
-            for kind in ("designated", "terrorist_activity", "terrorism"):
-                add(Function("knew", [a, o, const(kind)]), f"{p}.knew", kind in kinds)
-        add(Function("should_have_known", [a, o]), f"{p}.should_have_known", k.should_have_known)
-        add(Function("knowledge_recorded", [a, o]), p)
+        for kind in KNEW_KINDS:
+            c, ct = tid_(kind)
+            put("knew", (a, o, c), f"{pair},{ct}", p and f"{p}.knew", "unknown" if k.knew == "unknown" else kind in kinds)
+        put("should_have_known", (a, o), pair, p and f"{p}.should_have_known", k.should_have_known)
+        put("knowledge_recorded", (a, o), pair, p)
 
     for xid, act in s.acts.items():
         x = const(xid)

@@ -246,10 +246,11 @@ class Session:
             for group in groups:
                 flips = [(c, c not in current) for c in group]
                 try:
-                    cons = self.solver.consequences_switching(flips, only=[atom])
+                    with self.solver.switched(flips) as switched:
+                        after = switched.status(atom)
                 except InputError:
                     continue
-                if cons.status(atom) == "yes":
+                if after == "yes":
                     found.append(flips)
                     if len(found) >= limit:
                         break
@@ -261,10 +262,11 @@ class Session:
         """Phrase a change, and name the rule that would use it, read from the provenance under that change."""
         from engine.explain import Explainer, Model
 
-        explainer = Explainer(self.solver.library, Model(self.solver.base.brave))
+        before = Model(self.solver.any_model())
+        explainer = Explainer(self.solver.library, before)
         words = [explainer.sentence(sym, negative=not value) for sym, value in flips]
-        after = Model(self.solver.consequences_switching(flips).brave)
-        before = Model(self.solver.base.brave)
+        with self.solver.switched(flips) as switched:
+            after = Model(switched.any_model())
         # The rules the change feeds (a new premise) or disarms (a defeater it removes).
         used = sorted({rid for entries in after.because.values() for rid, prem, _ in entries
                        for sym, _ in flips if sym in prem.arguments}

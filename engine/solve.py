@@ -22,6 +22,7 @@ from engine.scenario import Scenario
 
 MAX_DECIDING_CANDIDATES = 12
 MAX_DECIDING_SIZE = 4
+MAX_DECIDING_TESTS = 60
 
 
 class Context:
@@ -81,7 +82,7 @@ class Solver:
             self.externals = frozenset((*self.facts.facts, *self.facts.choices, *self.facts.off))
             self._assign(self.facts)
         self.readings = self._readings()
-        self._base: Consequences | None = None
+        self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
         self._conclusions: list[Symbol] | None = None
 
     def _readings(self) -> list[Symbol]:
@@ -113,14 +114,14 @@ class Solver:
         if not set((*new.facts, *new.choices)) <= self.externals or set(new.dependent) != set(self.facts.dependent):
             return False
         self._assign(new)
-        self.scenario, self.facts, self._base = scenario, new, None
+        self.scenario, self.facts, self._witnesses = scenario, new, {}
         return True
 
     def _solve(self, mode: str, assumptions: Sequence[tuple[Symbol, bool]] = (),
                only: Sequence[Symbol] | None = None) -> frozenset[Symbol] | None:
         """The last model of an enumeration (brave/cautious: the consequences).
 
-        With `only`, just those atoms are tested in the model, which is much cheaper than
+        With `only`, just those atoms are tested in each model, which is much cheaper than
         reading every atom back from a large model.
         """
         self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
@@ -133,6 +134,40 @@ class Solver:
                 else:
                     last = frozenset(a for a in only if model.contains(a))
         return last
+
+    def witness(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
+        """One answer set (all its atoms) under the assumptions, or None if there is none."""
+        key = tuple(assumptions)
+        if key not in self._witnesses:
+            self.ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+            self.ctl.configuration.solve.models = 1  # type: ignore[union-attr]
+            found: frozenset[Symbol] | None = None
+            with self.ctl.solve(yield_=True, assumptions=list(assumptions)) as handle:  # type: ignore[union-attr]
+                for model in handle:
+                    found = frozenset(model.symbols(atoms=True))
+            self._witnesses[key] = found
+        return self._witnesses[key]
+
+    def any_model(self) -> frozenset[Symbol]:
+        model = self.witness()
+        if model is None:
+            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+        return model
+
+    def status(self, atom: Symbol, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> str:
+        """yes if `atom` holds in every answer set, no if in none, depends otherwise.
+
+        Two solves with assumptions decide it; no enumeration of answer sets is needed.
+        """
+        if not self.has_atom(atom):
+            return "no"
+        if not self.open_atoms and not assumptions:
+            return "yes" if atom in self.any_model() else "no"
+        can_hold = self.witness([*assumptions, (atom, True)]) is not None
+        can_fail = self.witness([*assumptions, (atom, False)]) is not None
+        if not can_hold and not can_fail:
+            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+        return "depends" if can_hold and can_fail else ("yes" if can_hold else "no")
 
     def _consequences(self, assumptions: Sequence[tuple[Symbol, bool]] = (),
                       only: Sequence[Symbol] | None = None) -> Consequences:
@@ -147,17 +182,10 @@ class Solver:
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return Consequences(brave, cautious)
 
-    @property
-    def base(self) -> Consequences:
-        """Brave and cautious consequences over all atoms (what explanations read)."""
-        if self._base is None:
-            self._base = self._consequences()
-        return self._base
-
     def conclusions(self) -> dict[Symbol, str]:
-        """The status of every askable conclusion in the ground program (a warm solver reads only those)."""
+        """The status of every askable conclusion in the ground program, reading only those atoms."""
         atoms = self.conclusion_atoms()
-        cons = self._consequences(only=atoms) if self._base is None else self.base
+        cons = self._consequences(only=atoms)
         return {atom: cons.status(atom) for atom in atoms}
 
     def conclusion_atoms(self) -> list[Symbol]:
@@ -169,18 +197,24 @@ class Solver:
     def has_atom(self, atom: Symbol) -> bool:
         return self.ctl.symbolic_atoms[atom] is not None
 
-    def status(self, atom: Symbol) -> str:
-        return self.base.status(atom)
-
     def deciding(self, atom: Symbol) -> list[list[Symbol]]:
         """The smallest sets of open atoms whose resolution settles `atom`.
 
-        An open atom is relevant when fixing it one way or the other changes the
-        status of `atom`; the smallest settling sets are searched among those.
+        Candidates are the open atoms that differ between an answer set where `atom`
+        holds and one where it fails; an atom is relevant when fixing it changes the
+        status of `atom`. The smallest settling sets are searched among the relevant.
         """
-        if self.status(atom) != "depends" or not self.has_atom(atom):
+        if self.status(atom) != "depends":
             return []
-        relevant = [u for u in self.open_atoms if self._matters(atom, u)][:MAX_DECIDING_CANDIDATES]
+        yes_model = self.witness([(atom, True)]) or frozenset()
+        no_model = self.witness([(atom, False)]) or frozenset()
+        differing = [u for u in self.open_atoms if (u in yes_model) != (u in no_model)] or list(self.open_atoms)
+        relevant: list[Symbol] = []
+        for u in differing[:MAX_DECIDING_TESTS]:
+            if self._matters(atom, u):
+                relevant.append(u)
+                if len(relevant) == MAX_DECIDING_CANDIDATES:
+                    break
         for size in range(1, min(len(relevant), MAX_DECIDING_SIZE) + 1):
             found = [list(group) for group in itertools.combinations(relevant, size) if self._settles(atom, group)]
             if found:
@@ -191,7 +225,7 @@ class Solver:
         statuses = set()
         for value in (True, False):
             try:
-                statuses.add(self._consequences([(open_atom, value)], only=[atom]).status(atom))
+                statuses.add(self.status(atom, [(open_atom, value)]))
             except InputError:
                 continue
         return len(statuses) > 1
@@ -200,28 +234,33 @@ class Solver:
         group = list(group)
         for values in itertools.product((True, False), repeat=len(group)):
             try:
-                cons = self._consequences(list(zip(group, values)), only=[atom])
+                if self.status(atom, list(zip(group, values))) == "depends":
+                    return False
             except InputError:
                 continue  # that combination is impossible, so it settles nothing either way
-            if cons.status(atom) == "depends":
-                return False
         return True
 
-    def consequences_assuming(self, assumptions: Sequence[tuple[Symbol, bool]]) -> Consequences:
-        return self._consequences(assumptions)
+    def switched(self, switches: Sequence[tuple[Symbol, bool]]) -> "_Switched":
+        """A context in which some externals are switched (an assumption cannot override an external set false)."""
+        return _Switched(self, switches)
 
-    def consequences_switching(self, switches: Sequence[tuple[Symbol, bool]],
-                               only: Sequence[Symbol] | None = None) -> Consequences:
-        """Consequences with some externals switched (an assumption cannot override an external set false)."""
-        current = set(self.facts.facts)
-        free = set(self.facts.choices)
-        try:
-            for sym, value in switches:
-                self.ctl.assign_external(sym, value)
-            return self._consequences(only=only)
-        finally:
-            for sym, _ in switches:
-                self.ctl.assign_external(sym, True if sym in current else (None if sym in free else False))
+
+class _Switched:
+    def __init__(self, solver: Solver, switches: Sequence[tuple[Symbol, bool]]) -> None:
+        self.solver = solver
+        self.switches = list(switches)
+
+    def __enter__(self) -> Solver:
+        for sym, value in self.switches:
+            self.solver.ctl.assign_external(sym, value)
+        self.solver._witnesses = {}
+        return self.solver
+
+    def __exit__(self, *exc: object) -> None:
+        facts_on, free = set(self.solver.facts.facts), set(self.solver.facts.choices)
+        for sym, _ in self.switches:
+            self.solver.ctl.assign_external(sym, True if sym in facts_on else (None if sym in free else False))
+        self.solver._witnesses = {}
 
 
 def _reject_unknown_dates(s: Scenario, source: str) -> None:

@@ -69,7 +69,11 @@ def load_file(path: str | Path) -> Located:
 
 def load_text(text: str, source: str) -> Located:
     """Parse YAML text into plain data with line numbers."""
-    loader = _DepthLimitedLoader(text)
+    try:
+        loader = _DepthLimitedLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character such as NUL, found before parsing starts
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(source, f"invalid YAML: character {exc.character!r} is not allowed", line) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -158,9 +162,13 @@ class _Walker:
             try:
                 return self.constructor.construct_object(node, deep=True)
             except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
-                raise self.fail(node, f"bad value {node.value!r}: {exc}") from None
+                detail = exc.problem if isinstance(exc, yaml.MarkedYAMLError) and exc.problem else exc
+                raise self.fail(node, f"bad value {node.value!r}: {detail}") from None
         if id(node) in self.active:
             raise self.fail(node, "recursive YAML alias (a value contains itself)")
+        plain = {yaml.SequenceNode: "tag:yaml.org,2002:seq", yaml.MappingNode: "tag:yaml.org,2002:map"}
+        if type(node) in plain and node.tag != plain[type(node)]:
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain lists and mappings")
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):

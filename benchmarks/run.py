@@ -1,0 +1,238 @@
+"""Whole-scenario analysis at scale: the engine against a hand-written Python baseline.
+
+    python benchmarks/run.py [--quick] [--json] [--rules core|all] [--reps N]
+
+For each size (1e3, 1e4, 1e5 transactions; `--quick` stops at 1e4) a fresh worker process
+per side generates the same synthetic scenario (benchmarks/generate.py) and then times,
+from that in-memory Scenario object:
+
+- engine: `Solver(scenario, provenance=False)` (facts build + ground) and one solve that
+  reads back the compared conclusions — `acts_for/2`, `designated_on_day/2`, `must_retain/2`,
+  `must_report/2` — turned into the four answer sets of benchmarks/baseline.py (exposure is
+  `designated_on_day(O, T)` for an organization O the recipient of T acts for);
+- baseline: `benchmarks.baseline.evaluate(scenario)`.
+
+The two must agree on every answer before a figure counts (the run stops loudly if not).
+Peak memory is the worker's `ru_maxrss` (the whole process: Python, the Scenario, clingo).
+Times are medians of process CPU seconds (clingo and the baseline are single-threaded, so on
+an idle machine this is the wall time; on a shared one it is far steadier); `--wall` reports
+wall-clock medians instead, and the other is always kept in the row.
+
+`--rules core` (the default) points FTO_RULES at a temporary folder holding copies of only
+the rule files the core rules need (inputs, names, parties, designation, lifecycle,
+material_support, financial); the files are unchanged, so the same rules run, minus the
+immigration, civil and limits books that no compared answer depends on. `--rules all`
+uses the whole rule book. Cold `fto ask` is timed on examples/sinaloa.yaml with the whole
+rule book, as a user would run it (median of several fresh processes).
+
+The last line with `--json` is
+`{"sizes": [{"transactions": N, "engine_s": ..., "baseline_s": ..., "ratio": ..., "peak_mb": ...}, ...], "cold_ask_s": ...}`
+(sizes carry a few extra keys: CPU seconds, baseline peak, the counts compared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CORE_FILES = ("inputs.lp", "names.lp", "parties.lp", "designation.lp", "lifecycle.lp", "material_support.lp",
+              "financial.lp")
+COMPARED = (("acts_for", 2), ("designated_on_day", 2), ("must_retain", 2), ("must_report", 2))
+
+
+def engine_answers(scenario: Any) -> dict[str, set[tuple[str, str]]]:
+    """The engine's whole-scenario analysis: build facts, ground, solve, read back the compared atoms."""
+    from engine.solve import Solver
+
+    solver = Solver(scenario, provenance=False)
+    # Atoms the grounder already decided are facts of the ground program (yes in every answer
+    # set); only the rest are read from the solver (see the report: reading every atom from
+    # every model of a brave/cautious enumeration costs more than the solve itself).
+    decided: dict[str, list[Any]] = {}
+    rest = []
+    for name, arity in COMPARED:
+        mine = decided.setdefault(name, [])
+        for sa in solver.ctl.symbolic_atoms.by_signature(name, arity):
+            (mine if sa.is_fact else rest).append(sa.symbol)
+    cons = solver._consequences(only=rest)
+    out: dict[str, set[tuple[str, str]]] = {"acts_for": set(), "designated_on_day": set(), "must_retain": set(),
+                                            "must_report": set()}
+
+    def pair(atom: Any) -> tuple[str, str]:  # one rendering per atom; ids are plain words
+        a, _, b = str(atom).partition("(")[2][:-1].partition(",")
+        return a, b
+
+    for name, atoms in decided.items():
+        out[name].update(pair(atom) for atom in atoms)
+    undecided = []
+    for atom in rest:
+        status = cons.status(atom)
+        if status == "yes":
+            out[atom.name].add(pair(atom))
+        elif status == "depends":
+            undecided.append(str(atom))
+    if undecided:
+        raise SystemExit(f"engine leaves compared answers open (the baseline cannot agree): {undecided[:5]}")
+    recipient = {tid: tx.to for tid, tx in scenario.transactions.items()}
+    acts_for = out["acts_for"]
+    exposure = {(t, o) for o, t in out.pop("designated_on_day") if (recipient[t], o) in acts_for}
+    return {"acts_for": acts_for, "exposure": exposure, "must_retain": out["must_retain"],
+            "must_report": out["must_report"]}
+
+
+def baseline_answers(scenario: Any) -> dict[str, set[tuple[str, str]]]:
+    from benchmarks.baseline import evaluate
+
+    return evaluate(scenario).as_dict()
+
+
+def worker(side: str, n: int, reps: int, out_path: str) -> None:
+    """Run one side `reps` times on a fresh scenario; write timings, peak memory and answers."""
+    from benchmarks.generate import generate
+
+    scenario = generate(n)
+    if side == "engine":
+        from engine import rules
+
+        rules.library()  # the rule book is parsed once per process (and cached on disk): not scenario work
+        fn = engine_answers
+    else:
+        fn = baseline_answers
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    walls, cpus = [], []
+    answers = None
+    for _ in range(reps):
+        w0, c0 = time.perf_counter(), time.process_time()
+        answers = fn(scenario)
+        walls.append(time.perf_counter() - w0)
+        cpus.append(time.process_time() - c0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open(out_path, "wb") as f:
+        pickle.dump({"wall": walls, "cpu": cpus, "peak_mb": peak, "scenario_mb": rss_before, "answers": answers}, f)
+
+
+def run_side(side: str, n: int, reps: int, env: dict[str, str]) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as tmp:
+        path = tmp.name
+    try:
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", side, str(n), str(reps), path],
+                       check=True, env=env, cwd=str(ROOT))
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    finally:
+        os.unlink(path)
+
+
+def compare(n: int, eng: dict[str, set[Any]], base: dict[str, set[Any]]) -> dict[str, int]:
+    counts = {}
+    for key in base:
+        if eng[key] != base[key]:
+            only_e = sorted(eng[key] - base[key])[:5]
+            only_b = sorted(base[key] - eng[key])[:5]
+            raise SystemExit(f"DISAGREEMENT at {n} transactions on {key}: engine only {only_e}, baseline only {only_b}")
+        counts[key] = len(base[key])
+    return counts
+
+
+def cold_ask(runs: int = 7) -> tuple[float, float]:
+    """Median wall seconds of a fresh `fto ask`, and median CPU seconds of those processes."""
+    cmd = [sys.executable, "-m", "engine.cli", "ask", "examples/sinaloa.yaml", "designated(sinaloa)"]
+    fto = shutil.which("fto")
+    if fto:
+        cmd = [fto, "ask", "examples/sinaloa.yaml", "designated(sinaloa)"]
+    env = {k: v for k, v in os.environ.items() if k != "FTO_RULES"}
+    subprocess.run(cmd, check=True, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL)  # warm the rule cache
+    times, cpus = [], []
+    for _ in range(runs):
+        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime))
+    return statistics.median(times), statistics.median(cpus)
+
+
+def core_rules_dir() -> str:
+    folder = tempfile.mkdtemp(prefix="fto-core-rules-")
+    for name in CORE_FILES:
+        shutil.copy(ROOT / "rules" / name, Path(folder) / name)
+    return folder
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        worker(argv[1], int(argv[2]), int(argv[3]), argv[4])
+        return
+    ap = argparse.ArgumentParser(description="engine vs hand-written baseline at scale")
+    ap.add_argument("--quick", action="store_true", help="stop at 1e4 transactions")
+    ap.add_argument("--json", action="store_true", help="print the JSON summary as the last line")
+    ap.add_argument("--rules", choices=("core", "all"), default="core")
+    ap.add_argument("--reps", type=int, default=0, help="timed repetitions per size (default: 5, 3, 3)")
+    ap.add_argument("--sizes", type=str, default="", help="comma-separated sizes (overrides --quick)")
+    ap.add_argument("--wall", action="store_true",
+                    help="report wall-clock medians (default: process CPU medians, which a busy machine disturbs less)")
+    args = ap.parse_args(argv)
+
+    sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [1_000, 10_000] + ([] if args.quick else [100_000])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    core = None
+    if args.rules == "core":
+        core = core_rules_dir()
+        env["FTO_RULES"] = core
+    rows = []
+    try:
+        for n in sizes:
+            reps = args.reps or (5 if n <= 1_000 else 3)
+            base = run_side("baseline", n, reps, env)
+            eng = run_side("engine", n, reps, env)
+            counts = compare(n, eng["answers"], base["answers"])
+            clock = "wall" if args.wall else "cpu"
+            e, b = statistics.median(eng[clock]), statistics.median(base[clock])
+            row = {"transactions": n, "engine_s": round(e, 4), "baseline_s": round(b, 4), "ratio": round(e / b, 2),
+                   "peak_mb": round(eng["peak_mb"], 1), "clock": clock,
+                   "engine_wall_s": round(statistics.median(eng["wall"]), 4),
+                   "baseline_wall_s": round(statistics.median(base["wall"]), 4),
+                   "baseline_peak_mb": round(base["peak_mb"], 1), "scenario_mb": round(eng["scenario_mb"], 1),
+                   "reps": reps, "agree": counts}
+            rows.append(row)
+            print(f"{n:>8} tx  engine {e:8.3f}s (wall {row['engine_wall_s']:.3f})  baseline {b:7.3f}s "
+                  f"(wall {row['baseline_wall_s']:.3f})  ratio {row['ratio']:6.2f}  peak {row['peak_mb']:7.1f} MB "
+                  f"(scenario alone {row['scenario_mb']:.0f} MB; baseline {row['baseline_peak_mb']:.0f} MB)  "
+                  f"agree on {sum(counts.values())} answers {counts}", flush=True)
+    finally:
+        if core:
+            shutil.rmtree(core, ignore_errors=True)
+    ask_wall, ask_cpu = cold_ask()
+    ask_s = ask_wall if args.wall else ask_cpu
+    print(f"cold fto ask examples/sinaloa.yaml: {ask_s:.3f}s (median of 7; wall {ask_wall:.3f}s, "
+          f"CPU {ask_cpu:.3f}s)", flush=True)
+    if len(rows) >= 2:
+        first, last = rows[0], rows[-1]
+        growth = (last["engine_s"] / first["engine_s"]) / (last["transactions"] / first["transactions"])
+        print(f"engine time growth from {first['transactions']} to {last['transactions']}: "
+              f"{growth:.2f}x linear", flush=True)
+    if args.json:
+        print(json.dumps({"sizes": rows, "cold_ask_s": round(ask_s, 4), "cold_ask_wall_s": round(ask_wall, 4),
+                          "rules": args.rules}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Financial rules: § 2339B(a)(2) retain/report, § 501.603 deadlines, § 2339B(b), EO 13224 / IEEPA."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine import calendar
+from tests.conftest import claims
+
+FRONT_CHAIN = """
+scenario: US bank holds the account of a CJNG front's front
+as_of: %s
+organizations:
+  cjng: {registry: cjng}
+actors:
+  bank: {name: First Border Bank, kind: financial_institution, country: US}
+  agave: {name: Agave Export SA, kind: company, country: MX, agent_of: cjng}
+  sunbelt: {name: Sunbelt Produce LLC, kind: company, country: US, agent_of: agave}
+holdings:
+  - {id: h1, institution: bank, owner: sunbelt, amount_usd: %d, since: 2024-05-01, aware_on: 2025-06-30%s}
+knowledge:
+  - {actor: bank, org: cjng, knew: designated}
+"""
+
+
+def chain(as_of: str = "2025-07-10", amount: int = 40000, extra: str = "") -> str:
+    return FRONT_CHAIN % (as_of, amount, extra)
+
+
+def test_ten_business_days_skip_independence_day():
+    # Monday 2025-06-30 + 10 business days: Friday 4 July is a federal holiday.
+    assert calendar.business_days_after(dt.date(2025, 6, 30), 10) == dt.date(2025, 7, 15)
+    assert calendar.business_days_after(dt.date(2025, 6, 16), 10) == dt.date(2025, 7, 1)  # skips Juneteenth
+
+
+def test_us_bank_must_retain_and_report_a_front_of_a_front(answer):
+    retain = answer(chain(), "must_retain(bank, h1)")
+    assert retain.answer == "yes"
+    assert "31 C.F.R. § 597.301" in retain.citations
+    report = answer(chain(), "must_report(bank, h1)")
+    assert report.answer == "yes"
+    assert "by 2025-07-15" in report.explanation.claim
+    assert any("31 C.F.R. § 501.603(b)(1)(i)" in c for c in report.citations)
+
+
+def test_report_is_late_only_after_the_holiday_adjusted_deadline(answer):
+    assert answer(chain(), "report_late(h1)", as_of="2025-07-15").answer == "no"
+    assert answer(chain(), "report_late(h1)", as_of="2025-07-16").answer == "yes"
+    on_time = answer(chain(extra=", reported_on: 2025-07-15"), "report_late(h1)", as_of="2025-08-01")
+    assert on_time.answer == "no"
+    assert any("by its deadline of 2025-07-15" in c for c in claims(on_time.explanation))
+
+
+def test_knowing_late_report_penalty_is_the_greater_amount(answer):
+    small = answer(chain(as_of="2025-08-01"), "penalty_2339b(bank, h1)")
+    assert small.answer == "yes"
+    assert "$97,178" in small.explanation.claim
+    large = answer(chain(as_of="2025-08-01", amount=250000), "penalty_2339b(bank, h1)")
+    assert large.answer == "yes"
+    assert "$500,000" in large.explanation.claim
+
+
+def test_licensed_funds_no_duty_names_the_license(answer):
+    a = answer(chain(extra=", licensed: true"), "must_retain(bank, h1)")
+    assert a.answer == "no"
+    assert any("treasury authorized dealing with h1" in c.lower() for c in claims(a.explanation))
+
+
+def test_before_publication_no_duty_names_the_designation(answer):
+    a = answer(chain(as_of="2025-02-19"), "must_retain(bank, h1)")
+    assert a.answer == "no"
+    text = " ".join(claims(a.explanation))
+    assert "not shown to have been aware of h1" in text
+
+
+INTERIM = """
+scenario: interim block
+as_of: 2025-03-06
+organizations:
+  acme: {name: Acme Gang}
+actors:
+  bank: {name: Harbor National Bank, kind: financial_institution, country: US}
+events:
+  - {on: 2025-03-03, act: notify_congress, org: acme}
+  - {on: 2025-03-04, act: treasury_blocking_order, org: acme, by: %s}
+  - {on: 2025-03-10, act: publish_designation, org: acme}
+holdings:
+  - {id: acct, institution: bank, owner: acme, amount_usd: 1000, since: 2024-11-01, aware_on: 2025-03-04}
+"""
+
+
+def test_interim_block_then_standing_duty(answer):
+    yaml = INTERIM % "secretary_of_the_treasury"
+    assert answer(yaml, "must_block_interim(bank, acct)").answer == "yes"
+    assert answer(yaml, "must_retain(bank, acct)").answer == "no"
+    after = answer(yaml, "must_block_interim(bank, acct)", as_of="2025-03-12")
+    assert after.answer == "no"
+    assert any("31 C.F.R. § 597.201(c)" in c for c in after.citations)
+    assert answer(yaml, "must_retain(bank, acct)", as_of="2025-03-12").answer == "yes"
+
+
+def test_blocking_order_from_the_wrong_official_names_treasury(answer):
+    a = answer(INTERIM % "attorney_general", "must_block_interim(bank, acct)")
+    assert a.answer == "no"
+    assert any("not issued by the Secretary of the Treasury" in c for c in claims(a.explanation))
+
+
+SDGT_ONLY = """
+scenario: SDGT only
+as_of: 2025-06-01
+organizations:
+  coastal: {name: Coastal Network}
+actors:
+  bank: {name: Bayou Commerce Bank, kind: financial_institution, country: US}
+  ana: {name: Ana, us_national: true}
+  luis: {name: Luis, country: MX}
+events:
+  - {on: 2025-01-15, act: designate_sdgt, org: coastal, by: %s}
+holdings:
+  - {id: acct, institution: bank, owner: coastal, amount_usd: 60000, since: 2024-06-01, aware_on: 2025-01-16}
+transactions:
+  food: {on: 2025-05-10, from: ana, to: coastal, provides: property, purpose: donation, amount_usd: 900}
+  piso: {on: 2025-05-10, from: luis, to: coastal, provides: currency, amount_usd: 900, place: MX}
+"""
+
+
+def test_sdgt_only_creates_blocking_but_no_2339b_duty(answer):
+    yaml = SDGT_ONLY % "secretary_of_state"
+    no = answer(yaml, "must_retain(bank, acct)")
+    assert no.answer == "no"
+    assert any("was not a designated Foreign Terrorist Organization" in c for c in claims(no.explanation))
+    assert answer(yaml, "must_block_sdgt(bank, acct)").answer == "yes"
+
+
+def test_food_donation_by_us_person_is_prohibited_and_cites_eo_section_4(answer):
+    a = answer(SDGT_ONLY % "secretary_of_the_treasury", "prohibited_sdgt_dealing(food)")
+    assert a.answer == "yes"
+    assert any("EO 13224 § 4" in c for c in a.citations)
+    assert any("31 C.F.R. § 594.409" in c for c in a.citations)
+
+
+def test_non_us_person_abroad_names_the_missing_nexus(answer):
+    a = answer(SDGT_ONLY % "secretary_of_state", "prohibited_sdgt_dealing(piso)")
+    assert a.answer == "no"
+    assert any("outside the reach of EO 13224" in c for c in claims(a.explanation))
+
+
+def test_sdgt_designation_by_the_wrong_official_is_no(answer):
+    a = answer(SDGT_ONLY % "attorney_general", "sdgt(coastal)")
+    assert a.answer == "no"
+    assert any("the only ones who may designate" in c for c in claims(a.explanation))
+
+
+def test_willfulness_separates_criminal_from_civil_ieepa_exposure(answer):
+    yaml = """
+    scenario: wires
+    as_of: 2025-06-01
+    organizations:
+      cjng: {registry: cjng}
+    actors:
+      co: {name: Acme Trading Inc., kind: company, country: US}
+    transactions:
+      w1: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000, willfully: true}
+      w2: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000}
+      w3: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000, willfully: unknown}
+    """
+    assert answer(yaml, "ieepa_criminal_exposure(w1)").answer == "yes"
+    no = answer(yaml, "ieepa_criminal_exposure(w2)")
+    assert no.answer == "no"
+    assert any("acted willfully" in c for c in claims(no.explanation))
+    assert answer(yaml, "ieepa_criminal_exposure(w3)").answer == "depends"
+    civil = answer(yaml, "ieepa_civil_penalty(w2)")
+    assert civil.answer == "yes"
+    assert "$800,000" in civil.explanation.claim
+
+
+def test_foreign_bank_depends_on_the_reach_of_5312(answer):
+    yaml = """
+    scenario: Mexican bank
+    as_of: 2025-08-01
+    organizations:
+      cjng: {registry: cjng}
+    actors:
+      banco: {name: Banco del Norte, kind: financial_institution, country: MX}
+    holdings:
+      - {id: a, institution: banco, owner: cjng, amount_usd: 100, since: 2025-01-01, aware_on: 2025-03-03}
+    """
+    a = answer(yaml, "must_retain(banco, a)")
+    assert a.answer == "depends"
+    assert any("reading(foreign_bank_within_5312)" in f for d in a.deciding for f in d.facts)
