@@ -5,7 +5,7 @@
 Rules and scenario are grounded once in a warm `Solver` (every fact an external, with the
 provenance rules, as `fto whatif` and `fto shell` use it). One question is asked; then, per
 iteration, one fact is toggled (`knowingly(tX)` or a `knew(A, O, K)` fact, through
-`assign_external` with a Python bool, by `Solver.consequences_switching`, which switches it
+`assign_external` with a Python bool, by `Solver.switched`, which switches it
 back afterwards), and the answer's status plus the status of every askable conclusion
 are read and diffed against the statuses before the toggle. The last line is
 `whatif p50_ms=… p95_ms=…`.
@@ -57,14 +57,14 @@ def main(argv: list[str] | None = None) -> None:
     on = set(solver.facts.facts)
     pool = sorted(s for s in solver.externals if s.name in ("knowingly", "knew"))
     rng = random.Random(args.seed)
-    only = atoms if q in set(atoms) else [q, *atoms]
     times, cpu, flips, answer_flips = [], [], 0, 0
     for i in range(args.iterations):
         sym = own if i % 4 == 0 and own in solver.externals else rng.choice(pool)
         t0, c0 = time.perf_counter(), time.process_time()
-        cons = solver.consequences_switching([(sym, sym not in on)], only=only)
-        answer = cons.status(q)
-        changed = {a: cons.status(a) for a in atoms if cons.status(a) != before[a]}
+        with solver.switched([(sym, sym not in on)]) as switched:
+            answer = switched.status(q)
+            now = switched.conclusions()
+        changed = {a: s for a, s in now.items() if s != before.get(a, "no")}
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
         flips += len(changed)

@@ -84,14 +84,19 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
     vocabulary = {a.arguments[0].name for a in solver.any_model()
                   if a.name == "name" and a.arguments and a.arguments[0].type == SymbolType.Function}
     for arg in question.arguments:
+        if arg.type == SymbolType.String:
+            raise InputError("<question>", f"{text!r}: arguments are ids such as cjng, not quoted strings")
         for c in _constants(arg):
             if c not in known and c not in vocabulary:
                 raise InputError("<question>", f"{c!r} in {text!r} is not an id defined in the scenario")
 
 
 def ask(solver: Solver, text: str) -> Answer:
-    question = parse_question(text)
-    validate_question(solver, question, text)
+    try:
+        question = parse_question(text)
+        validate_question(solver, question, text)
+    except InputError as exc:  # name the scenario the question was put to
+        raise InputError(solver.source, exc.problem, where="question") from None
     status = solver.status(question)
     lib = solver.library
     deciding: list[Deciding] = []

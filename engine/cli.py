@@ -36,7 +36,7 @@ def ask(
     """Answer one question about a scenario, with a cited explanation."""
     from engine.answers import ask as run_ask, parse_day
 
-    day = parse_day(as_of) if as_of else None
+    day = parse_day(as_of) if as_of is not None else None
     if why_not:
         from engine.session import Session
 
@@ -83,7 +83,7 @@ def whatif(
         changes += patch_changes(patch)
     if not changes:
         raise InputError("<command line>", "give at least one --set, --remove or --patch")
-    session = Session(scenario, parse_day(as_of) if as_of else None)
+    session = Session(scenario, parse_day(as_of) if as_of is not None else None)
     result = session.whatif(question, changes)
     if as_json:
         _print_json(result.model_dump())
@@ -102,7 +102,7 @@ def shell(
     from engine.answers import parse_day
     from engine.repl import run
 
-    run(scenario, parse_day(as_of) if as_of else None)
+    run(scenario, parse_day(as_of) if as_of is not None else None)
 
 
 @app.command()

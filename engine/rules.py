@@ -101,8 +101,13 @@ class Library:
         return sorted((p for p in self.preds.values() if p.kind == "ask"), key=lambda p: p.signature)
 
     def text(self, provenance: bool = True) -> str:
-        """The whole rule book as one program, rendered from the parsed rules (no user text)."""
-        return "\n".join(self.program + (self.provenance if provenance else []))
+        """The whole rule book as one program, rendered from the parsed rules (no user text).
+
+        Only askable conclusions are shown, so brave and cautious consequences (the
+        what-if diff) are computed over those atoms alone; explanations read whole models.
+        """
+        shows = ["#show " + p.name + "/" + str(len(p.params)) + "." for p in self.asks()]
+        return "\n".join(self.program + (self.provenance if provenance else []) + shows)
 
     def to_json(self) -> str:
         return json.dumps({

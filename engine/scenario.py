@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from engine.errors import InputError
 from engine.yamlsource import Located, load_file, load_text
@@ -22,7 +22,15 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
 Unknown = Literal["unknown"]
 Tri = Union[bool, Unknown]
 """A fact that is true, false, or not known (the engine then reasons over both)."""
-DayOrUnknown = Union[dt.date, Unknown]
+def _calendar_date(value: Any) -> Any:
+    """A date is written YYYY-MM-DD; a bare number would otherwise be read as a Unix timestamp."""
+    if isinstance(value, (bool, int, float)):
+        raise ValueError("a date must be written YYYY-MM-DD, not as a number")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_calendar_date)]
+DayOrUnknown = Union[Day, Unknown]
 
 Official = Literal[
     "secretary_of_state",
@@ -143,7 +151,7 @@ class Actor(Model):
     """INA § 212(a)(3)(B)(ii)(I): a spouse or child did not know, and should not reasonably have known, of the principal's activity."""
     exempted_by: Literal["secretary_of_state", "secretary_of_homeland_security"] | None = None
     """INA § 212(d)(3)(B)(i): who exempted this alien from § 212(a)(3)(B), if anyone."""
-    exemption_on: dt.date | None = None
+    exemption_on: Day | None = None
 
 
 class Event(Model):
@@ -158,7 +166,7 @@ class Event(Model):
     recipients: list[Recipient] | None = None
     fr_citation: str | None = Field(None, max_length=200)
     alias: Id | None = None
-    effective: dt.date | None = None
+    effective: Day | None = None
     outcome: Literal["revoked", "denied", "maintained"] | None = None
     court: Literal["dc_circuit", "district_court", "other"] | None = None
     final: bool = True
@@ -206,9 +214,9 @@ class Holding(Model):
     institution: Id
     owner: Id
     amount_usd: float = Field(ge=0)
-    since: dt.date
+    since: Day
     aware_on: DayOrUnknown | None = None
-    reported_on: dt.date | None = None
+    reported_on: Day | None = None
     retained: bool = True
     licensed: bool = False
 
@@ -228,22 +236,22 @@ class Knowledge(Model):
 class TerrorAct(Model):
     """A violent act for the civil and immigration rules."""
 
-    on: dt.date
+    on: Day
     by: Id
-    planned_on: dt.date | None = None
-    authorized_on: dt.date | None = None
+    planned_on: Day | None = None
+    authorized_on: Day | None = None
     violent: Tri = True
     appears_intended_to_coerce: Tri = True
     transnational: Tri = True
     injured: list[Id] = []
-    suit_filed_on: dt.date | None = None
+    suit_filed_on: Day | None = None
     """18 U.S.C. § 2335: the day the civil action was filed (if none, the day asked)."""
     limitations_tolled: Tri = False
 
 
 class Scenario(Model):
     scenario: str = Field(max_length=500)
-    as_of: dt.date
+    as_of: Day
     source: str | None = Field(None, max_length=2000)
     notes: str | None = Field(None, max_length=20000)
     organizations: dict[Id, Organization] = {}

@@ -83,6 +83,7 @@ class Solver:
             self._assign(self.facts)
         self.readings = self._readings()
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
+        self._sat: dict[tuple[tuple[Symbol, bool], ...], bool] = {}
         self._conclusions: list[Symbol] | None = None
 
     def _readings(self) -> list[Symbol]:
@@ -114,7 +115,7 @@ class Solver:
         if not set((*new.facts, *new.choices)) <= self.externals or set(new.dependent) != set(self.facts.dependent):
             return False
         self._assign(new)
-        self.scenario, self.facts, self._witnesses = scenario, new, {}
+        self.scenario, self.facts, self._witnesses, self._sat = scenario, new, {}, {}
         return True
 
     def _solve(self, mode: str, assumptions: Sequence[tuple[Symbol, bool]] = (),
@@ -148,6 +149,17 @@ class Solver:
             self._witnesses[key] = found
         return self._witnesses[key]
 
+    def _satisfiable(self, assumptions: Sequence[tuple[Symbol, bool]]) -> bool:
+        """Whether some answer set meets the assumptions (no atoms are read back)."""
+        key = tuple(assumptions)
+        if key in self._witnesses:
+            return self._witnesses[key] is not None
+        if key not in self._sat:
+            self.ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
+            self.ctl.configuration.solve.models = 1  # type: ignore[union-attr]
+            self._sat[key] = bool(self.ctl.solve(assumptions=list(assumptions)).satisfiable)  # type: ignore[union-attr]
+        return self._sat[key]
+
     def any_model(self) -> frozenset[Symbol]:
         model = self.witness()
         if model is None:
@@ -163,8 +175,8 @@ class Solver:
             return "no"
         if not self.open_atoms and not assumptions:
             return "yes" if atom in self.any_model() else "no"
-        can_hold = self.witness([*assumptions, (atom, True)]) is not None
-        can_fail = self.witness([*assumptions, (atom, False)]) is not None
+        can_hold = self._satisfiable([*assumptions, (atom, True)])
+        can_fail = self._satisfiable([*assumptions, (atom, False)])
         if not can_hold and not can_fail:
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return "depends" if can_hold and can_fail else ("yes" if can_hold else "no")
@@ -183,10 +195,27 @@ class Solver:
         return Consequences(brave, cautious)
 
     def conclusions(self) -> dict[Symbol, str]:
-        """The status of every askable conclusion in the ground program, reading only those atoms."""
+        """The status of every askable conclusion in the ground program (the shown atoms)."""
         atoms = self.conclusion_atoms()
-        cons = self._consequences(only=atoms)
+        if not self.open_atoms:
+            cons = self._consequences(only=atoms)
+        else:
+            brave = self._shown("brave")
+            cautious = self._shown("cautious")
+            if brave is None or cautious is None:
+                raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+            cons = Consequences(brave, cautious)
         return {atom: cons.status(atom) for atom in atoms}
+
+    def _shown(self, mode: str) -> frozenset[Symbol] | None:
+        """Brave or cautious consequences over the shown atoms (the askable conclusions) only."""
+        self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
+        self.ctl.configuration.solve.models = 0  # type: ignore[union-attr]
+        last: list[Symbol] | None = None
+        with self.ctl.solve(yield_=True) as handle:  # type: ignore[union-attr]
+            for model in handle:
+                last = model.symbols(shown=True)
+        return frozenset(last) if last is not None else None
 
     def conclusion_atoms(self) -> list[Symbol]:
         if self._conclusions is None:
@@ -253,14 +282,14 @@ class _Switched:
     def __enter__(self) -> Solver:
         for sym, value in self.switches:
             self.solver.ctl.assign_external(sym, value)
-        self.solver._witnesses = {}
+        self.solver._witnesses, self.solver._sat = {}, {}
         return self.solver
 
     def __exit__(self, *exc: object) -> None:
         facts_on, free = set(self.solver.facts.facts), set(self.solver.facts.choices)
         for sym, _ in self.switches:
             self.solver.ctl.assign_external(sym, True if sym in facts_on else (None if sym in free else False))
-        self.solver._witnesses = {}
+        self.solver._witnesses, self.solver._sat = {}, {}
 
 
 def _reject_unknown_dates(s: Scenario, source: str) -> None:
