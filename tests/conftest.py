@@ -41,3 +41,8 @@ def claims(node: dict | object) -> list[str]:
     for child in data["because"]:
         out.extend(claims(child))
     return out
+
+
+def text(answer: object) -> str:
+    """An answer's whole explanation as one string, for phrase checks."""
+    return " ".join(claims(answer.explanation))  # type: ignore[attr-defined]

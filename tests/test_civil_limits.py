@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import claims
+from tests.conftest import text
 
 ATTACK = """
 scenario: CJNG attack
@@ -24,10 +24,6 @@ transactions:
   early_rifles: {on: 2025-01-05, from: broker, to: cjng, provides: weapons, aids_act: early, substantial: true, culpable: true}
   arms: {on: 2025-03-21, from: ministry, to: cjng, provides: weapons, aids_act: attack1, substantial: true, culpable: true}
 """
-
-
-def text(a) -> str:
-    return " ".join(claims(a.explanation))
 
 
 def test_us_national_injured_by_cartel_attack_has_a_treble_damages_claim(answer):

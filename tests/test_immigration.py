@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import claims
+from tests.conftest import text
 
 FEE = """
 scenario: transit fee
@@ -18,10 +18,6 @@ transactions:
 
 def fee(on: str = "2025-03-10", org: str = "", actor: str = "") -> str:
     return FEE % (org, actor, on)
-
-
-def text(a) -> str:
-    return " ".join(claims(a.explanation))
 
 
 def test_transit_fee_to_designated_cartel_is_material_support_despite_duress(answer):
