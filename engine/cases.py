@@ -123,6 +123,8 @@ def judge(case: Case, index: int) -> tuple[bool, str, Answer | None]:
             problems.append(f"element {element!r} is not in the ledger {sorted(ledger)}")
         elif ledger[element] != status:
             problems.append(f"element {element!r} is {ledger[element]}, expected {status}")
+    if answer.answer == "depends" and not answer.deciding:
+        problems.append("the answer is depends but names no deciding fact")
     decided = {f for d in answer.deciding for f in d.facts}
     for fact in exp.deciding:
         if fact not in decided:
