@@ -48,6 +48,7 @@ class Answer(BaseModel):
     answer: Literal["yes", "no", "depends"]
     explanation: ExplanationNode
     citations: list[str]
+    assumptions: list[str] = []
     elements: list[Element] = []
     deciding: list[Deciding] = []
 
@@ -128,9 +129,14 @@ def ask(solver: Solver, text: str) -> Answer:
         answer=status,  # type: ignore[arg-type]
         explanation=_node(tree),
         citations=citations,
+        assumptions=sorted({n.claim for n in _nodes(tree) if n.cite.startswith("presumption")}),
         elements=elements,
         deciding=deciding,
     )
+
+
+def _nodes(node: Node) -> list[Node]:
+    return [node, *(n for child in node.because for n in _nodes(child))]
 
 
 def _question_text(explainer: Explainer, atom: Symbol) -> str:

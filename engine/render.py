@@ -41,6 +41,8 @@ def print_answer(answer: Answer) -> None:
     root = Tree(escape(_label(answer.explanation)))
     add(root, answer.explanation)
     console.print(root)
+    for claim in answer.assumptions:
+        console.print("[bold]Assumed:[/bold] " + escape(claim))
     if answer.elements:
         console.print("[bold]Elements:[/bold]")
         marks = {"established": "✓", "refuted": "✗", "unknown": "?", "not reached": "·"}

@@ -61,3 +61,17 @@ def test_revoked_registry_designation_before_and_after_revocation(answer):
     after = answer(yaml, "designated(hts)", as_of="2025-07-08")
     assert after.answer == "no"
     assert any("ended" in c for c in claims(after.explanation))
+
+
+def test_a_registry_designation_states_the_presumed_procedure_as_assumptions(answer):
+    a = answer(SINALOA, "properly_designated(sinaloa)")
+    assert a.answer == "yes"
+    assert any("regular procedure is presumed" in c for c in a.assumptions)
+    assert any("consultation with the Attorney General" in c for c in a.assumptions)
+    assert any(c.startswith("presumption of regularity") for c in a.citations)
+
+
+def test_a_recorded_procedure_needs_no_assumption(answer):
+    a = answer(ACME % "secretary_of_state", "properly_designated(acme)")
+    assert a.answer == "yes"
+    assert not any("notice" in c for c in a.assumptions)
