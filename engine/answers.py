@@ -80,7 +80,7 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
             raise InputError("<question>", f"{text!r} has the wrong number of arguments; use {shapes}")
         raise InputError("<question>", f"{question.name!r} is not an askable conclusion; `fto predicates` lists them")
     known = set(solver.scenario.organizations) | set(solver.scenario.actors) | set(solver.scenario.transactions)
-    known |= set(solver.scenario.acts) | {e.id for e in solver.scenario.events if e.id}
+    known |= set(solver.scenario.acts) | set(solver.scenario.solicitations) | {e.id for e in solver.scenario.events if e.id}
     known |= {h.id for h in solver.scenario.holdings if h.id}
     vocabulary = {a.arguments[0].name for a in solver.any_model()
                   if a.name == "name" and a.arguments and a.arguments[0].type == SymbolType.Function}

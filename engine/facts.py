@@ -378,6 +378,10 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
         put("should_have_known", (a, o), pair, p and f"{p}.should_have_known", k.should_have_known)
         put("knowledge_recorded", (a, o), pair, p)
 
+    for sid, sol in s.solicitations.items():
+        add(Function("solicitation", [const(sid), const(sol.by), const(sol.for_), day(sol.on)]), f"solicitations.{sid}")
+        add(Function("seeks", [const(sid), const(sol.seeks)]), f"solicitations.{sid}.seeks")
+
     for xid, act in s.acts.items():
         x = const(xid)
         p = f"acts.{xid}"

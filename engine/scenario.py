@@ -249,6 +249,16 @@ class TerrorAct(Model):
     limitations_tolled: Tri = False
 
 
+class Solicitation(Model):
+    """Someone asked others for money or members on an organization's behalf (INA § 212(a)(3)(B)(iv)(IV)-(V))."""
+
+    on: Day
+    by: Id
+    for_: Id = Field(alias="for")
+    seeks: Literal["funds", "members"] = "funds"
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class Scenario(Model):
     scenario: str = Field(max_length=500)
     as_of: Day
@@ -261,6 +271,7 @@ class Scenario(Model):
     holdings: list[Holding] = []
     knowledge: list[Knowledge] = []
     acts: dict[Id, TerrorAct] = {}
+    solicitations: dict[Id, Solicitation] = {}
     unknown: list[str] = []
 
 
@@ -398,6 +409,11 @@ def check_references(s: Scenario, located: Located) -> None:
     for i, k in enumerate(s.knowledge):
         need(("knowledge", i, "actor"), k.actor, actors, "actor")
         need(("knowledge", i, "org"), k.org, orgs, "organization")
+    for sid, sol in s.solicitations.items():
+        need(("solicitations", sid, "by"), sol.by, actors, "actor")
+        need(("solicitations", sid, "for"), sol.for_, orgs, "organization")
+        if sid in seen:
+            raise located.error(("solicitations", sid), f"id {sid!r} is already used in {seen[sid]}")
     for aid, act in s.acts.items():
         need(("acts", aid, "by"), act.by, orgs, "organization")
         for i, a in enumerate(act.injured):
