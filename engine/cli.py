@@ -16,6 +16,50 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Reason about US Foreign Terrorist Organization law.")
 
 
+@app.callback()
+def limits(
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Give up after this many seconds (exit 3)."),
+    max_memory_mb: int = typer.Option(8192, "--max-memory-mb", help="Give up beyond this much memory (exit 3)."),
+) -> None:
+    """Limits for every command: a run that exceeds them ends with one `error:` line and exit code 3."""
+    if timeout is not None:
+        if timeout <= 0:
+            from engine.errors import InputError
+
+            raise InputError("<command line>", "must be a positive number of seconds", where="--timeout")
+        _start_watchdog(timeout)
+    _limit_memory(max_memory_mb)
+
+
+def _start_watchdog(seconds: float) -> None:
+    """Grounding runs in C++ and cannot be interrupted by a Python signal, so a thread ends the process."""
+    import os
+    import threading
+
+    def expire() -> None:
+        sys.stderr.write(f"error: timed out after {seconds:g} s (--timeout); nothing was written\n")
+        sys.stderr.flush()
+        os._exit(3)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Cap the address space so that a runaway grounding fails cleanly instead of being killed."""
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not every platform has address-space limits
+
+
 def _fail(message: str, code: int = 2) -> None:
     sys.stderr.write(f"error: {message}\n")
     raise SystemExit(code)
@@ -280,6 +324,12 @@ def main() -> None:
         _fail(exc.render())
     except LimitError as exc:
         _fail(str(exc), 3)
+    except MemoryError:
+        _fail("ran out of memory (--max-memory-mb); the scenario is too large to ground", 3)
+    except RuntimeError as exc:
+        if "bad_alloc" in str(exc) or "memory" in str(exc).lower():
+            _fail("ran out of memory while grounding (--max-memory-mb); the scenario is too large", 3)
+        raise
     except BrokenPipeError:
         raise SystemExit(0)
     except KeyboardInterrupt:
