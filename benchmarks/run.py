@@ -69,7 +69,7 @@ def engine_answers(scenario: Any) -> dict[str, set[tuple[str, str]]]:
         mine = decided.setdefault(name, [])
         for sa in solver.ctl.symbolic_atoms.by_signature(name, arity):
             (mine if sa.is_fact else rest).append(sa.symbol)
-    cons = solver._consequences(only=rest)
+    cons = solver.consequences(only=rest)
     out: dict[str, set[tuple[str, str]]] = {"acts_for": set(), "designated_on_day": set(), "must_retain": set(),
                                             "must_report": set()}
 

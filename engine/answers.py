@@ -146,10 +146,6 @@ def _question_text(explainer: Explainer, atom: Symbol) -> str:
     return "Is it so that " + explainer.sentence(atom)[:1].lower() + explainer.sentence(atom)[1:] + "?"
 
 
-def answer_dict(answer: Answer) -> dict[str, Any]:
-    return answer.model_dump(exclude_none=True)
-
-
 def parse_day(text: str, where: str = "--as-of") -> dt.date:
     try:
         return dt.date.fromisoformat(text)

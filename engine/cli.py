@@ -316,14 +316,12 @@ def schema() -> None:
 
 def main() -> None:
     """Entry point: run the app and turn every input problem into one `error:` line."""
-    from engine.errors import InputError, LimitError
+    from engine.errors import InputError
 
     try:
         app(standalone_mode=False)
     except InputError as exc:
         _fail(exc.render())
-    except LimitError as exc:
-        _fail(str(exc), 3)
     except MemoryError:
         _fail("ran out of memory (--max-memory-mb); the scenario is too large to ground", 3)
     except RuntimeError as exc:

@@ -28,7 +28,3 @@ class InputError(Exception):
 def _visible(text: str) -> str:
     """Control characters (a newline in a file name or in a bad id) shown escaped, so the message stays one line."""
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
-
-
-class LimitError(Exception):
-    """A run hit a resource limit (timeout, grounding size): exit code 3."""

@@ -20,7 +20,7 @@ from clingo import ast
 from clingo.ast import ASTType
 from clingo.symbol import Symbol, SymbolType
 
-from engine.rules import PROVENANCE, Library, PredSpec, RuleSpec
+from engine.rules import _PLACEHOLDER, PROVENANCE, Library, PredSpec, RuleSpec
 
 MAX_DEPTH = 12
 MAX_BRANCHES = 64
@@ -100,7 +100,6 @@ class _Overlay(Model):
         self.certain_because = base.certain_because
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Z][A-Za-z0-9_]*)(?::([a-z]+))?\}")
 
 
 class Renderer:

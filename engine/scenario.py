@@ -13,12 +13,29 @@ import math
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from engine.errors import InputError
 from engine.yamlsource import Located, load_file, load_text
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+LARGEST = 2**31 - 1
+"""clingo counts in 32-bit integers."""
+
+
+def _not_keyword(value: str) -> str:
+    if value == "not":
+        raise ValueError("'not' cannot be an id: it is a keyword of the rule language")
+    return value
+
+
+def _within_solver(value: float) -> float:
+    if not math.isfinite(value) or abs(round(value)) > LARGEST:
+        raise ValueError(f"too large: the engine counts in whole numbers up to {LARGEST:,}")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$"), AfterValidator(_not_keyword)]
+Dollars = Annotated[float, Field(ge=0), AfterValidator(_within_solver)]
 Unknown = Literal["unknown"]
 Tri = Union[bool, Unknown]
 """A fact that is true, false, or not known (the engine then reasons over both)."""
@@ -29,7 +46,13 @@ def _calendar_date(value: Any) -> Any:
     return value
 
 
-Day = Annotated[dt.date, BeforeValidator(_calendar_date)]
+def _not_too_late(value: dt.date) -> dt.date:
+    if value.year > 9899:
+        raise ValueError(f"{value.isoformat()} is too late: dates after 9899-12-31 are not supported")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_calendar_date), AfterValidator(_not_too_late)]
 DayOrUnknown = Union[Day, Unknown]
 
 Official = Literal[
@@ -126,7 +149,7 @@ class Organization(Model):
     in_fact_same: Tri = "unknown"
     engages_in_terrorist_activity: Tri = False
     engages_in_terrorism: Tri = False
-    members: int | None = Field(None, ge=0)
+    members: int | None = Field(None, ge=0, le=LARGEST)
 
 
 class Actor(Model):
@@ -181,7 +204,7 @@ class Transaction(Model):
     from_: Id = Field(alias="from")
     to: Id
     provides: Support
-    amount_usd: float | None = Field(None, ge=0)
+    amount_usd: Dollars | None = None
     place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     knowingly: Tri = True
     attempted: bool = False
@@ -213,7 +236,7 @@ class Holding(Model):
     id: Id | None = None
     institution: Id
     owner: Id
-    amount_usd: float = Field(ge=0)
+    amount_usd: Dollars
     since: Day
     aware_on: DayOrUnknown | None = None
     reported_on: Day | None = None
@@ -287,7 +310,7 @@ def parse(located: Located) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = tuple("from" if p == "from_" else p for p in first["loc"])
+        loc = tuple("from" if p == "from_" else p for p in first["loc"] if p != "[key]")
         raise located.error(loc, _message(first)) from None
     check_references(scenario, located)
     return scenario
@@ -315,35 +338,6 @@ def _message(err: dict[str, Any]) -> str:
 
 def check_references(s: Scenario, located: Located) -> None:
     """Every id a scenario mentions must be defined, once, in the right section."""
-    id_pattern = "^[a-z][a-z0-9_]{0,62}$"
-    largest = 2**31 - 1  # clingo integers are 32-bit
-
-    def scan(node: Any, path: tuple[Any, ...], is_id: bool = False) -> None:
-        """Values that pass their type yet cannot reach the solver: the keyword `not` as an id,
-        numbers beyond clingo's integers, dates so late that deadlines after them overflow."""
-        if isinstance(node, BaseModel):
-            for name, info in type(node).model_fields.items():
-                field_is_id = id_pattern in repr(info) or id_pattern in str(info.annotation)
-                scan(getattr(node, name), path + (info.alias or name,), field_is_id)
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if is_id and key == "not":
-                    raise located.error(path + (key,), "'not' cannot be an id: it is a keyword of the rule language")
-                scan(value, path + (key,), is_id)
-        elif isinstance(node, (list, tuple)):
-            for i, value in enumerate(node):
-                scan(value, path + (i,), is_id)
-        elif isinstance(node, str):
-            if is_id and node == "not":
-                raise located.error(path, "'not' cannot be an id: it is a keyword of the rule language")
-        elif isinstance(node, float) and (not math.isfinite(node) or abs(round(node)) > largest):
-            raise located.error(path, f"{node!r} is too large: the engine counts in whole numbers up to {largest:,}")
-        elif isinstance(node, int) and not isinstance(node, bool) and abs(node) > largest:
-            raise located.error(path, f"{node!r} is too large: the engine counts in whole numbers up to {largest:,}")
-        elif isinstance(node, dt.date) and node.year > 9899:
-            raise located.error(path, f"{node.isoformat()} is too late: dates after 9899-12-31 are not supported")
-
-    scan(s, ())
     sections = {
         "organizations": s.organizations,
         "actors": s.actors,

@@ -153,8 +153,8 @@ class Session:
     def data(self) -> dict[str, Any]:
         return self.history[-1]
 
-    def _validate(self, data: dict[str, Any]) -> tuple[Scenario, dt.date | None]:
-        return parse(Located(data, self.lines, self.source)), self.as_of
+    def _validate(self, data: dict[str, Any]) -> Scenario:
+        return parse(Located(data, self.lines, self.source))
 
     def ask(self, question: str) -> Answer:
         return ask(self.solver, question)
@@ -164,7 +164,7 @@ class Session:
 
     def _move_to(self, data: dict[str, Any]) -> bool:
         """Make `data` current; True if it needed a re-ground."""
-        scenario, _ = self._validate(data)
+        scenario = self._validate(data)
         if self.solver.update(scenario, self.as_of):
             return False
         self.solver = Solver(scenario, self.as_of, source=self.source, warm=True)

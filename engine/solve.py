@@ -181,8 +181,9 @@ class Solver:
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return "depends" if can_hold and can_fail else ("yes" if can_hold else "no")
 
-    def _consequences(self, assumptions: Sequence[tuple[Symbol, bool]] = (),
-                      only: Sequence[Symbol] | None = None) -> Consequences:
+    def consequences(self, assumptions: Sequence[tuple[Symbol, bool]] = (),
+                     only: Sequence[Symbol] | None = None) -> Consequences:
+        """Brave and cautious consequences over any atoms (`only`: just those are read back)."""
         if not self.open_atoms:
             model = self._solve("auto", assumptions, only)
             if model is None:
@@ -195,20 +196,18 @@ class Solver:
         return Consequences(brave, cautious)
 
     def conclusions(self) -> dict[Symbol, str]:
-        """The status of every askable conclusion in the ground program (the shown atoms)."""
-        atoms = self.conclusion_atoms()
+        """The status of every askable conclusion (the shown atoms), read from the shown consequences."""
         if not self.open_atoms:
-            cons = self._consequences(only=atoms)
+            brave = cautious = self._shown("auto")
         else:
-            brave = self._shown("brave")
-            cautious = self._shown("cautious")
-            if brave is None or cautious is None:
-                raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
-            cons = Consequences(brave, cautious)
-        return {atom: cons.status(atom) for atom in atoms}
+            brave, cautious = self._shown("brave"), self._shown("cautious")
+        if brave is None or cautious is None:
+            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+        cons = Consequences(brave, cautious)
+        return {atom: cons.status(atom) for atom in self.conclusion_atoms()}
 
     def _shown(self, mode: str) -> frozenset[Symbol] | None:
-        """Brave or cautious consequences over the shown atoms (the askable conclusions) only."""
+        """The last model's shown atoms (the askable conclusions); under brave/cautious, the consequences."""
         self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
         self.ctl.configuration.solve.models = 0  # type: ignore[union-attr]
         last: list[Symbol] | None = None
