@@ -316,9 +316,12 @@ def library() -> Library:
     return lib
 
 
-def control(lib: Library, facts: str, context: object, provenance: bool = True) -> clingo.Control:
-    """A grounded Control holding the rules and one scenario's facts."""
+def control(lib: Library, facts: str, context: object, provenance: bool = True,
+            observer: object | None = None) -> clingo.Control:
+    """A grounded Control holding the rules and one scenario's facts (`observer` sees the ground program)."""
     ctl = clingo.Control(["--warn=none"], logger=lambda _code, _msg: None)
+    if observer is not None:
+        ctl.register_observer(observer)  # type: ignore[arg-type]
     ctl.add("base", [], lib.text(provenance))
     ctl.add("base", [], facts)
     ctl.ground([("base", [])], context=context)

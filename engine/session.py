@@ -246,8 +246,7 @@ class Session:
             for group in groups:
                 flips = [(c, c not in current) for c in group]
                 try:
-                    with self.solver.switched(flips) as switched:
-                        after = switched.status(atom)
+                    after = self.solver.conclusions_if(flips).get(atom, "no")
                 except InputError:
                     continue
                 if after == "yes":

@@ -17,6 +17,7 @@ import clingo
 from clingo.symbol import Number, Symbol
 
 from engine import calendar, facts, rules
+from engine.cone import Cone, GroundProgram, Value
 from engine.errors import InputError
 from engine.scenario import Scenario
 
@@ -76,8 +77,11 @@ class Solver:
         self.library = rules.library()
         self.facts = facts.build(scenario, self.as_of)
         program = self.facts.external_program() if warm else self.facts.program()
-        self.ctl = rules.control(self.library, program, CONTEXT, provenance)
+        self.ground = GroundProgram() if warm else None
+        self.ctl = rules.control(self.library, program, CONTEXT, provenance, self.ground)
         self.externals: frozenset[Symbol] = frozenset()
+        self._on: set[Symbol] = set()
+        self._free: set[Symbol] = set()
         if warm:
             self.externals = frozenset((*self.facts.facts, *self.facts.choices, *self.facts.off))
             self._assign(self.facts)
@@ -85,6 +89,9 @@ class Solver:
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
         self._sat: dict[tuple[tuple[Symbol, bool], ...], bool] = {}
         self._conclusions: list[Symbol] | None = None
+        self._base: dict[Symbol, str] | None = None  # conclusions() of the current facts
+        self._cone: Cone | None | bool = False  # False: not built yet for the current facts
+        self._switched = 0  # depth of `switched` contexts: nothing is cached inside one
 
     def _readings(self) -> list[Symbol]:
         found: set[Symbol] = set()
@@ -99,23 +106,37 @@ class Solver:
         return sorted({*self.facts.choices, *self.readings})
 
     def _assign(self, fs: facts.FactSet) -> None:
-        on, free = set(fs.facts), set(fs.choices)
+        self._on, self._free = set(fs.facts), set(fs.choices)
         for sym in self.externals:
-            self.ctl.assign_external(sym, True if sym in on else (None if sym in free else False))
+            self.ctl.assign_external(sym, self._value(sym))
+
+    def _value(self, sym: Symbol) -> Value:
+        return True if sym in self._on else (None if sym in self._free else False)
+
+    def _diff(self, scenario: Scenario, as_of: dt.date | None) -> tuple[facts.FactSet, list[tuple[Symbol, Value]]] | None:
+        if not self.warm:
+            return None
+        day = as_of or scenario.as_of
+        if day != self.as_of:
+            return None
+        _reject_unknown_dates(scenario, self.source)
+        new = facts.build(scenario, day)
+        on, free = set(new.facts), set(new.choices)
+        if not on | free <= self.externals or set(new.dependent) != set(self.facts.dependent):
+            return None
+        changed = (on ^ self._on) | (free ^ self._free)
+        return new, sorted((s, True if s in on else (None if s in free else False)) for s in changed)
 
     def update(self, scenario: Scenario, as_of: dt.date | None = None) -> bool:
         """Switch to a changed scenario in place if only facts turn on or off; False if it needs a re-ground."""
-        if not self.warm:
+        diff = self._diff(scenario, as_of)
+        if diff is None:
             return False
-        day = as_of or scenario.as_of
-        if day != self.as_of:
-            return False
-        _reject_unknown_dates(scenario, self.source)
-        new = facts.build(scenario, day)
-        if not set((*new.facts, *new.choices)) <= self.externals or set(new.dependent) != set(self.facts.dependent):
-            return False
-        self._assign(new)
-        self.scenario, self.facts, self._witnesses, self._sat = scenario, new, {}, {}
+        # With a cone already built, the new conclusions cost a slice, not two whole solves.
+        base = self.conclusions_if(diff[1]) if self._cone else None
+        self._assign(diff[0])
+        self.scenario, self.facts, self._witnesses, self._sat = scenario, diff[0], {}, {}
+        self._base, self._cone = base, False  # the cone holds the old facts' answer set
         return True
 
     def _solve(self, mode: str, assumptions: Sequence[tuple[Symbol, bool]] = (),
@@ -197,6 +218,46 @@ class Solver:
 
     def conclusions(self) -> dict[Symbol, str]:
         """The status of every askable conclusion (the shown atoms), read from the shown consequences."""
+        if self._switched:
+            return self._conclusions_now()
+        if self._base is None:
+            self._base = self._conclusions_now()
+        return dict(self._base)
+
+    def conclusions_if(self, switches: Sequence[tuple[Symbol, Value]]) -> dict[Symbol, str]:
+        """Every conclusion's status were these externals switched (on, off, or free), the facts left as they are.
+
+        Only the conclusions the switches reach are re-solved, in the cone of the ground
+        program that defines them (engine/cone.py); a program outside the cone's fragment is
+        re-solved whole.
+        """
+        cone = self._the_cone()
+        if cone is None:
+            with self.switched(switches) as switched:
+                return switched.conclusions()
+        atoms = {}
+        for sym, value in switches:
+            if sym not in self.externals:
+                raise InputError(self.source, f"{sym} is not a fact this session can switch")
+            atoms[self.ctl.symbolic_atoms[sym].literal] = value  # type: ignore[union-attr]
+        out = self.conclusions()
+        try:
+            out.update(cone.statuses(atoms))
+        except ValueError:
+            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent") from None
+        return out
+
+    def _the_cone(self) -> Cone | None:
+        if self.ground is None or self._switched:
+            return None
+        if self._cone is False:
+            atoms = self.ctl.symbolic_atoms
+            values: dict[int, Value] = {atoms[s].literal: True for s in self.facts.facts}  # type: ignore[union-attr]
+            values.update((atoms[s].literal, None) for s in self.facts.choices)  # type: ignore[union-attr]
+            self._cone = Cone.build(self.ground, self.ctl, values)
+        return self._cone  # type: ignore[return-value]
+
+    def _conclusions_now(self) -> dict[Symbol, str]:
         if not self.open_atoms:
             brave = cautious = self._shown("auto")
         else:
@@ -282,13 +343,14 @@ class _Switched:
         for sym, value in self.switches:
             self.solver.ctl.assign_external(sym, value)
         self.solver._witnesses, self.solver._sat = {}, {}
+        self.solver._switched += 1
         return self.solver
 
     def __exit__(self, *exc: object) -> None:
-        facts_on, free = set(self.solver.facts.facts), set(self.solver.facts.choices)
         for sym, _ in self.switches:
-            self.solver.ctl.assign_external(sym, True if sym in facts_on else (None if sym in free else False))
+            self.solver.ctl.assign_external(sym, self.solver._value(sym))
         self.solver._witnesses, self.solver._sat = {}, {}
+        self.solver._switched -= 1
 
 
 def _reject_unknown_dates(s: Scenario, source: str) -> None:
