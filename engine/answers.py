@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from clingo.symbol import Symbol, SymbolType
+from clingo.symbol import Function, Number, Symbol, SymbolType
 from pydantic import BaseModel
 
 from engine.errors import InputError
 from engine.explain import Explainer, Model, Node
+from engine.facts import event_numbers
 from engine.solve import Solver, parse_question
 
 
@@ -60,14 +61,6 @@ def _node(n: Node) -> ExplanationNode:
     return ExplanationNode.model_validate(n.as_dict())
 
 
-def _constants(sym: Symbol) -> list[str]:
-    if sym.type != SymbolType.Function:
-        return []
-    if not sym.arguments:
-        return [sym.name]
-    return [c for a in sym.arguments for c in _constants(a)]
-
-
 def validate_question(solver: Solver, question: Symbol, text: str) -> None:
     """The question must name an askable conclusion, with the right arity and known ids."""
     lib = solver.library
@@ -82,14 +75,34 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
     known = set(solver.scenario.organizations) | set(solver.scenario.actors) | set(solver.scenario.transactions)
     known |= set(solver.scenario.acts) | set(solver.scenario.solicitations) | {e.id for e in solver.scenario.events if e.id}
     known |= {h.id for h in solver.scenario.holdings if h.id}
+    # Records without an id are named by a compound term, e.g. holding(2) or ev(1).
+    compound = {str(Function("holding", [Number(i + 1)])) for i, h in enumerate(solver.scenario.holdings) if not h.id}
+    compound |= {str(Function("ev", [Number(n)])) for n in event_numbers(solver.scenario).values()}
     vocabulary = {a.arguments[0].name for a in solver.any_model()
                   if a.name == "name" and a.arguments and a.arguments[0].type == SymbolType.Function}
-    for arg in question.arguments:
+    words = known | vocabulary
+
+    def is_term(arg: Symbol) -> bool:
+        """An id, a record's compound id, or a term of the rules' vocabulary such as missing_recipient(X)."""
+        if arg.type != SymbolType.Function or not arg.positive or not arg.name:
+            return False
+        if arg.arguments and str(arg) in compound:
+            return True
+        if arg.arguments:
+            return arg.name in lib.constructors and all(is_term(a) for a in arg.arguments)
+        return arg.name in words
+
+    types = spec.types()
+    for i, arg in enumerate(question.arguments):
         if arg.type == SymbolType.String:
             raise InputError("<question>", f"{text!r}: arguments are ids such as cjng, not quoted strings")
-        for c in _constants(arg):
-            if c not in known and c not in vocabulary:
-                raise InputError("<question>", f"{c!r} in {text!r} is not an id defined in the scenario")
+        if arg.type == SymbolType.Number and types.get(i) in NUMERIC_FORMATS:
+            continue
+        if not is_term(arg):
+            raise InputError("<question>", f"{str(arg)!r} in {text!r} is not an id defined in the scenario")
+
+
+NUMERIC_FORMATS = frozenset({"date", "usd", "years"})
 
 
 def ask(solver: Solver, text: str) -> Answer:

@@ -116,6 +116,8 @@ class Renderer:
                 return str(sym.number)
         if fmt == "usd" and sym.type == SymbolType.Number:
             return f"${sym.number:,}"
+        if fmt == "years" and sym.type == SymbolType.Number:
+            return f"{sym.number} years"
         if sym in self.model.names:
             return self.model.names[sym]
         if sym.type == SymbolType.String:

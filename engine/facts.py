@@ -202,6 +202,19 @@ TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_duress", "und
 KNEW_KINDS = ("designated", "terrorist_activity", "terrorism")
 
 
+def event_numbers(s: Scenario) -> dict[int, int]:
+    """The number N of `ev(N)`, for each event without an id, by file position.
+
+    Events are numbered in the order of their content (day, act, organization, then the
+    rest), not of the file: an explanation that picks among equally good events by their
+    symbols must not change when the file lists them in another order.
+    """
+    unnamed = [i for i, ev in enumerate(s.events) if not ev.id]
+    order = sorted(unnamed, key=lambda i: (str(s.events[i].on), s.events[i].act, s.events[i].org,
+                                           s.events[i].model_dump_json()))
+    return {i: n for n, i in enumerate(order, start=1)}
+
+
 def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
     """All facts for one scenario, as of `as_of` (default: the scenario's)."""
     fs = FactSet(unknown_paths=frozenset(s.unknown))
@@ -274,8 +287,9 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
         if actor.child_of:
             add(Function("child_of", [_symbol(a), const(actor.child_of)]), f"actors.{aid}.child_of")
 
+    numbers = event_numbers(s)
     for i, ev in enumerate(s.events):
-        e = const(ev.id) if ev.id else Function("ev", [Number(i + 1)])
+        e = const(ev.id) if ev.id else Function("ev", [Number(numbers[i])])
         p = f"events.{i}"
         if not isinstance(ev.on, dt.date):
             continue  # unknown event dates are rejected by engine.solve before we get here

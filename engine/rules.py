@@ -93,6 +93,7 @@ class Library:
     rules: dict[str, RuleSpec] = field(default_factory=dict)
     program: list[str] = field(default_factory=list)
     provenance: list[str] = field(default_factory=list)
+    constructors: set[str] = field(default_factory=set)  # compound terms the rules build, e.g. missing_recipient(R)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
         return [r for r in self.rules.values() if r.signature == signature]
@@ -115,12 +116,13 @@ class Library:
             "rules": [asdict(r) for r in self.rules.values()],
             "program": self.program,
             "provenance": self.provenance,
+            "constructors": sorted(self.constructors),
         })
 
     @classmethod
     def from_json(cls, text: str) -> "Library":
         data = json.loads(text)
-        lib = cls(program=data["program"], provenance=data["provenance"])
+        lib = cls(program=data["program"], provenance=data["provenance"], constructors=set(data["constructors"]))
         for p in data["preds"]:
             spec = PredSpec(**{**p, "params": tuple(p["params"]), "param_types": tuple(p["param_types"])})
             lib.preds[spec.signature] = spec
@@ -206,6 +208,27 @@ def _head_atom(rule: Any) -> Any | None:
     return None
 
 
+def _constructors(rule: Any) -> set[str]:
+    """Names of the compound terms inside the rule's atoms (not the predicates themselves)."""
+    found: set[str] = set()
+
+    class Inner(ast.Transformer):
+        def visit_Function(self, node: Any) -> Any:
+            if node.arguments and node.name:
+                found.add(node.name)
+            self.visit_sequence(node.arguments)
+            return node
+
+    class Atoms(ast.Transformer):
+        def visit_SymbolicAtom(self, node: Any) -> Any:
+            if node.symbol.ast_type == ASTType.Function:
+                Inner().visit_sequence(node.symbol.arguments)
+            return node
+
+    Atoms()(rule)
+    return found
+
+
 def _provenance_rule(spec_id: str, rule: Any, head_atom: Any) -> tuple[Any, tuple[str, ...]]:
     loc = rule.location
     body = _anonymous_to_named(rule.body)
@@ -259,6 +282,7 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         lib.program.append(str(stm))
         if stm.ast_type != ASTType.Rule:
             continue
+        lib.constructors.update(_constructors(stm))
         if pending is None:
             continue
         rid, cite, sentence, _ = pending
@@ -285,7 +309,7 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def _cache_dir() -> Path:

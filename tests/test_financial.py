@@ -188,3 +188,10 @@ def test_foreign_bank_depends_on_the_reach_of_5312(answer):
     a = answer(yaml, "must_retain(banco, a)")
     assert a.answer == "depends"
     assert any("reading(foreign_bank_within_5312)" in f for d in a.deciding for f in d.facts)
+
+
+def test_a_holding_without_an_id_is_asked_about_as_holding_n(answer):
+    text = chain().replace("  - {id: h1, ", "  - {")
+    result = answer(text, "must_retain(bank, holding(1))")
+    assert result.answer == "yes"
+    assert "18 U.S.C. § 2339B(a)(2)(A); 31 C.F.R. § 597.201(b)(1)" in result.citations

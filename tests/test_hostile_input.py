@@ -143,7 +143,6 @@ class Case:
     answer: str | None = None  # exit 0 with this answer instead of an error
     extra: tuple[str, ...] = ()
     names_file: bool = True  # False for problems that are in the question or option, not the file
-    xfail: str | None = None
     marks: list[Any] = field(default_factory=list)
 
 
@@ -302,12 +301,10 @@ CASES: list[Case] = [
     Case("question_empty", BASE, question="", names_file=False),
     Case("question_trailing_period_is_fine", BASE, question="designated(acme).", answer="yes"),
     Case("question_string_argument", BASE, question='designated("acme")', names_file=False),
-    Case("question_number_argument", BASE, question="designated(1)", names_file=False,
-         xfail="answers.validate_question only checks constant arguments: designated(1) is answered `no` with "
-               "exit 0 instead of being rejected as naming no id"),
-    Case("question_nested_term", BASE, question="designated(f(acme))", names_file=False,
-         xfail="answers.validate_question flattens nested terms: designated(f(acme)) passes because `acme` is an "
-               "id, and is answered `no` with exit 0 instead of being rejected"),
+    Case("question_number_argument", BASE, question="designated(1)", names_file=False, fragment="not an id"),
+    Case("question_nested_term", BASE, question="designated(f(acme))", names_file=False, fragment="f(acme)"),
+    Case("question_negated_id", BASE, question="designated(-acme)", names_file=False, fragment="not an id"),
+    Case("question_tuple_argument", BASE, question="designated((acme,acme))", names_file=False, fragment="not an id"),
     Case("question_unknown_id_names_the_file", BASE, question="designated(ghost)", fragment="ghost"),
     # --- bad --as-of values
     Case("as_of_february_30", BASE, extra=("--as-of", "2025-02-30"), names_file=False, fragment="--as-of"),
@@ -348,10 +345,7 @@ def table(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def _param(case: Case) -> Any:
-    marks = list(case.marks)
-    if case.xfail:
-        marks.append(pytest.mark.xfail(strict=True, reason=case.xfail))
-    return pytest.param(case, id=case.id, marks=marks)
+    return pytest.param(case, id=case.id, marks=list(case.marks))
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])

@@ -203,18 +203,6 @@ def test_reordering_the_file_changes_no_answer(data: dict[str, Any], rnd: random
     assert _verdicts(all_outcomes(_reordered(data, rnd))) == _verdicts(all_outcomes(data))
 
 
-REORDER_EXPLANATION = (
-    "engine/explain.py picks among equally valid supports by symbol order, and events without an id are "
-    "ev(N) by position: with two designations of the same organization both in effect (publish_designation on "
-    "2020-01-01 and on 2021-07-13, as_of 2021-07-13), `designated(org1)` cites the 2021-07-13 publication or the "
-    "2020-01-01 one depending on which comes first in the file (same answer, different claims). The citations, "
-    "collected from that tree, change too: org0 with publish_revocation 2021-03-12, publish_designation "
-    "2020-04-26 by secretary_of_state and publish_designation 2021-07-27 by attorney_general, as_of 2021-07-27: "
-    "`designated(org0)` is `no` either way, but cites § 1189(a)(1), (d)(4) in one order and § 1189(a)(6)(B) in "
-    "another"
-)
-
-
 def _two_designations() -> list[dict[str, Any]]:
     d = dt.date
     return [
@@ -231,10 +219,11 @@ def _two_designations() -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=REORDER_EXPLANATION)
 @pytest.mark.parametrize("data", _two_designations(), ids=["same_answer_other_claims", "same_answer_other_cites"])
 def test_reordering_the_file_changes_no_explanation_or_citation(data: dict[str, Any]) -> None:
-    """Found by the property above (full comparison); pinned here so the xfail is deterministic."""
+    """Found by the property above: events without an id were numbered by file position, and an
+    explanation picking among equally good supports by symbol order cited the first in the file
+    (same answer, other claims; or other citations). They are now numbered by content."""
     results = set()
     for order in itertools.permutations(data["events"]):
         results.add(json.dumps(all_outcomes({**data, "events": list(order)}), sort_keys=True))
