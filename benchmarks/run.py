@@ -59,7 +59,7 @@ def engine_answers(scenario: Any) -> dict[str, set[tuple[str, str]]]:
     """The engine's whole-scenario analysis: build facts, ground, solve, read back the compared atoms."""
     from engine.solve import Solver
 
-    solver = Solver(scenario, provenance=False)
+    solver = Solver(scenario, provenance=False, only=COMPARED)
     # Atoms the grounder already decided are facts of the ground program (yes in every answer
     # set); only the rest are read from the solver (see the report: reading every atom from
     # every model of a brave/cautious enumeration costs more than the solve itself).

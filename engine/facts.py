@@ -60,6 +60,7 @@ class FactSet:
     dependent: list[tuple[Symbol, Symbol]] = field(default_factory=list)
     anchors: dict[str, Symbol] = field(default_factory=dict)
     unknown_paths: frozenset[str] = frozenset()
+    keep: frozenset[str] | None = None  # predicate names the rules in use read (None: all)
     _facts: list[Symbol | Pending] = field(default_factory=list)
     _off: list[Symbol | Pending] = field(default_factory=list)
     _made: list[int] = field(default_factory=lambda: [0, 0])  # how far each list is made of Symbols
@@ -82,6 +83,8 @@ class FactSet:
         return items  # type: ignore[return-value]
 
     def add(self, sym: Symbol, path: str = "", value: Tri = True) -> None:
+        if self.keep is not None and sym.name not in self.keep:
+            return
         if value is False:
             self._off.append(sym)  # false now; a warm session may switch it on
             return
@@ -103,6 +106,8 @@ class FactSet:
 
         With no unknown paths in the scenario, `path` is not needed (callers may pass "").
         """
+        if self.keep is not None and name not in self.keep:
+            return
         if value is False:
             self._off.append((name, args, text))
         elif value is None:
@@ -215,9 +220,9 @@ def event_numbers(s: Scenario) -> dict[int, int]:
     return {i: n for n, i in enumerate(order, start=1)}
 
 
-def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
-    """All facts for one scenario, as of `as_of` (default: the scenario's)."""
-    fs = FactSet(unknown_paths=frozenset(s.unknown))
+def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None = None) -> FactSet:
+    """The facts of one scenario as of `as_of` (default: the scenario's); with `keep`, only those predicates."""
+    fs = FactSet(unknown_paths=frozenset(s.unknown), keep=keep)
     add, put = fs.add, fs.put
     facts_append, off_append = fs._facts.append, fs._off.append
     paths = bool(fs.unknown_paths)  # a fact's path matters only if some path is unknown
@@ -324,30 +329,34 @@ def build(s: Scenario, as_of: dt.date | None = None) -> FactSet:
             for j, inst in enumerate(ev.served):
                 add(Function("order_served", [e, const(inst)]), f"{p}.served.{j}")
 
+    flags = [f for f in TRANSACTION_FLAGS if keep is None or f in keep]
+    wants = {n for n in ("transaction", "provides", "amount", "place", "purpose") if keep is None or n in keep}
     for tid, tx in s.transactions.items():
         if not isinstance(tx.on, dt.date):
             continue
         t, tt = tid_(tid)
         p = f"transactions.{tid}" if paths else ""
-        (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
-        put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
-        c, ct = tid_(tx.provides)
-        put("provides", (t, c), f"{tt},{ct}", p and f"{p}.provides")
-        if tx.amount_usd is not None:
+        if "transaction" in wants:
+            (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
+            put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
+        if "provides" in wants:
+            c, ct = tid_(tx.provides)
+            put("provides", (t, c), f"{tt},{ct}", p and f"{p}.provides")
+        if tx.amount_usd is not None and "amount" in wants:
             n, nt = tusd(tx.amount_usd)
             put("amount", (t, n), f"{tt},{nt}", p and f"{p}.amount_usd")
-        if tx.place:
+        if tx.place and "place" in wants:
             c, ct = tstr(tx.place)
             put("place", (t, c), f"{tt},{ct}", p and f"{p}.place")
-        if tx.purpose:
+        if tx.purpose and "purpose" in wants:
             c, ct = tid_(tx.purpose)
             put("purpose", (t, c), f"{tt},{ct}", p and f"{p}.purpose")
         one = (t,)
         if paths:
-            for flag in TRANSACTION_FLAGS:
+            for flag in flags:
                 put(flag, one, tt, f"{p}.{flag}", getattr(tx, flag))
         else:  # the common case, inlined: on, off, or put's general path for "unknown"
-            for flag in TRANSACTION_FLAGS:
+            for flag in flags:
                 value = getattr(tx, flag)
                 if value is False:
                     off_append((flag, one, tt))

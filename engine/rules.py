@@ -94,6 +94,9 @@ class Library:
     program: list[str] = field(default_factory=list)
     provenance: list[str] = field(default_factory=list)
     constructors: set[str] = field(default_factory=set)  # compound terms the rules build, e.g. missing_recipient(R)
+    # For each statement of `program`: the predicates its head defines and its body reads
+    # (name/arity pairs); a statement with no head (a constraint, a directive) is always kept.
+    uses: list[tuple[list[tuple[str, int]], list[tuple[str, int]]]] = field(default_factory=list)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
         return [r for r in self.rules.values() if r.signature == signature]
@@ -101,14 +104,37 @@ class Library:
     def asks(self) -> list[PredSpec]:
         return sorted((p for p in self.preds.values() if p.kind == "ask"), key=lambda p: p.signature)
 
-    def text(self, provenance: bool = True) -> str:
-        """The whole rule book as one program, rendered from the parsed rules (no user text).
+    def text(self, provenance: bool = True, wanted: frozenset[tuple[str, int]] | None = None) -> str:
+        """The rule book as one program, rendered from the parsed rules (no user text).
 
-        Only askable conclusions are shown, so brave and cautious consequences (the
-        what-if diff) are computed over those atoms alone; explanations read whole models.
+        With `wanted`, only the statements those predicates depend on, directly or not:
+        a narrow question grounds only the law it turns on. Only askable conclusions are
+        shown, so brave and cautious consequences (the what-if diff) are computed over
+        those atoms alone; explanations read whole models.
         """
-        shows = ["#show " + p.name + "/" + str(len(p.params)) + "." for p in self.asks()]
-        return "\n".join(self.program + (self.provenance if provenance else []) + shows)
+        needed = self.needed(wanted) if wanted is not None else None
+        program = self.program if needed is None else [
+            text for text, (heads, _) in zip(self.program, self.uses) if not heads or needed.intersection(heads)]
+        because = [] if not provenance else self.provenance if needed is None else [
+            text for text, rule in zip(self.provenance, self.rules.values()) if rule.signature in needed]
+        shows = ["#show " + p.name + "/" + str(len(p.params)) + "." for p in self.asks()
+                 if needed is None or p.signature in needed]
+        return "\n".join(program + because + shows)
+
+    def needed(self, wanted: frozenset[tuple[str, int]]) -> set[tuple[str, int]]:
+        """Every predicate the wanted ones depend on (themselves included)."""
+        needed = set(wanted)
+        for heads, body in self.uses:
+            if not heads:
+                needed.update(body)
+        grew = True
+        while grew:
+            grew = False
+            for heads, body in self.uses:
+                if heads and needed.intersection(heads) and not needed.issuperset(body):
+                    needed.update(body)
+                    grew = True
+        return needed
 
     def to_json(self) -> str:
         return json.dumps({
@@ -117,12 +143,14 @@ class Library:
             "program": self.program,
             "provenance": self.provenance,
             "constructors": sorted(self.constructors),
+            "uses": self.uses,
         })
 
     @classmethod
     def from_json(cls, text: str) -> "Library":
         data = json.loads(text)
-        lib = cls(program=data["program"], provenance=data["provenance"], constructors=set(data["constructors"]))
+        lib = cls(program=data["program"], provenance=data["provenance"], constructors=set(data["constructors"]),
+                  uses=[([tuple(h) for h in heads], [tuple(b) for b in body]) for heads, body in data["uses"]])
         for p in data["preds"]:
             spec = PredSpec(**{**p, "params": tuple(p["params"]), "param_types": tuple(p["param_types"])})
             lib.preds[spec.signature] = spec
@@ -208,6 +236,31 @@ def _head_atom(rule: Any) -> Any | None:
     return None
 
 
+def _uses(rule: Any) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The predicates a rule's head defines and those its body reads, anywhere in it."""
+    def atoms(nodes: Sequence[Any]) -> list[tuple[str, int]]:
+        found: set[tuple[str, int]] = set()
+
+        class Collect(ast.Transformer):
+            def visit_SymbolicAtom(self, node: Any) -> Any:
+                sym = node.symbol
+                if sym.ast_type == ASTType.Function:
+                    found.add((sym.name, len(sym.arguments)))
+                elif sym.ast_type == ASTType.SymbolicTerm and sym.symbol.type == clingo.SymbolType.Function:
+                    found.add((sym.symbol.name, len(sym.symbol.arguments)))
+                return node
+
+        for n in nodes:
+            Collect()(n)
+        return sorted(found)
+
+    heads = atoms([rule.head])
+    if rule.head.ast_type == ASTType.Aggregate:  # a choice's conditions are read, not defined
+        heads = sorted({sig for el in rule.head.elements for sig in atoms([el.literal])})
+        return heads, sorted(set(atoms(rule.body)) | {s for el in rule.head.elements for s in atoms(el.condition)})
+    return heads, atoms(rule.body)
+
+
 def _constructors(rule: Any) -> set[str]:
     """Names of the compound terms inside the rule's atoms (not the predicates themselves)."""
     found: set[str] = set()
@@ -281,7 +334,9 @@ def _load_file(lib: Library, file: str, text: str) -> None:
             continue
         lib.program.append(str(stm))
         if stm.ast_type != ASTType.Rule:
+            lib.uses.append(([], []))
             continue
+        lib.uses.append(_uses(stm))
         lib.constructors.update(_constructors(stm))
         if pending is None:
             continue
@@ -309,7 +364,7 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def _cache_dir() -> Path:
@@ -341,12 +396,15 @@ def library() -> Library:
 
 
 def control(lib: Library, facts: str, context: object, provenance: bool = True,
-            observer: object | None = None) -> clingo.Control:
-    """A grounded Control holding the rules and one scenario's facts (`observer` sees the ground program)."""
+            observer: object | None = None, wanted: frozenset[tuple[str, int]] | None = None) -> clingo.Control:
+    """A grounded Control holding the rules (those `wanted` needs) and one scenario's facts.
+
+    `observer` sees the ground program.
+    """
     ctl = clingo.Control(["--warn=none"], logger=lambda _code, _msg: None)
     if observer is not None:
         ctl.register_observer(observer)  # type: ignore[arg-type]
-    ctl.add("base", [], lib.text(provenance))
+    ctl.add("base", [], lib.text(provenance, wanted))
     ctl.add("base", [], facts)
     ctl.ground([("base", [])], context=context)
     return ctl

@@ -68,17 +68,21 @@ class Solver:
     """
 
     def __init__(self, scenario: Scenario, as_of: dt.date | None = None, provenance: bool = True,
-                 source: str = "<scenario>", warm: bool = False) -> None:
+                 source: str = "<scenario>", warm: bool = False,
+                 only: Iterable[tuple[str, int]] | None = None) -> None:
         _reject_unknown_dates(scenario, source)
         self.scenario = scenario
         self.source = source
         self.as_of = as_of or scenario.as_of
         self.warm = warm
         self.library = rules.library()
-        self.facts = facts.build(scenario, self.as_of)
+        # `only`: the predicates wanted; the rules and facts they do not depend on are left out.
+        self.wanted = frozenset(only) if only is not None else None
+        keep = None if self.wanted is None else frozenset(n for n, _ in self.library.needed(self.wanted))
+        self.facts = facts.build(scenario, self.as_of, keep)
         program = self.facts.external_program() if warm else self.facts.program()
         self.ground = GroundProgram() if warm else None
-        self.ctl = rules.control(self.library, program, CONTEXT, provenance, self.ground)
+        self.ctl = rules.control(self.library, program, CONTEXT, provenance, self.ground, self.wanted)
         self.externals: frozenset[Symbol] = frozenset()
         self._on: set[Symbol] = set()
         self._free: set[Symbol] = set()
