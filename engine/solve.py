@@ -27,7 +27,16 @@ MAX_DECIDING_TESTS = 60
 
 
 class Context:
-    """Calendar arithmetic offered to the rules as @functions (exact, leap-year safe)."""
+    """Calendar arithmetic offered to the rules as @functions (exact, leap-year safe), and fact rows.
+
+    `rows` holds the facts loaded in bulk (facts.FactSet.bulk): @rows(k) is table k.
+    """
+
+    def __init__(self, rows: Sequence[Sequence[Symbol]] = ()) -> None:
+        self._rows = rows
+
+    def rows(self, k: Symbol) -> Sequence[Symbol]:
+        return self._rows[k.number]
 
     @staticmethod
     def _date(sym: Symbol) -> dt.date:
@@ -80,9 +89,14 @@ class Solver:
         self.wanted = frozenset(only) if only is not None else None
         keep = None if self.wanted is None else frozenset(n for n, _ in self.library.needed(self.wanted))
         self.facts = facts.build(scenario, self.as_of, keep)
-        program = self.facts.external_program() if warm else self.facts.program()
+        context = CONTEXT
+        if warm:
+            program = self.facts.external_program()
+        else:
+            program, rows = self.facts.bulk()
+            context = Context(rows)
         self.ground = GroundProgram() if warm else None
-        self.ctl = rules.control(self.library, program, CONTEXT, provenance, self.ground, self.wanted)
+        self.ctl = rules.control(self.library, program, context, provenance, self.ground, self.wanted)
         self.externals: frozenset[Symbol] = frozenset()
         self._on: set[Symbol] = set()
         self._free: set[Symbol] = set()

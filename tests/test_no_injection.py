@@ -9,6 +9,7 @@ import clingo
 
 from engine.facts import build
 from engine.scenario import loads
+from engine.solve import Context
 
 ENGINE = Path(__file__).resolve().parent.parent / "engine"
 
@@ -32,7 +33,7 @@ def test_only_two_places_hand_text_to_clingo_and_neither_formats_user_data():
             if re.search(r"\bctl\.add\(", line):
                 calls.append((path.name, line.strip()))
     assert calls == [
-        ("rules.py", 'ctl.add("base", [], lib.text(provenance))'),
+        ("rules.py", 'ctl.add("base", [], lib.text(provenance, wanted))'),
         ("rules.py", 'ctl.add("base", [], facts)'),
     ]
 
@@ -56,3 +57,18 @@ def test_hostile_names_round_trip_as_the_same_symbols():
     names = {s.arguments[1].string for s in model if s.name == "name"}
     assert 'Acme" ). designated(bravo). #show. % \n :- not x.' in names
     assert not any(s.name == "designated" for s in model)
+
+
+def test_hostile_names_loaded_in_bulk_round_trip_as_the_same_symbols():
+    """The bulk path (one parsed term per predicate) gives exactly the facts, and the loader
+    rules it writes name only predicates and numbers, never user text."""
+    facts = build(loads(HOSTILE, "hostile.yaml"))
+    program, rows = facts.bulk()
+    for line in program.splitlines():
+        assert re.fullmatch(r"[a-z_]+(\(V0(,V\d+)*\) :- \(?V0(,V\d+)*\)? = @rows\(\d+\))?\.", line), line
+    ctl = clingo.Control(["--warn=none"], logger=lambda *_: None)
+    ctl.add("base", [], program)
+    ctl.ground([("base", [])], context=Context(rows))
+    with ctl.solve(yield_=True) as handle:
+        model = set(next(iter(handle)).symbols(atoms=True))
+    assert model == set(facts.facts)
