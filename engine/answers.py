@@ -14,7 +14,7 @@ from clingo.symbol import Function, Number, Symbol, SymbolType
 from pydantic import BaseModel
 
 from engine.errors import InputError
-from engine.explain import Explainer, Model, Node
+from engine.explain import DISPLAY, Explainer, Model, Node
 from engine.facts import event_numbers
 from engine.solve import Solver, parse_question
 
@@ -103,6 +103,18 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
 
 
 NUMERIC_FORMATS = frozenset({"date", "usd", "years"})
+
+
+def wanted_for(text: str) -> frozenset[tuple[str, int]] | None:
+    """The predicates an answer to this question reads, so a cold Solver grounds only the law it turns on.
+
+    None when the text is not a question atom (the full solve then reports it properly).
+    """
+    try:
+        question = parse_question(text)
+    except InputError:
+        return None
+    return DISPLAY | {(question.name, len(question.arguments))}
 
 
 def ask(solver: Solver, text: str) -> Answer:

@@ -78,7 +78,7 @@ def ask(
     why_not: bool = typer.Option(False, "--why-not", help="For a `no`, the smallest fact changes that make it `yes`."),
 ) -> None:
     """Answer one question about a scenario, with a cited explanation."""
-    from engine.answers import ask as run_ask, parse_day
+    from engine.answers import ask as run_ask, parse_day, wanted_for
 
     day = parse_day(as_of) if as_of is not None else None
     if why_not:
@@ -92,7 +92,7 @@ def ask(
         from engine.solve import Solver
 
         model, _ = load(scenario)
-        answer = run_ask(Solver(model, day, source=scenario), question)
+        answer = run_ask(Solver(model, day, source=scenario, only=wanted_for(question)), question)
         suggestions = []
     if as_json:
         data = answer.model_dump()

@@ -86,6 +86,10 @@ class Model:
         return atom in self.atoms
 
 
+# What an explanation reads besides the proof itself: display names, source citations, registry origin.
+DISPLAY = frozenset({("name", 2), ("cite", 2), ("from_registry", 1)})
+
+
 class _Overlay(Model):
     """A model whose provenance for one atom is pinned to a single derivation."""
 

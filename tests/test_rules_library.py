@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
+import pytest
+
+from engine.answers import ask, wanted_for
 from engine.rules import _PLACEHOLDER, library
+from engine.scenario import load
+from engine.solve import Solver
 
 CITE = re.compile(r"(U\.S\.C\.|C\.F\.R\.|Exec\. Order|E\.O\.|EO \d|presumption|U\.S\. |I&N Dec\.|F\.\d?d|Fed\. R\. App\. P\.|INA)")
 
@@ -45,3 +52,18 @@ def test_sentence_placeholders_name_rule_variables():
 def test_provenance_is_generated_for_every_annotated_rule():
     lib = library()
     assert len(lib.provenance) == len(lib.rules)
+
+
+CASE_FILES = sorted(Path(__file__).resolve().parent.parent.joinpath("cases").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_narrow_solve_gives_the_same_answer_explanation_and_citations(path):
+    """`fto ask` grounds only what the question depends on (Solver(only=...)); nothing may change."""
+    scenario, located = load(path)
+    expectation = next(e for e in located.data["expect"] if "set" not in e and "remove" not in e)
+    day = dt.date.fromisoformat(str(expectation["as_of"])) if expectation.get("as_of") else None
+    question = expectation["ask"]
+    whole = ask(Solver(scenario, day, source=str(path)), question).model_dump()
+    narrow = ask(Solver(scenario, day, source=str(path), only=wanted_for(question)), question).model_dump()
+    assert narrow == whole
