@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from clingo.symbol import Function, Number, Symbol, SymbolType
+from clingo.symbol import Symbol, SymbolType
 from pydantic import BaseModel
 
 from engine.errors import InputError
 from engine.explain import DISPLAY, Explainer, Model, Node
-from engine.facts import event_numbers
+from engine.facts import unnamed_ids
 from engine.solve import Solver, parse_question
 
 
@@ -75,9 +75,7 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
     known = set(solver.scenario.organizations) | set(solver.scenario.actors) | set(solver.scenario.transactions)
     known |= set(solver.scenario.acts) | set(solver.scenario.solicitations) | {e.id for e in solver.scenario.events if e.id}
     known |= {h.id for h in solver.scenario.holdings if h.id}
-    # Records without an id are named by a compound term, e.g. holding(2) or ev(1).
-    compound = {str(Function("holding", [Number(i + 1)])) for i, h in enumerate(solver.scenario.holdings) if not h.id}
-    compound |= {str(Function("ev", [Number(n)])) for n in event_numbers(solver.scenario).values()}
+    compound = unnamed_ids(solver.scenario)  # records without an id: holding(2), ev(1)
     vocabulary = {a.arguments[0].name for a in solver.any_model()
                   if a.name == "name" and a.arguments and a.arguments[0].type == SymbolType.Function}
     words = known | vocabulary
@@ -86,7 +84,7 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
         """An id, a record's compound id, or a term of the rules' vocabulary such as missing_recipient(X)."""
         if arg.type != SymbolType.Function or not arg.positive or not arg.name:
             return False
-        if arg.arguments and str(arg) in compound:
+        if arg.arguments and arg in compound:
             return True
         if arg.arguments:
             return arg.name in lib.constructors and all(is_term(a) for a in arg.arguments)

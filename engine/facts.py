@@ -164,12 +164,10 @@ class FactSet:
         rows: list[Sequence[Symbol]] = []
         for k, ((name, arity), texts) in enumerate(sorted(tables.items())):
             variables = ",".join(f"V{i}" for i in range(arity))
-            if arity == 1:
-                rows.append(clingo.parse_term("(" + ",".join(texts) + ",)").arguments)
-                rules.append(f"{name}(V0) :- V0 = @rows({k}).")
-            else:
-                rows.append(clingo.parse_term("((" + "),(".join(texts) + "),)").arguments)
-                rules.append(f"{name}({variables}) :- ({variables}) = @rows({k}).")
+            # One tuple of rows; a row of one argument is the argument itself, not a 1-tuple.
+            cells = texts if arity == 1 else ["(" + t + ")" for t in texts]
+            rows.append(clingo.parse_term("(" + ",".join(cells) + ",)").arguments)
+            rules.append(f"{name}({variables}) :- {variables if arity == 1 else '(' + variables + ')'} = @rows({k}).")
         rules.append(self._open_program())
         return "\n".join(rules), rows
 
@@ -255,6 +253,17 @@ def event_numbers(s: Scenario) -> dict[int, int]:
     order = sorted(unnamed, key=lambda i: (str(s.events[i].on), s.events[i].act, s.events[i].org,
                                            s.events[i].model_dump_json()))
     return {i: n for n, i in enumerate(order, start=1)}
+
+
+def holding_id(i: int) -> Symbol:
+    """The id of the i-th holding (from 0) when the file gives it none."""
+    return Function("holding", [Number(i + 1)])
+
+
+def unnamed_ids(s: Scenario) -> set[Symbol]:
+    """The compound ids of records the file leaves unnamed: holding(N) and ev(N)."""
+    ids = {holding_id(i) for i, h in enumerate(s.holdings) if not h.id}
+    return ids | {Function("ev", [Number(n)]) for n in event_numbers(s).values()}
 
 
 def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None = None) -> FactSet:
@@ -413,7 +422,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         if h.id:
             hid, ht = tid_(h.id)
         else:
-            hid = Function("holding", [Number(i + 1)])
+            hid = holding_id(i)
             ht = str(hid)
         p = f"holdings.{i}" if paths else ""
         (w, wt), (o, ot), (n, nt), (d, dtx) = tid_(h.institution), tid_(h.owner), tusd(h.amount_usd), tday(h.since)

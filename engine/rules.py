@@ -97,6 +97,7 @@ class Library:
     # For each statement of `program`: the predicates its head defines and its body reads
     # (name/arity pairs); a statement with no head (a constraint, a directive) is always kept.
     uses: list[tuple[list[tuple[str, int]], list[tuple[str, int]]]] = field(default_factory=list)
+    _needed: dict[frozenset[tuple[str, int]], frozenset[tuple[str, int]]] = field(default_factory=dict, repr=False)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
         return [r for r in self.rules.values() if r.signature == signature]
@@ -121,8 +122,13 @@ class Library:
                  if needed is None or p.signature in needed]
         return "\n".join(program + because + shows)
 
-    def needed(self, wanted: frozenset[tuple[str, int]]) -> set[tuple[str, int]]:
-        """Every predicate the wanted ones depend on (themselves included)."""
+    def needed(self, wanted: frozenset[tuple[str, int]]) -> frozenset[tuple[str, int]]:
+        """Every predicate the wanted ones depend on (themselves included); worked out once per set."""
+        if wanted not in self._needed:
+            self._needed[wanted] = frozenset(self._closure(wanted))
+        return self._needed[wanted]
+
+    def _closure(self, wanted: frozenset[tuple[str, int]]) -> set[tuple[str, int]]:
         needed = set(wanted)
         for heads, body in self.uses:
             if not heads:

@@ -87,8 +87,8 @@ class Solver:
         self.library = rules.library()
         # `only`: the predicates wanted; the rules and facts they do not depend on are left out.
         self.wanted = frozenset(only) if only is not None else None
-        keep = None if self.wanted is None else frozenset(n for n, _ in self.library.needed(self.wanted))
-        self.facts = facts.build(scenario, self.as_of, keep)
+        self._keep = None if self.wanted is None else frozenset(n for n, _ in self.library.needed(self.wanted))
+        self.facts = facts.build(scenario, self.as_of, self._keep)
         context = CONTEXT
         if warm:
             program = self.facts.external_program()
@@ -129,7 +129,7 @@ class Solver:
             self.ctl.assign_external(sym, self._value(sym))
 
     def _value(self, sym: Symbol) -> Value:
-        return True if sym in self._on else (None if sym in self._free else False)
+        return _value_in(sym, self._on, self._free)
 
     def _diff(self, scenario: Scenario, as_of: dt.date | None) -> tuple[facts.FactSet, list[tuple[Symbol, Value]]] | None:
         if not self.warm:
@@ -138,12 +138,12 @@ class Solver:
         if day != self.as_of:
             return None
         _reject_unknown_dates(scenario, self.source)
-        new = facts.build(scenario, day)
+        new = facts.build(scenario, day, self._keep)
         on, free = set(new.facts), set(new.choices)
         if not on | free <= self.externals or set(new.dependent) != set(self.facts.dependent):
             return None
         changed = (on ^ self._on) | (free ^ self._free)
-        return new, sorted((s, True if s in on else (None if s in free else False)) for s in changed)
+        return new, sorted((s, _value_in(s, on, free)) for s in changed)
 
     def update(self, scenario: Scenario, as_of: dt.date | None = None) -> bool:
         """Switch to a changed scenario in place if only facts turn on or off; False if it needs a re-ground."""
@@ -270,8 +270,7 @@ class Solver:
             return None
         if self._cone is False:
             atoms = self.ctl.symbolic_atoms
-            values: dict[int, Value] = {atoms[s].literal: True for s in self.facts.facts}  # type: ignore[union-attr]
-            values.update((atoms[s].literal, None) for s in self.facts.choices)  # type: ignore[union-attr]
+            values: dict[int, Value] = {atoms[s].literal: self._value(s) for s in self._on | self._free}  # type: ignore[union-attr]
             self._cone = Cone.build(self.ground, self.ctl, values)
         return self._cone  # type: ignore[return-value]
 
@@ -369,6 +368,11 @@ class _Switched:
             self.solver.ctl.assign_external(sym, self.solver._value(sym))
         self.solver._witnesses, self.solver._sat = {}, {}
         self.solver._switched -= 1
+
+
+def _value_in(sym: Symbol, on: set[Symbol], free: set[Symbol]) -> Value:
+    """An external's value: on (a fact), free (an unknown fact), or off."""
+    return True if sym in on else (None if sym in free else False)
 
 
 def _reject_unknown_dates(s: Scenario, source: str) -> None:
