@@ -10,7 +10,6 @@ choice, and the solver reasons over both possibilities.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Sequence, get_args
 from dataclasses import dataclass, field
 import clingo
@@ -39,7 +38,16 @@ Pending = tuple
 is a Symbol, a Python int standing for `Number(int)`, or a plain lowercase word standing for the
 constant `Function(word)`; clingo renders both as exactly those characters."""
 
-_PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _plain_word(x: str) -> bool:
+    """Whether `x` is `[a-z][a-z0-9_]*` and not `not`: a constant clingo prints as exactly `x`.
+
+    String methods rather than a regular expression, because a large scenario asks this once
+    per transaction id: ASCII and an identifier gives `[A-Za-z_][A-Za-z0-9_]*`, no upper case
+    and no leading underscore narrow it to the pattern.
+    """
+    return x.isascii() and x.isidentifier() and x.islower() and x[0] != "_" and x != "not"
 
 
 def _symbol(arg: Symbol | int | str) -> Symbol:
@@ -190,7 +198,7 @@ class _Terms:
         """A validated id is a plain word, kept as the word (a constant once made a Symbol)."""
         hit = self.ids.get(x)
         if hit is None:
-            if _PLAIN_WORD.fullmatch(x) and x != "not":
+            if _plain_word(x):
                 hit = self.ids[x] = (x, x)
             else:
                 sym = const(x)
@@ -283,9 +291,10 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         display[oid] = org.name or (entry.name if entry else oid)
     for aid, actor in s.actors.items():
         display[aid] = actor.name or aid
-    for ident, text in display.items():
-        (i, its), (n, ns) = tid_(ident), tstr(text)
-        put("name", (i, n), f"{its},{ns}")
+    if keep is None or "name" in keep:
+        for ident, text in display.items():
+            (i, its), (n, ns) = tid_(ident), tstr(text)
+            put("name", (i, n), f"{its},{ns}")
 
     for oid, org in s.organizations.items():
         o = const(oid)
@@ -306,6 +315,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             add(Function("registry", [o, String(org.registry)]), f"{p}.registry")
             _registry_events(fs, oid, org.registry, display, s)
 
+    actor_flags = [f for f in ACTOR_FLAGS if keep is None or f in keep]
     for aid, actor in s.actors.items():
         a, at = tid_(aid)
         p = f"actors.{aid}" if paths else ""
@@ -316,7 +326,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         if actor.country:
             c, ct = tstr(actor.country)
             put("country", (a, c), f"{at},{ct}", p and f"{p}.country")
-        for flag in ACTOR_FLAGS:
+        for flag in actor_flags:
             value = getattr(actor, flag)
             if value is False and not paths:
                 off_append((flag, one, at))
@@ -375,48 +385,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             for j, inst in enumerate(ev.served):
                 add(Function("order_served", [e, const(inst)]), f"{p}.served.{j}")
 
-    flags = [f for f in TRANSACTION_FLAGS if keep is None or f in keep]
-    wants = {n for n in ("transaction", "provides", "amount", "place", "purpose") if keep is None or n in keep}
-    for tid, tx in s.transactions.items():
-        if not isinstance(tx.on, dt.date):
-            continue
-        t, tt = tid_(tid)
-        p = f"transactions.{tid}" if paths else ""
-        if "transaction" in wants:
-            (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
-            put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
-        if "provides" in wants:
-            c, ct = tid_(tx.provides)
-            put("provides", (t, c), f"{tt},{ct}", p and f"{p}.provides")
-        if tx.amount_usd is not None and "amount" in wants:
-            n, nt = tusd(tx.amount_usd)
-            put("amount", (t, n), f"{tt},{nt}", p and f"{p}.amount_usd")
-        if tx.place and "place" in wants:
-            c, ct = tstr(tx.place)
-            put("place", (t, c), f"{tt},{ct}", p and f"{p}.place")
-        if tx.purpose and "purpose" in wants:
-            c, ct = tid_(tx.purpose)
-            put("purpose", (t, c), f"{tt},{ct}", p and f"{p}.purpose")
-        one = (t,)
-        if paths:
-            for flag in flags:
-                put(flag, one, tt, f"{p}.{flag}", getattr(tx, flag))
-        else:  # the common case, inlined: on, off, or put's general path for "unknown"
-            for flag in flags:
-                value = getattr(tx, flag)
-                if value is False:
-                    off_append((flag, one, tt))
-                elif value is True:
-                    facts_append((flag, one, tt))
-                else:
-                    put(flag, one, tt, "", value)
-        if tx.aids_act:
-            p = f"transactions.{tid}"
-            add(Function("aids_act", [_symbol(t), const(tx.aids_act)]), f"{p}.aids_act")
-            for flag, pred in (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
-                               ("generic_service", "generic_service"),
-                               ("conspired_with_perpetrator", "conspired_with_perpetrator")):
-                add(Function(pred, [_symbol(t)]), f"{p}.{flag}", getattr(tx, flag))
+    _transactions(fs, s, terms, keep, paths)
 
     for i, h in enumerate(s.holdings):
         if h.id:
@@ -467,6 +436,67 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             add(Function("suit_filed", [x, day(act.suit_filed_on)]), f"{p}.suit_filed_on")
         add(Function("limitations_tolled", [x]), f"{p}.limitations_tolled", act.limitations_tolled)
     return fs
+
+
+def _transactions(fs: FactSet, s: Scenario, terms: _Terms, keep: frozenset[str] | None, paths: bool) -> None:
+    """The transactions' facts: the bulk of a large scenario, so the common case is inlined.
+
+    With no unknown path, a fact needs no path and a true or false value goes straight to
+    its list; `put` takes the rest (an `unknown` flag, or any fact when paths matter).
+    """
+    put, facts_append, off_append = fs.put, fs._facts.append, fs._off.append
+    tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
+    flags = [f for f in TRANSACTION_FLAGS if keep is None or f in keep]
+    wants = {n for n in ("transaction", "provides", "amount", "place", "purpose") if keep is None or n in keep}
+    want_tx, want_provides = "transaction" in wants, "provides" in wants
+    ids, days = terms.ids, terms.days
+    for tid, tx in s.transactions.items():
+        on = tx.on
+        if not isinstance(on, dt.date):
+            continue
+        # Each transaction id is new, so it is not cached; the parties and days are.
+        t, tt = (tid, tid) if _plain_word(tid) else tid_(tid)
+        p = f"transactions.{tid}" if paths else ""
+        if want_tx:
+            f, ft = ids.get(tx.from_) or tid_(tx.from_)
+            r, rt = ids.get(tx.to) or tid_(tx.to)
+            d, dtx = days.get(on) or tday(on)
+            if paths:
+                put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
+            else:
+                facts_append(("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}"))
+        if want_provides:
+            c, ct = tid_(tx.provides)
+            put("provides", (t, c), f"{tt},{ct}", p and f"{p}.provides")
+        if tx.amount_usd is not None and "amount" in wants:
+            n, nt = tusd(tx.amount_usd)
+            put("amount", (t, n), f"{tt},{nt}", p and f"{p}.amount_usd")
+        if tx.place and "place" in wants:
+            c, ct = tstr(tx.place)
+            put("place", (t, c), f"{tt},{ct}", p and f"{p}.place")
+        if tx.purpose and "purpose" in wants:
+            c, ct = tid_(tx.purpose)
+            put("purpose", (t, c), f"{tt},{ct}", p and f"{p}.purpose")
+        one = (t,)
+        if paths:
+            for flag in flags:
+                put(flag, one, tt, f"{p}.{flag}", getattr(tx, flag))
+        else:
+            for flag in flags:
+                value = getattr(tx, flag)
+                if value is False:
+                    off_append((flag, one, tt))
+                elif value is True:
+                    facts_append((flag, one, tt))
+                else:
+                    put(flag, one, tt, "", value)
+        if tx.aids_act:
+            p = f"transactions.{tid}"
+            fs.add(Function("aids_act", [_symbol(t), const(tx.aids_act)]), f"{p}.aids_act")
+            for flag, pred in (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
+                               ("generic_service", "generic_service"),
+                               ("conspired_with_perpetrator", "conspired_with_perpetrator")):
+                fs.add(Function(pred, [_symbol(t)]), f"{p}.{flag}", getattr(tx, flag))
 
 
 def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str], s: Scenario) -> None:
