@@ -1,10 +1,24 @@
-"""Human-readable views of an answer: a rich tree on a terminal, plain text elsewhere."""
+"""Human-readable views of an answer: a rich tree on a terminal, plain text elsewhere.
+
+Off a terminal (a pipe, a file, a test runner) the same lines are written as plain text,
+unwrapped so that grep and diff see one claim per line, and rich is never imported: it
+is the largest import on the path of a cold `fto ask`.
+"""
 
 from __future__ import annotations
+
+import sys
+from typing import Callable, Union
 
 from engine.answers import Answer, ExplanationNode
 
 MARK = {True: "✓", False: "✗"}
+STATUS_MARK = {"established": "✓", "refuted": "✗", "unknown": "?", "not reached": "·"}
+ANSWER_STYLE = {"yes": "bold green", "no": "bold red", "depends": "bold yellow"}
+
+Part = Union[str, tuple[str, str]]
+"""A piece of a line: plain text, or (text, rich style)."""
+Writer = Callable[..., None]
 
 
 def _label(node: ExplanationNode) -> str:
@@ -24,72 +38,78 @@ def explanation_text(answer: Answer, indent: str = "") -> str:
     return "\n".join(lines)
 
 
+def _writer() -> tuple[Writer, Callable[[Answer], None]]:
+    """A line writer and a tree printer: rich's on a terminal, plain ones elsewhere."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.text import Text
+        from rich.tree import Tree
+
+        console = Console(highlight=False, soft_wrap=False)
+
+        def tree(answer: Answer) -> None:
+            def add(branch: Tree, node: ExplanationNode) -> None:
+                for child in node.because:
+                    add(branch.add(Text(_label(child))), child)
+
+            root = Tree(Text(_label(answer.explanation)))
+            add(root, answer.explanation)
+            console.print(root)
+
+        return (lambda *parts: console.print(Text.assemble(*parts))), tree
+
+    def line(*parts: Part) -> None:
+        sys.stdout.write("".join(p if isinstance(p, str) else p[0] for p in parts) + "\n")
+
+    return line, lambda answer: line(explanation_text(answer))
+
+
 def print_answer(answer: Answer) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.tree import Tree
-
-    console = Console(highlight=False, soft_wrap=False)
-    colour = {"yes": "green", "no": "red", "depends": "yellow"}[answer.answer]
-    console.print(f"[bold]{escape(answer.question)}[/bold] as of {answer.as_of}: "
-                  f"[bold {colour}]{answer.answer.upper()}[/bold {colour}]")
-
-    def add(tree: Tree, node: ExplanationNode) -> None:
-        for child in node.because:
-            add(tree.add(escape(_label(child))), child)
-
-    root = Tree(escape(_label(answer.explanation)))
-    add(root, answer.explanation)
-    console.print(root)
+    line, tree = _writer()
+    line((answer.question, "bold"), f" as of {answer.as_of}: ", (answer.answer.upper(), ANSWER_STYLE[answer.answer]))
+    tree(answer)
     for claim in answer.assumptions:
-        console.print("[bold]Assumed:[/bold] " + escape(claim))
+        line(("Assumed:", "bold"), " " + claim)
     if answer.elements:
-        console.print("[bold]Elements:[/bold]")
-        marks = {"established": "✓", "refuted": "✗", "unknown": "?", "not reached": "·"}
+        line(("Elements:", "bold"))
         for e in answer.elements:
             cite = f"  [{e.cite}]" if e.cite else ""
-            console.print(f"  {marks[e.status]} {escape(e.element)} — {e.status}{escape(cite)}")
+            line(f"  {STATUS_MARK[e.status]} {e.element} — {e.status}{cite}")
     for d in answer.deciding:
-        console.print("[yellow]Deciding:[/yellow] " + escape(" and ".join(d.questions)))
+        line(("Deciding:", "yellow"), " " + " and ".join(d.questions))
     if answer.citations:
-        console.print("[bold]Citations:[/bold]")
+        line(("Citations:", "bold"))
         for c in answer.citations:
-            console.print(f"  {escape(c)}")
+            line(f"  {c}")
 
 
 def print_suggestions(suggestions: list) -> None:  # list[engine.session.Suggestion]
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console(highlight=False)
+    line, _ = _writer()
     if not suggestions:
-        console.print("[bold]Why not:[/bold] no change to the switchable facts alone would make it yes.")
+        line(("Why not:", "bold"), " no change to the switchable facts alone would make it yes.")
         return
-    console.print("[bold]It would be yes if:[/bold]")
+    line(("It would be yes if:", "bold"))
     for s in suggestions:
-        console.print(f"  • {escape(' and '.join(s.change))}  [{escape(s.cite or s.rule)}]")
+        line(f"  • {' and '.join(s.change)}  [{s.cite or s.rule}]")
 
 
 def print_whatif(result) -> None:  # engine.session.WhatIf
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console(highlight=False)
-    console.print(f"[bold]What if:[/bold] {escape('; '.join(result.changes))}")
-    verdict = "[bold yellow]changes[/bold yellow]" if result.changed else "stays"
-    console.print(f"{escape(result.question)}: {result.before.answer.upper()} → {result.after.answer.upper()} ({verdict})")
+    line, _ = _writer()
+    line(("What if:", "bold"), " " + "; ".join(result.changes))
+    verdict: Part = ("changes", "bold yellow") if result.changed else "stays"
+    line(f"{result.question}: {result.before.answer.upper()} → {result.after.answer.upper()} (", verdict, ")")
     if result.flipped:
-        console.print("[bold]Conclusions that flipped:[/bold]")
+        line(("Conclusions that flipped:", "bold"))
         for f in result.flipped:
-            console.print(f"  {escape(f.conclusion)}: {f.before} → {f.after}")
+            line(f"  {f.conclusion}: {f.before} → {f.after}")
     if result.elements_changed:
-        console.print("[bold]Elements that changed:[/bold]")
+        line(("Elements that changed:", "bold"))
         for e in result.elements_changed:
             cite = f"  [{e.cite}]" if e.cite else ""
-            console.print(f"  {escape(e.element)}: {e.before} → {e.after}{escape(cite)}")
+            line(f"  {e.element}: {e.before} → {e.after}{cite}")
     for c in result.citations_added:
-        console.print(f"  + {escape(c)}")
+        line(f"  + {c}")
     for c in result.citations_removed:
-        console.print(f"  - {escape(c)}")
-    console.print("[bold]After:[/bold]")
+        line(f"  - {c}")
+    line(("After:", "bold"))
     print_answer(result.after)
