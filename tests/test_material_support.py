@@ -97,3 +97,38 @@ def test_foreign_national_abroad_needs_a_jurisdictional_basis(answer):
     assert no.answer == "no"
     assert any("No basis of jurisdiction" in c for c in claims(no.explanation))
     assert answer(yaml.replace("%s", "true"), "material_support(payer, t1)").answer == "yes"
+
+
+
+def test_statuses_judges_every_transaction_by_the_status_of_its_own_day():
+    """Solver.statuses: the whole-scenario read the benchmark uses, day by day and with an unknown."""
+    from clingo.symbol import Function
+
+    from engine.scenario import loads
+    from engine.solve import Solver
+
+    s = loads("""
+scenario: Three payments around CJNG's designation (published 2025-02-20)
+as_of: 2025-06-01
+organizations:
+  cjng: {registry: cjng}
+actors:
+  payer: {name: the payer, country: US, us_national: true}
+  front: {name: the front company, kind: company, country: MX, agent_of: cjng}
+transactions:
+  t0: {on: 2025-02-19, from: payer, to: front, provides: currency}
+  t1: {on: 2025-04-01, from: payer, to: front, provides: currency}
+  t2: {on: 2025-04-02, from: payer, to: cjng, provides: currency}
+knowledge:
+  - {actor: payer, org: cjng, knew: unknown}
+""", "test.yaml")
+    got = Solver(s).statuses([("designated_on_day", 2), ("material_support", 2)])
+    status = {str(atom): value for atom, value in got.items()}
+    assert status["designated_on_day(cjng,t1)"] == "yes"
+    assert status["designated_on_day(cjng,t2)"] == "yes"
+    assert status.get("designated_on_day(cjng,t0)", "no") == "no"  # the day before publication
+    # What the payer knew is unknown, so the offense through t1 turns on it; t0 is no offense.
+    assert status["material_support(payer,t1)"] == "depends"
+    assert status.get("material_support(payer,t0)", "no") == "no"
+    assert {atom.name for atom in got} == {"designated_on_day", "material_support"}
+    assert Function("designated_on_day", [Function("cjng"), Function("t1")]) in got
