@@ -39,7 +39,6 @@ is a Symbol, a Python int standing for `Number(int)`, or a plain lowercase word 
 constant `Function(word)`; clingo renders both as exactly those characters."""
 
 
-
 def _plain_word(x: str) -> bool:
     """Whether `x` is `[a-z][a-z0-9_]*` and not `not`: a constant clingo prints as exactly `x`.
 
