@@ -21,9 +21,12 @@ Part = Union[str, tuple[str, str]]
 Writer = Callable[..., None]
 
 
+def _cite(cite: str | None) -> str:
+    return f"  [{cite}]" if cite else ""
+
+
 def _label(node: ExplanationNode) -> str:
-    cite = f"  [{node.cite}]" if node.cite else ""
-    return f"{MARK[node.holds]} {node.claim}{cite}"
+    return f"{MARK[node.holds]} {node.claim}{_cite(node.cite)}"
 
 
 def explanation_text(answer: Answer, indent: str = "") -> str:
@@ -73,8 +76,7 @@ def print_answer(answer: Answer) -> None:
     if answer.elements:
         line(("Elements:", "bold"))
         for e in answer.elements:
-            cite = f"  [{e.cite}]" if e.cite else ""
-            line(f"  {STATUS_MARK[e.status]} {e.element} — {e.status}{cite}")
+            line(f"  {STATUS_MARK[e.status]} {e.element} — {e.status}{_cite(e.cite)}")
     for d in answer.deciding:
         line(("Deciding:", "yellow"), " " + " and ".join(d.questions))
     if answer.citations:
@@ -105,8 +107,7 @@ def print_whatif(result) -> None:  # engine.session.WhatIf
     if result.elements_changed:
         line(("Elements that changed:", "bold"))
         for e in result.elements_changed:
-            cite = f"  [{e.cite}]" if e.cite else ""
-            line(f"  {e.element}: {e.before} → {e.after}{cite}")
+            line(f"  {e.element}: {e.before} → {e.after}{_cite(e.cite)}")
     for c in result.citations_added:
         line(f"  + {c}")
     for c in result.citations_removed:

@@ -107,21 +107,10 @@ def test_statuses_judges_every_transaction_by_the_status_of_its_own_day():
     from engine.scenario import loads
     from engine.solve import Solver
 
-    s = loads("""
-scenario: Three payments around CJNG's designation (published 2025-02-20)
-as_of: 2025-06-01
-organizations:
-  cjng: {registry: cjng}
-actors:
-  payer: {name: the payer, country: US, us_national: true}
-  front: {name: the front company, kind: company, country: MX, agent_of: cjng}
-transactions:
-  t0: {on: 2025-02-19, from: payer, to: front, provides: currency}
-  t1: {on: 2025-04-01, from: payer, to: front, provides: currency}
-  t2: {on: 2025-04-02, from: payer, to: cjng, provides: currency}
-knowledge:
-  - {actor: payer, org: cjng, knew: unknown}
-""", "test.yaml")
+    # Two more payments: the day before CJNG's designation was published (2025-02-20), and one to CJNG itself.
+    more = ("  t0: {on: 2025-02-19, from: payer, to: front, provides: currency}\n"
+            "  t2: {on: 2025-04-02, from: payer, to: cjng, provides: currency}\n")
+    s = loads(scenario(knew="unknown").replace("transactions:\n", "transactions:\n" + more), "test.yaml")
     got = Solver(s).statuses([("designated_on_day", 2), ("material_support", 2)])
     status = {str(atom): value for atom, value in got.items()}
     assert status["designated_on_day(cjng,t1)"] == "yes"
