@@ -204,6 +204,11 @@ class _Terms:
                 hit = self.ids[x] = (sym, str(sym))
         return hit
 
+    def once(self, x: str) -> tuple[Symbol | str, str]:
+        """`id` for an id met only once (a transaction's own): not cached, since caching one per
+        transaction costs more than it saves."""
+        return (x, x) if _plain_word(x) else self.id(x)
+
     def day(self, d: dt.date) -> tuple[Symbol, str]:
         hit = self.days.get(d)
         if hit is None:
@@ -277,7 +282,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     """The facts of one scenario as of `as_of` (default: the scenario's); with `keep`, only those predicates."""
     fs = FactSet(unknown_paths=frozenset(s.unknown), keep=keep)
     add, put = fs.add, fs.put
-    facts_append, off_append = fs._facts.append, fs._off.append
+    off_append = fs._off.append
     paths = bool(fs.unknown_paths)  # a fact's path matters only if some path is unknown
     terms = _Terms()
     tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
@@ -447,24 +452,18 @@ def _transactions(fs: FactSet, s: Scenario, terms: _Terms, keep: frozenset[str] 
     tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
     flags = [f for f in TRANSACTION_FLAGS if keep is None or f in keep]
     wants = {n for n in ("transaction", "provides", "amount", "place", "purpose") if keep is None or n in keep}
-    want_tx, want_provides = "transaction" in wants, "provides" in wants
-    ids, days = terms.ids, terms.days
     for tid, tx in s.transactions.items():
-        on = tx.on
-        if not isinstance(on, dt.date):
+        if not isinstance(tx.on, dt.date):
             continue
-        # Each transaction id is new, so it is not cached; the parties and days are.
-        t, tt = (tid, tid) if _plain_word(tid) else tid_(tid)
+        t, tt = terms.once(tid)
         p = f"transactions.{tid}" if paths else ""
-        if want_tx:
-            f, ft = ids.get(tx.from_) or tid_(tx.from_)
-            r, rt = ids.get(tx.to) or tid_(tx.to)
-            d, dtx = days.get(on) or tday(on)
+        if "transaction" in wants:
+            (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
             if paths:
                 put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
-            else:
+            else:  # put's common case, inlined: once per transaction
                 facts_append(("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}"))
-        if want_provides:
+        if "provides" in wants:
             c, ct = tid_(tx.provides)
             put("provides", (t, c), f"{tt},{ct}", p and f"{p}.provides")
         if tx.amount_usd is not None and "amount" in wants:
