@@ -16,7 +16,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import clingo
 from clingo import ast
@@ -87,6 +87,29 @@ def _parsed(text: str) -> tuple[Any, tuple[Any, ...]]:
     return _head_atom(rule), body
 
 
+Key = tuple  # (name, arity) or (name, arity, constant first argument): see Library.uses
+
+
+class _KeyIndex:
+    """The keys some rule reads, by predicate: a head key feeds one of them if it can unify with it."""
+
+    def __init__(self, keys: Iterable[Key]) -> None:
+        self.consts: dict[tuple[str, int], set[str] | None] = {}
+        for key in keys:
+            sig = key[:2]
+            if len(key) == 2:
+                self.consts[sig] = None  # read with any first argument
+            elif self.consts.get(sig, set()) is not None:
+                self.consts.setdefault(sig, set()).add(key[2])  # type: ignore[union-attr]
+
+    def feeds(self, head: Key) -> bool:
+        sig = head[:2]
+        if sig not in self.consts:
+            return False
+        consts = self.consts[sig]
+        return consts is None or len(head) == 2 or head[2] in consts
+
+
 @dataclass
 class Library:
     preds: dict[tuple[str, int], PredSpec] = field(default_factory=dict)
@@ -94,10 +117,11 @@ class Library:
     program: list[str] = field(default_factory=list)
     provenance: list[str] = field(default_factory=list)
     constructors: set[str] = field(default_factory=set)  # compound terms the rules build, e.g. missing_recipient(R)
-    # For each statement of `program`: the predicates its head defines and its body reads
-    # (name/arity pairs); a statement with no head (a constraint, a directive) is always kept.
-    uses: list[tuple[list[tuple[str, int]], list[tuple[str, int]]]] = field(default_factory=list)
-    _needed: dict[frozenset[tuple[str, int]], frozenset[tuple[str, int]]] = field(default_factory=dict, repr=False)
+    # For each statement of `program`: the atoms its head defines and its body reads, as
+    # keys (name, arity), or (name, arity, constant) where the first argument is a constant;
+    # a statement with no head (a constraint, a directive) is always kept.
+    uses: list[tuple[list[Key], list[Key]]] = field(default_factory=list)
+    _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
         return [r for r in self.rules.values() if r.signature == signature]
@@ -114,8 +138,9 @@ class Library:
         those atoms alone; explanations read whole models.
         """
         needed = self.needed(wanted) if wanted is not None else None
-        program = self.program if needed is None else [
-            text for text, (heads, _) in zip(self.program, self.uses) if not heads or needed.intersection(heads)]
+        keys = _KeyIndex(self._needed_keys(wanted)) if wanted is not None else None
+        program = self.program if keys is None else [
+            text for text, (heads, _) in zip(self.program, self.uses) if not heads or any(map(keys.feeds, heads))]
         because = [] if not provenance else self.provenance if needed is None else [
             text for text, rule in zip(self.provenance, self.rules.values()) if rule.signature in needed]
         shows = ["#show " + p.name + "/" + str(len(p.params)) + "." for p in self.asks()
@@ -124,20 +149,25 @@ class Library:
 
     def needed(self, wanted: frozenset[tuple[str, int]]) -> frozenset[tuple[str, int]]:
         """Every predicate the wanted ones depend on (themselves included); worked out once per set."""
+        return frozenset(key[:2] for key in self._needed_keys(wanted))  # type: ignore[misc]
+
+    def _needed_keys(self, wanted: frozenset[tuple[str, int]]) -> frozenset[Key]:
+        """The closure over keys, so that `reading(a)` in a body does not pull in the rules for `reading(b)`."""
         if wanted not in self._needed:
             self._needed[wanted] = frozenset(self._closure(wanted))
         return self._needed[wanted]
 
-    def _closure(self, wanted: frozenset[tuple[str, int]]) -> set[tuple[str, int]]:
-        needed = set(wanted)
+    def _closure(self, wanted: frozenset[tuple[str, int]]) -> set[Key]:
+        needed: set[Key] = set(wanted)
         for heads, body in self.uses:
             if not heads:
                 needed.update(body)
         grew = True
         while grew:
             grew = False
+            keys = _KeyIndex(needed)
             for heads, body in self.uses:
-                if heads and needed.intersection(heads) and not needed.issuperset(body):
+                if heads and not needed.issuperset(body) and any(map(keys.feeds, heads)):
                     needed.update(body)
                     grew = True
         return needed
@@ -242,29 +272,48 @@ def _head_atom(rule: Any) -> Any | None:
     return None
 
 
-def _uses(rule: Any) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-    """The predicates a rule's head defines and those its body reads, anywhere in it."""
-    def atoms(nodes: Sequence[Any]) -> list[tuple[str, int]]:
-        found: set[tuple[str, int]] = set()
+def _uses(rule: Any) -> tuple[list[Key], list[Key]]:
+    """The atoms a rule's head defines and those its body reads, anywhere in it, as keys (Library.uses)."""
+    def atoms(nodes: Sequence[Any]) -> list[Key]:
+        found: set[Key] = set()
 
         class Collect(ast.Transformer):
             def visit_SymbolicAtom(self, node: Any) -> Any:
                 sym = node.symbol
                 if sym.ast_type == ASTType.Function:
-                    found.add((sym.name, len(sym.arguments)))
+                    found.add(_key(sym.name, sym.arguments))
                 elif sym.ast_type == ASTType.SymbolicTerm and sym.symbol.type == clingo.SymbolType.Function:
-                    found.add((sym.symbol.name, len(sym.symbol.arguments)))
+                    found.add(_key(sym.symbol.name, sym.symbol.arguments))
                 return node
 
         for n in nodes:
             Collect()(n)
-        return sorted(found)
+        return sorted(found, key=repr)
 
     heads = atoms([rule.head])
     if rule.head.ast_type == ASTType.Aggregate:  # a choice's conditions are read, not defined
-        heads = sorted({sig for el in rule.head.elements for sig in atoms([el.literal])})
-        return heads, sorted(set(atoms(rule.body)) | {s for el in rule.head.elements for s in atoms(el.condition)})
+        heads = sorted({sig for el in rule.head.elements for sig in atoms([el.literal])}, key=repr)
+        return heads, sorted(set(atoms(rule.body)) | {s for el in rule.head.elements for s in atoms(el.condition)},
+                             key=repr)
     return heads, atoms(rule.body)
+
+
+def _key(name: str, arguments: Sequence[Any]) -> Key:
+    """(name, arity), with the first argument when it is a constant (an AST node or a Symbol)."""
+    if arguments:
+        first = arguments[0]
+        if isinstance(first, clingo.Symbol):
+            const = first.name if first.type == clingo.SymbolType.Function and not first.arguments else None
+        elif first.ast_type == ASTType.SymbolicTerm:
+            sym = first.symbol
+            const = sym.name if sym.type == clingo.SymbolType.Function and not sym.arguments else None
+        elif first.ast_type == ASTType.Function and not first.arguments and not first.external:
+            const = first.name
+        else:
+            const = None
+        if const:
+            return (name, len(arguments), const)
+    return (name, len(arguments))
 
 
 def _constructors(rule: Any) -> set[str]:
@@ -370,7 +419,7 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 
 
 def _cache_dir() -> Path:
