@@ -643,10 +643,17 @@ def _sig(sym: Any) -> tuple[str, int]:
 
 
 def _pick(remaining: list[Any], b: Mapping[str, Symbol], model: Model) -> tuple[int, Any]:
-    """Check ground literals first, then positive atoms that bind variables, in rule order."""
+    """Check ground literals first, then positive atoms that bind variables, in rule order.
+
+    Ground comparisons come before ground atoms: they only filter a match, so a match that
+    fails one (a day outside a stretch) is dropped before a deeper premise is blamed for it.
+    """
     def bound(lit: Any) -> bool:
         return all(v in b or v == "_" for v in _vars_in(lit.atom))
 
+    for i, lit in enumerate(remaining):
+        if lit.atom.ast_type == ASTType.Comparison and bound(lit):
+            return i, lit
     for i, lit in enumerate(remaining):
         if lit.atom.ast_type == ASTType.SymbolicAtom and lit.sign == ast.Sign.NoSign and bound(lit):
             return i, lit
@@ -656,8 +663,8 @@ def _pick(remaining: list[Any], b: Mapping[str, Symbol], model: Model) -> tuple[
     for i, lit in enumerate(remaining):
         if lit.atom.ast_type == ASTType.Comparison:
             g = lit.atom.guards[0]
-            if bound(lit) or (g.comparison == ast.ComparisonOperator.Equal and lit.atom.term.ast_type == ASTType.Variable
-                              and all(v in b for v in _vars_in(g.term))):
+            if g.comparison == ast.ComparisonOperator.Equal and lit.atom.term.ast_type == ASTType.Variable \
+                    and all(v in b for v in _vars_in(g.term)):
                 return i, lit
     positive = [(i, lit) for i, lit in enumerate(remaining)
                 if lit.atom.ast_type == ASTType.SymbolicAtom and lit.sign == ast.Sign.NoSign]

@@ -158,7 +158,10 @@ def test_payment_before_publication_is_not_reached(answer):
     a = answer(CJNG, "designation_reaches(cjng, january)")
     assert a.answer == "no"
     assert "does not reach conduct before then" in text(a)
-    assert "2025-02-20 is on or before 2025-01-10" in text(a)
+    # Status before the first event is judged once, on the day before it, for every earlier day.
+    assert "was not a designated Foreign Terrorist Organization on 2025-02-19, and no event affecting its status " \
+           "came between that day and the day of the conduct" in text(a)
+    assert "2025-02-20 is on or before 2025-02-19" in text(a)
     assert answer(CJNG, "designation_reaches(cjng, march)").answer == "yes"
 
 
