@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import itertools
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 import clingo
+from clingo import ast
 from clingo.symbol import Number, Symbol
 
 from engine import calendar, facts, rules
@@ -27,6 +29,8 @@ MAX_DECIDING_CANDIDATES = 12
 MAX_DECIDING_SIZE = 4
 MAX_DECIDING_TESTS = 60
 
+
+_PREDICATE = re.compile(r"_*[a-z][A-Za-z0-9_]*")  # a predicate name, as clingo reads one
 
 class Context:
     """Calendar arithmetic offered to the rules as @functions (exact, leap-year safe), and fact rows.
@@ -131,6 +135,7 @@ class Solver:
         self._base: dict[Symbol, str] | None = None  # conclusions() of the current facts
         self._cone: Cone | None | bool = False  # False: not built yet for the current facts
         self._switched = 0  # depth of `switched` contexts: nothing is cached inside one
+        self._shown_sigs: set[tuple[str, int]] = set()  # predicates statuses() has added a #show for
 
     def _readings(self) -> list[Symbol]:
         found: set[Symbol] = set()
@@ -256,24 +261,57 @@ class Solver:
         return Consequences(brave, cautious)
 
     def statuses(self, signatures: Iterable[tuple[str, int]]) -> dict[Symbol, str]:
-        """yes / no / depends for every ground atom of these predicates: a whole-scenario analysis.
+        """yes or depends for every atom of these predicates that holds in some reading; any other is no.
 
-        An atom the grounder already derived as a fact is yes in every answer set, so only the
-        others are read back from a solve; at 1e5 transactions most are facts.
+        A whole-scenario analysis. A cold solver shows the predicates (a `#show` part grounded
+        on top, which changes no answer set) and reads each solve's shown atoms in one call,
+        rather than one call per atom; a warm one, whose ground program a what-if slices,
+        walks the ground atoms instead.
         """
+        sigs = set(signatures)
+        bad = [sig for sig in sigs if not _PREDICATE.fullmatch(sig[0]) or not isinstance(sig[1], int) or sig[1] < 0]
+        if bad:
+            raise ValueError(f"not a predicate signature: {bad[0]!r}")
         with collector_paused():
-            out: dict[Symbol, str] = {}
-            rest: list[Symbol] = []
-            for sig in signatures:
-                for sa in self.ctl.symbolic_atoms.by_signature(*sig):
-                    if sa.is_fact:
-                        out[sa.symbol] = "yes"
-                    else:
-                        rest.append(sa.symbol)
-            if rest:
-                cons = self.consequences(only=rest)
-                out.update((atom, cons.status(atom)) for atom in rest)
-            return out
+            if self.warm:
+                return self._statuses_walked(sigs)
+            new = sorted(sigs - self._shown_sigs)
+            if new:  # built as syntax nodes, not program text
+                part = f"show_{len(self._shown_sigs)}"
+                here = ast.Location(ast.Position("<statuses>", 1, 1), ast.Position("<statuses>", 1, 1))
+                with ast.ProgramBuilder(self.ctl) as builder:
+                    builder.add(ast.Program(here, part, []))
+                    for name, arity in new:
+                        builder.add(ast.ShowSignature(here, name, arity, True))
+                self.ctl.ground([(part, [])])
+                self._shown_sigs.update(new)
+            # One model's shown atoms if nothing is open, else the brave and cautious consequences.
+            brave = self._shown_list("auto" if not self.open_atoms else "brave")
+            cautious = None if not self.open_atoms else self._shown("cautious")
+            if brave is None or (self.open_atoms and cautious is None):
+                raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+            # Other shown atoms (the askable conclusions, earlier calls' predicates) are dropped by
+            # identity: asking a Symbol its name is a call into clingo, and there may be 1e5 of them.
+            others = ({p.signature for p in self.library.asks()} | self._shown_sigs) - sigs
+            drop = {sa.symbol for sig in sorted(others) for sa in self.ctl.symbolic_atoms.by_signature(*sig)}
+            atoms = [atom for atom in brave if atom not in drop] if drop else brave
+            if cautious is None:
+                return dict.fromkeys(atoms, "yes")
+            return {atom: "yes" if atom in cautious else "depends" for atom in atoms}
+
+    def _statuses_walked(self, sigs: set[tuple[str, int]]) -> dict[Symbol, str]:
+        out: dict[Symbol, str] = {}
+        rest: list[Symbol] = []
+        for sig in sorted(sigs):
+            for sa in self.ctl.symbolic_atoms.by_signature(*sig):
+                if sa.is_fact:
+                    out[sa.symbol] = "yes"
+                else:
+                    rest.append(sa.symbol)
+        if rest:
+            cons = self.consequences(only=rest)
+            out.update((atom, status) for atom in rest if (status := cons.status(atom)) != "no")
+        return out
 
     def conclusions(self) -> dict[Symbol, str]:
         """The status of every askable conclusion (the shown atoms), read from the shown consequences."""
@@ -327,13 +365,17 @@ class Solver:
 
     def _shown(self, mode: str) -> frozenset[Symbol] | None:
         """The last model's shown atoms (the askable conclusions); under brave/cautious, the consequences."""
+        last = self._shown_list(mode)
+        return frozenset(last) if last is not None else None
+
+    def _shown_list(self, mode: str) -> list[Symbol] | None:
         self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
         self.ctl.configuration.solve.models = 0  # type: ignore[union-attr]
         last: list[Symbol] | None = None
         with self.ctl.solve(yield_=True) as handle:  # type: ignore[union-attr]
             for model in handle:
                 last = model.symbols(shown=True)
-        return frozenset(last) if last is not None else None
+        return last
 
     def conclusion_atoms(self) -> list[Symbol]:
         if self._conclusions is None:

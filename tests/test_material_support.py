@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import claims
 
 BASE = """
@@ -121,3 +123,14 @@ def test_statuses_judges_every_transaction_by_the_status_of_its_own_day():
     assert status.get("material_support(payer,t0)", "no") == "no"
     assert {atom.name for atom in got} == {"designated_on_day", "material_support"}
     assert Function("designated_on_day", [Function("cjng"), Function("t1")]) in got
+
+
+def test_statuses_refuses_a_signature_that_is_not_a_predicate_name():
+    """statuses() writes a #show for each signature: a name carrying program text is refused, not pasted."""
+    from engine.scenario import loads
+    from engine.solve import Solver
+
+    solver = Solver(loads(scenario(), "test.yaml"))
+    with pytest.raises(ValueError, match="not a predicate signature"):
+        solver.statuses([("designated_on_day/2. #show x", 2)])
+    assert solver.statuses([("designated_on_day", 2)])  # the solver is still usable
