@@ -10,7 +10,8 @@ choice, and the solver reasons over both possibilities.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence, get_args
+import re
+from typing import Collection, Sequence, get_args
 from dataclasses import dataclass, field
 import clingo
 from clingo.symbol import Function, Number, String, Symbol
@@ -47,6 +48,16 @@ def _plain_word(x: str) -> bool:
     and no leading underscore narrow it to the pattern.
     """
     return x.isascii() and x.isidentifier() and x.islower() and x[0] != "_" and x != "not"
+
+
+_PLAIN_LINES = re.compile(r"(?:[a-z][a-z0-9_]*\n)*")
+
+
+def _all_plain_words(words: Collection[str]) -> bool:
+    """`_plain_word` for every one of many words at once: one regular-expression pass over them
+    all, not one call per word (a newline inside a word shows as one line too many)."""
+    text = "\n".join(words) + "\n" if words else ""
+    return text.count("\n") == len(words) and _PLAIN_LINES.fullmatch(text) is not None and "not" not in words
 
 
 def _symbol(arg: Symbol | int | str) -> Symbol:
@@ -450,15 +461,18 @@ def _transactions(fs: FactSet, s: Scenario, terms: _Terms, keep: frozenset[str] 
     """
     put, facts_append, off_append = fs.put, fs._facts.append, fs._off.append
     tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
+    known_id, known_day = terms.ids.get, terms.days.get  # the caches, read first: most parties and days recur
     flags = [f for f in TRANSACTION_FLAGS if keep is None or f in keep]
     wants = {n for n in ("transaction", "provides", "amount", "place", "purpose") if keep is None or n in keep}
+    plain = _all_plain_words(s.transactions)  # then each transaction's own id is its own text
     for tid, tx in s.transactions.items():
         if not isinstance(tx.on, dt.date):
             continue
-        t, tt = terms.once(tid)
+        t, tt = (tid, tid) if plain else terms.once(tid)
         p = f"transactions.{tid}" if paths else ""
         if "transaction" in wants:
-            (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
+            (f, ft), (r, rt), (d, dtx) = (known_id(tx.from_) or tid_(tx.from_), known_id(tx.to) or tid_(tx.to),
+                                          known_day(tx.on) or tday(tx.on))
             if paths:
                 put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
             else:  # put's common case, inlined: once per transaction
