@@ -72,3 +72,14 @@ def test_hostile_names_loaded_in_bulk_round_trip_as_the_same_symbols():
     with ctl.solve(yield_=True) as handle:
         model = set(next(iter(handle)).symbols(atoms=True))
     assert model == set(facts.facts)
+
+
+def test_the_bulk_id_check_passes_only_plain_words():
+    """Transaction ids are checked all at once; a word that is not a plain constant sends every
+    id through the word-by-word path, which quotes it (a newline inside one must not split it)."""
+    from engine.facts import _all_plain_words
+
+    assert _all_plain_words(["t1", "pay_2025_02_21", "x"])
+    assert _all_plain_words([])
+    for bad in (["t1", "a\nb"], ["not"], ["T1"], ["_t"], ["1t"], ["t 1"], ["t1). y :- z"], ["é"]):
+        assert not _all_plain_words(bad), bad
