@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Collection, Sequence, get_args
+from typing import Callable, Collection, Sequence, get_args
 from dataclasses import dataclass, field
 import clingo
 from clingo.symbol import Function, Number, String, Symbol
@@ -196,36 +196,48 @@ class FactSet:
         return "\n".join(parts)
 
 
+class _Ids(dict):  # type: ignore[type-arg]
+    """Id -> (argument, text): a validated id is a plain word, kept as the word (a constant once
+    made a Symbol); anything else becomes a constant Symbol, rendered by clingo."""
+
+    def __missing__(self, x: str) -> tuple[Symbol | str, str]:
+        if _plain_word(x):
+            hit: tuple[Symbol | str, str] = (x, x)
+        else:
+            sym = const(x)
+            hit = (sym, str(sym))
+        self[x] = hit
+        return hit
+
+
+class _Days(dict):  # type: ignore[type-arg]
+    """Date -> (Symbol, text)."""
+
+    def __missing__(self, d: dt.date) -> tuple[Symbol, str]:
+        sym = day(d)
+        hit = self[d] = (sym, str(sym))
+        return hit
+
+
 class _Terms:
-    """Argument Symbols and their text, made once per distinct id, day, number or string."""
+    """Argument Symbols and their text, made once per distinct id, day, number or string.
+
+    `id` and `day` are the caches' own lookups (a miss fills the entry): a large scenario
+    calls them three times per transaction, and a Python method call each time costs more
+    than the lookup.
+    """
 
     def __init__(self) -> None:
-        self.ids: dict[str, tuple[Symbol, str]] = {}
-        self.days: dict[dt.date, tuple[Symbol, str]] = {}
+        self.ids = _Ids()
+        self.days = _Days()
         self.strs: dict[str, tuple[Symbol, str]] = {}
-
-    def id(self, x: str) -> tuple[Symbol | str, str]:
-        """A validated id is a plain word, kept as the word (a constant once made a Symbol)."""
-        hit = self.ids.get(x)
-        if hit is None:
-            if _plain_word(x):
-                hit = self.ids[x] = (x, x)
-            else:
-                sym = const(x)
-                hit = self.ids[x] = (sym, str(sym))
-        return hit
+        self.id: Callable[[str], tuple[Symbol | str, str]] = self.ids.__getitem__
+        self.day: Callable[[dt.date], tuple[Symbol, str]] = self.days.__getitem__
 
     def once(self, x: str) -> tuple[Symbol | str, str]:
         """`id` for an id met only once (a transaction's own): not cached, since caching one per
         transaction costs more than it saves."""
         return (x, x) if _plain_word(x) else self.id(x)
-
-    def day(self, d: dt.date) -> tuple[Symbol, str]:
-        hit = self.days.get(d)
-        if hit is None:
-            sym = day(d)
-            hit = self.days[d] = (sym, str(sym))
-        return hit
 
     @staticmethod
     def usd(amount: float | None) -> tuple[int, str]:
@@ -461,7 +473,6 @@ def _transactions(fs: FactSet, s: Scenario, terms: _Terms, keep: frozenset[str] 
     """
     put, facts_append, off_append = fs.put, fs._facts.append, fs._off.append
     tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
-    known_id, known_day = terms.ids.get, terms.days.get  # the caches, read first: most parties and days recur
     flags = [f for f in TRANSACTION_FLAGS if keep is None or f in keep]
     wants = {n for n in ("transaction", "provides", "amount", "place", "purpose") if keep is None or n in keep}
     plain = _all_plain_words(s.transactions)  # then each transaction's own id is its own text
@@ -471,8 +482,7 @@ def _transactions(fs: FactSet, s: Scenario, terms: _Terms, keep: frozenset[str] 
         t, tt = (tid, tid) if plain else terms.once(tid)
         p = f"transactions.{tid}" if paths else ""
         if "transaction" in wants:
-            (f, ft), (r, rt), (d, dtx) = (known_id(tx.from_) or tid_(tx.from_), known_id(tx.to) or tid_(tx.to),
-                                          known_day(tx.on) or tday(tx.on))
+            (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
             if paths:
                 put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
             else:  # put's common case, inlined: once per transaction

@@ -32,6 +32,7 @@ MAX_DECIDING_TESTS = 60
 
 _PREDICATE = re.compile(r"_*[a-z][A-Za-z0-9_]*")  # a predicate name, as clingo reads one
 
+
 class Context:
     """Calendar arithmetic offered to the rules as @functions (exact, leap-year safe), and fact rows.
 
@@ -285,17 +286,13 @@ class Solver:
                         builder.add(ast.ShowSignature(here, name, arity, True))
                 self.ctl.ground([(part, [])])
                 self._shown_sigs.update(new)
-            # One model's shown atoms if nothing is open, else the brave and cautious consequences.
-            brave = self._shown_list("auto" if not self.open_atoms else "brave")
-            cautious = None if not self.open_atoms else self._shown("cautious")
-            if brave is None or (self.open_atoms and cautious is None):
-                raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+            brave, cautious = self._shown_consequences()
             # Other shown atoms (the askable conclusions, earlier calls' predicates) are dropped by
             # identity: asking a Symbol its name is a call into clingo, and there may be 1e5 of them.
             others = ({p.signature for p in self.library.asks()} | self._shown_sigs) - sigs
             drop = {sa.symbol for sig in sorted(others) for sa in self.ctl.symbolic_atoms.by_signature(*sig)}
             atoms = [atom for atom in brave if atom not in drop] if drop else brave
-            if cautious is None:
+            if cautious is None:  # nothing open: one reading
                 return dict.fromkeys(atoms, "yes")
             return {atom: "yes" if atom in cautious else "depends" for atom in atoms}
 
@@ -354,21 +351,25 @@ class Solver:
         return self._cone  # type: ignore[return-value]
 
     def _conclusions_now(self) -> dict[Symbol, str]:
-        if not self.open_atoms:
-            brave = cautious = self._shown("auto")
-        else:
-            brave, cautious = self._shown("brave"), self._shown("cautious")
-        if brave is None or cautious is None:
-            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
-        cons = Consequences(brave, cautious)
+        brave, cautious = self._shown_consequences()
+        shown = frozenset(brave)
+        cons = Consequences(shown, shown if cautious is None else cautious)
         return {atom: cons.status(atom) for atom in self.conclusion_atoms()}
 
-    def _shown(self, mode: str) -> frozenset[Symbol] | None:
-        """The last model's shown atoms (the askable conclusions); under brave/cautious, the consequences."""
-        last = self._shown_list(mode)
-        return frozenset(last) if last is not None else None
+    def _shown_consequences(self) -> tuple[list[Symbol], frozenset[Symbol] | None]:
+        """The shown atoms of some reading (brave), and of every reading (cautious: None when
+        nothing is open, so the one reading is both)."""
+        brave = self._shown("auto" if not self.open_atoms else "brave")
+        cautious = None
+        if self.open_atoms:
+            found = self._shown("cautious")
+            cautious = frozenset(found) if found is not None else None
+        if brave is None or (self.open_atoms and cautious is None):
+            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+        return brave, cautious
 
-    def _shown_list(self, mode: str) -> list[Symbol] | None:
+    def _shown(self, mode: str) -> list[Symbol] | None:
+        """The last model's shown atoms (the askable conclusions); under brave/cautious, the consequences."""
         self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
         self.ctl.configuration.solve.models = 0  # type: ignore[union-attr]
         last: list[Symbol] | None = None
