@@ -218,7 +218,8 @@ def _parse_decl(text: str, file: str, line: int) -> PredSpec:
 
 
 def _anonymous_to_named(body: Sequence[Any]) -> list[Any]:
-    """Give each `_` in a positive literal a fresh name, so it may appear in a head."""
+    """Give each `_` in a positive literal a fresh name (AnonN): so it may appear in a provenance
+    head, and so the grounder does not project the literal (see `_load_file`)."""
     counter = iter(range(1, 1_000_000))
 
     class Renamer(ast.Transformer):
@@ -387,7 +388,13 @@ def _load_file(lib: Library, file: str, text: str) -> None:
                     raise RuleFileError(f"{file}:{line}: malformed rule annotation {body!r}")
                 pending = (m.group(1), m.group(2).strip(), (m.group(3) or "").strip(), line)
             continue
-        lib.program.append(str(stm))
+        if stm.ast_type == ASTType.Rule:
+            # Named, a `_` in a positive literal is just an unused variable. Left anonymous, the
+            # grounder first projects the literal onto its other arguments, building a copy of the
+            # whole table (at 1e5 transactions that copy cost more than the join it serves).
+            lib.program.append(str(stm.update(body=_anonymous_to_named(stm.body))))
+        else:
+            lib.program.append(str(stm))
         if stm.ast_type != ASTType.Rule:
             lib.uses.append(([], []))
             continue
@@ -419,7 +426,7 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 
 
 def _cache_dir() -> Path:

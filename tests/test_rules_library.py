@@ -54,6 +54,17 @@ def test_provenance_is_generated_for_every_annotated_rule():
     assert len(lib.provenance) == len(lib.rules)
 
 
+def test_the_grounded_program_names_every_unused_argument_of_a_positive_literal():
+    # An anonymous `_` makes the grounder copy the whole table first (rules._load_file); a
+    # negated literal keeps its `_`, which there means "any" and must stay unbound.
+    lib = library()
+    text = lib.text(provenance=False)
+    assert "transaction(T,_," not in text and "transaction(T,Anon" in text
+    assert "not amount(T,_)" in text
+    # The rule as the explanation reads it is the file's own text.
+    assert "transaction(T,_,R,D)" in lib.rules["r_ms_2339B_g6_on_the_day"].text.replace(" ", "")
+
+
 CASE_FILES = sorted(Path(__file__).resolve().parent.parent.joinpath("cases").rglob("*.yaml"))
 
 
