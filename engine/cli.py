@@ -6,6 +6,7 @@ reaches the user. Heavy modules are imported inside commands to keep start-up fa
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from typing import Any, List, Optional
@@ -46,18 +47,55 @@ def _start_watchdog(seconds: float) -> None:
     timer.start()
 
 
+MEMORY_POLL_S = 0.01
+
+
 def _limit_memory(megabytes: int) -> None:
-    """Cap the address space so that a runaway grounding fails cleanly instead of being killed."""
+    """Keep the run under `megabytes`, ending it cleanly (exit 3) if it goes over.
+
+    A thread checks the process's peak resident size every 10 ms and ends the run once it
+    passes the limit; that works wherever the memory goes, clingo's C++ (which lets other
+    threads run) or Python, and cannot hang. The address space is capped only as a far
+    backstop (twice the limit and 512 MiB more), for a call that allocates without letting
+    the thread look. Why not a tight cap: threads reserve address space they never use,
+    and when Python itself meets the cap, CPython 3.11's exception unwinding can retry a
+    failed allocation forever while holding the lock the watching thread needs: a hang.
+    """
+    import threading
+    import time
+
     try:
         import resource
+    except ImportError:  # not every platform has these
+        return
+    limit = megabytes * 1024 * 1024
+    unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
 
-        limit = megabytes * 1024 * 1024
+    def watch() -> None:
+        while resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit <= limit:
+            time.sleep(MEMORY_POLL_S)
+        _out_of_memory("ran out of memory (--max-memory-mb); the scenario is too large to ground")
+
+    threading.Thread(target=watch, name="memory-guard", daemon=True).start()
+    try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = 2 * limit + 512 * 1024 * 1024
         if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError):
-        pass  # not every platform has address-space limits
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        pass  # not every platform caps the address space
+
+
+def _out_of_memory(message: str) -> None:
+    """Say so and leave at once (exit 3). Why not SystemExit: unwinding and the interpreter's
+    own shutdown allocate, and at the memory limit they fail again, which ends the run with
+    tracebacks and exit code 1 after the message."""
+    import os
+
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+    os._exit(3)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -323,10 +361,14 @@ def main() -> None:
     except InputError as exc:
         _fail(exc.render())
     except MemoryError:
-        _fail("ran out of memory (--max-memory-mb); the scenario is too large to ground", 3)
+        _out_of_memory("ran out of memory (--max-memory-mb); the scenario is too large to ground")
+    except OSError as exc:
+        if exc.errno == errno.ENOMEM:  # e.g. a module that cannot be mapped in
+            _out_of_memory("ran out of memory (--max-memory-mb); the scenario is too large to ground")
+        raise
     except RuntimeError as exc:
         if "bad_alloc" in str(exc) or "memory" in str(exc).lower():
-            _fail("ran out of memory while grounding (--max-memory-mb); the scenario is too large", 3)
+            _out_of_memory("ran out of memory while grounding (--max-memory-mb); the scenario is too large")
         raise
     except BrokenPipeError:
         raise SystemExit(0)

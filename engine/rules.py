@@ -457,12 +457,28 @@ def library() -> Library:
     return lib
 
 
+@lru_cache(maxsize=1)
+def _thread_ready_for_errors() -> None:
+    """Have clingo raise and catch one harmless error in this thread before any real work.
+
+    Why: the C++ runtime sets up a thread's exception state on its first exception. If
+    that first exception is the grounder running out of memory (under --max-memory-mb),
+    the set-up itself cannot allocate and glibc ends the process on the spot (exit 127,
+    no message) instead of letting the error reach the CLI's clean exit 3.
+    """
+    try:
+        clingo.parse_term("(", logger=lambda _code, _msg: None)
+    except RuntimeError:
+        pass
+
+
 def control(lib: Library, facts: str, context: object, provenance: bool = True,
             observer: object | None = None, wanted: frozenset[tuple[str, int]] | None = None) -> clingo.Control:
     """A grounded Control holding the rules (those `wanted` needs) and one scenario's facts.
 
     `observer` sees the ground program.
     """
+    _thread_ready_for_errors()
     ctl = clingo.Control(["--warn=none"], logger=lambda _code, _msg: None)
     if observer is not None:
         ctl.register_observer(observer)  # type: ignore[arg-type]

@@ -42,3 +42,12 @@ def test_memory_guard_ends_an_oversized_grounding_with_exit_3(tmp_path: Path):
     run = fto("--max-memory-mb", "200", "ask", "--why-not", str(path), "material_support(g0, t1)")
     assert run.returncode == 3, run.stderr
     assert len(run.stderr.splitlines()) == 1 and "ran out of memory" in run.stderr
+
+
+def test_a_limit_python_itself_passes_still_ends_with_one_line_and_exit_3():
+    # Under a cap on the address space alone, running out inside Python (here while loading the
+    # engine) ended in tracebacks and exit 1, or hung in CPython's exception unwinding.
+    run = fto("--max-memory-mb", "40", "ask", "examples/sinaloa.yaml", "designated(sinaloa)")
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.splitlines() == ["error: ran out of memory (--max-memory-mb); the scenario is too large to ground"]
+    assert run.stdout == ""
