@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable, Collection, Sequence, get_args
+from typing import Any, Collection, Iterable, Sequence, get_args
 from dataclasses import dataclass, field
 import clingo
 from clingo.symbol import Function, Number, String, Symbol
@@ -30,22 +30,17 @@ def const(name: str) -> Symbol:
     return Function(name)
 
 
-def usd(amount: float | None) -> Symbol:
-    return Number(int(round(amount or 0)))
-
-
-Pending = tuple
-"""(name, arguments, argument text): a fact whose Symbol is made only if asked for. An argument
-is a Symbol, a Python int standing for `Number(int)`, or a plain lowercase word standing for the
-constant `Function(word)`; clingo renders both as exactly those characters."""
+Cell = str
+"""One fact's arguments as they stand in a tuple of rows: `a` for one argument, `(a,b)` for
+more, empty for none. Made only from plain-word ids and Symbol-rendered text (clingo escapes
+every string), so `_atom_text` of it is the atom as clingo prints it."""
 
 
 def _plain_word(x: str) -> bool:
     """Whether `x` is `[a-z][a-z0-9_]*` and not `not`: a constant clingo prints as exactly `x`.
 
-    String methods rather than a regular expression, because a large scenario asks this once
-    per transaction id: ASCII and an identifier gives `[A-Za-z_][A-Za-z0-9_]*`, no upper case
-    and no leading underscore narrow it to the pattern.
+    String methods rather than a regular expression: ASCII and an identifier gives
+    `[A-Za-z_][A-Za-z0-9_]*`, no upper case and no leading underscore narrow it to the pattern.
     """
     return x.isascii() and x.isidentifier() and x.islower() and x[0] != "_" and x != "not"
 
@@ -60,19 +55,46 @@ def _all_plain_words(words: Collection[str]) -> bool:
     return text.count("\n") == len(words) and _PLAIN_LINES.fullmatch(text) is not None and "not" not in words
 
 
-def _symbol(arg: Symbol | int | str) -> Symbol:
-    kind = type(arg)
-    return Number(arg) if kind is int else Function(arg) if kind is str else arg  # type: ignore[arg-type]
+def _not_an_id(x: str) -> ValueError:
+    return ValueError(f"{x!r} is not an id (a lowercase word of letters, digits and _); was the scenario validated?")
+
+
+def _atom_text(name: str, arity: int, cell: Cell) -> str:
+    return name if arity == 0 else name + "(" + cell + ")" if arity == 1 else name + cell
+
+
+def _cell(sym: Symbol) -> Cell:
+    text, arity = str(sym), len(sym.arguments)
+    return "" if arity == 0 else text[len(sym.name) + 1:-1] if arity == 1 else text[len(sym.name):]
+
+
+def _tuple_of(cells: list[Cell]) -> list[Symbol]:
+    """The rows of one table as Symbols: one parsed term for the lot (a row of one argument is
+    the argument itself). clingo.parse_term reads terms only, so no text can become a rule."""
+    return clingo.parse_term("(" + ",".join(cells) + ",)").arguments
+
+
+Tables = dict[tuple[str, int], list[Cell]]
+
+
+def _symbols(tables: Tables) -> list[Symbol]:
+    out: list[Symbol] = []
+    for (name, arity), cells in sorted(tables.items()):
+        if arity == 0:
+            out.extend(Function(name) for _ in cells)
+        elif cells:
+            out.extend(Function(name, row.arguments if arity > 1 else [row]) for row in _tuple_of(cells))
+    return out
 
 
 @dataclass
 class FactSet:
     """Facts (always true) and choices (may be either) with the scenario path of each.
 
-    The bulk of a large scenario's facts are recorded by `put` as (name, arguments, text)
-    and become clingo Symbols only when `facts` or `off` is read: a cold solve renders
-    them as program text straight from their (Symbol-rendered) argument text, and never
-    pays for one Symbol per fact, nor for the switchable flags that are false.
+    Facts and switchable flags are kept as tables of text cells, one table per predicate,
+    because the bulk of a large scenario goes to a cold solve that hands each table to the
+    grounder as one parsed term (`bulk`): no Symbol per fact is made unless `facts` or `off`
+    is read, and nothing is regrouped. Choices and dependent facts are few; they stay Symbols.
     """
 
     choices: list[Symbol] = field(default_factory=list)
@@ -80,34 +102,58 @@ class FactSet:
     anchors: dict[str, Symbol] = field(default_factory=dict)
     unknown_paths: frozenset[str] = frozenset()
     keep: frozenset[str] | None = None  # predicate names the rules in use read (None: all)
-    _facts: list[Symbol | Pending] = field(default_factory=list)
-    _off: list[Symbol | Pending] = field(default_factory=list)
-    _made: list[int] = field(default_factory=lambda: [0, 0])  # how far each list is made of Symbols
+    _facts: Tables = field(default_factory=dict)
+    _off: Tables = field(default_factory=dict)
 
     @property
     def facts(self) -> list[Symbol]:
-        return self._symbols(self._facts, 0)
+        """The true facts as Symbols, made on each read (a cold solve never reads them)."""
+        return _symbols(self._facts)
 
     @property
     def off(self) -> list[Symbol]:
         """Switchable flags that are false now (a warm session may switch them on)."""
-        return self._symbols(self._off, 1)
+        return _symbols(self._off)
 
-    def _symbols(self, items: list[Symbol | Pending], which: int) -> list[Symbol]:
-        for i in range(self._made[which], len(items)):
-            item = items[i]
-            if type(item) is tuple:
-                items[i] = Function(item[0], [_symbol(a) for a in item[1]])
-        self._made[which] = len(items)
-        return items  # type: ignore[return-value]
+    def _table(self, name: str, arity: int, on: bool = True) -> list[Cell]:
+        """One predicate's table of true facts (`on`) or of false flags."""
+        tables = self._facts if on else self._off
+        table = tables.get((name, arity))
+        if table is None:
+            table = tables[(name, arity)] = []
+        return table
+
+    def reads(self, name: str) -> bool:
+        """Whether the rules in use read the predicate (its facts are kept)."""
+        return self.keep is None or name in self.keep
+
+    def put_all(self, name: str, arity: int, cells: list[Cell], values: Sequence[Tri] | None = None,
+                paths: Sequence[str] | None = None) -> None:
+        """`put` of many facts of one predicate, given as cells, with their values (default: all
+        true) and paths (needed only when the scenario has unknown paths)."""
+        if not self.reads(name):
+            return
+        if self.unknown_paths:
+            for i, cell in enumerate(cells):
+                self.put(name, arity, cell if arity == 1 else cell[1:-1], paths[i] if paths else "",
+                         True if values is None else values[i])
+        elif values is None:
+            self._table(name, arity).extend(cells)
+        else:
+            on, off = self._table(name, arity), self._table(name, arity, False)
+            for cell, value in zip(cells, values):
+                if value is True:
+                    on.append(cell)
+                elif value is False:
+                    off.append(cell)
+                elif value is not None:
+                    self.put(name, arity, cell if arity == 1 else cell[1:-1], "", value)
 
     def add(self, sym: Symbol, path: str = "", value: Tri = True) -> None:
-        if self.keep is not None and sym.name not in self.keep:
+        if value is None or not self.reads(sym.name):
             return
         if value is False:
-            self._off.append(sym)  # false now; a warm session may switch it on
-            return
-        if value is None:
+            self._table(sym.name, len(sym.arguments), False).append(_cell(sym))
             return
         anchor = self._unknown_anchor(path)
         if anchor is not None:
@@ -118,23 +164,17 @@ class FactSet:
             if path in self.unknown_paths:
                 self.anchors.setdefault(path, sym)
         else:
-            self._facts.append(sym)
+            self._table(sym.name, len(sym.arguments)).append(_cell(sym))
 
-    def put(self, name: str, args: tuple[Symbol, ...], text: str, path: str = "", value: Tri = True) -> None:
-        """`add(Function(name, args), path, value)`, with `text` the arguments as clingo renders them.
-
-        With no unknown paths in the scenario, `path` is not needed (callers may pass "").
-        """
-        if self.keep is not None and name not in self.keep:
+    def put(self, name: str, arity: int, text: str, path: str = "", value: Tri = True) -> None:
+        """`add` of the fact `name(text)`, given as the text of its `arity` arguments (plain-word
+        ids and Symbol-rendered text only). With no unknown paths, `path` is not needed."""
+        if value is None or not self.reads(name):
             return
-        if value is False:
-            self._off.append((name, args, text))
-        elif value is None:
-            return
-        elif self.unknown_paths or value == "unknown":
-            self.add(Function(name, [_symbol(a) for a in args]), path, value)
+        if value is not False and (self.unknown_paths or value == "unknown"):
+            self.add(clingo.parse_term(name + "(" + text + ")"), path, value)
         else:
-            self._facts.append((name, args, text))
+            self._table(name, arity, value is not False).append(text if arity == 1 else "(" + text + ")")
 
     def _unknown_anchor(self, path: str) -> Symbol | None:
         if not path or not self.unknown_paths:
@@ -145,12 +185,12 @@ class FactSet:
         return None
 
     @staticmethod
-    def _text(item: Symbol | Pending) -> str:
-        return item[0] + "(" + item[2] + ")" if type(item) is tuple else str(item)
+    def _atoms(tables: Tables) -> list[str]:
+        return [_atom_text(name, arity, cell) for (name, arity), cells in sorted(tables.items()) for cell in cells]
 
     def program(self) -> str:
         """Program text rendered from Symbols (clingo escapes every string)."""
-        parts = [self._text(x) + "." for x in self._facts]
+        parts = [atom + "." for atom in self._atoms(self._facts)]
         parts.append(self._open_program())
         return "\n".join(parts)
 
@@ -164,93 +204,63 @@ class FactSet:
 
         Why: clingo's program parser costs about 5 microseconds a fact; the rows of one
         predicate parse as a single term (clingo.parse_term, of Symbol-rendered text, so
-        no rule can be smuggled in) in about a third of that, and the grounder takes them
+        no rule can be smuggled in) in about a fifth of that, and the grounder takes them
         from a context function. Choices and dependent facts stay program text.
         """
-        tables: dict[tuple[str, int], list[str]] = {}
         rules: list[str] = []
-        for item in self._facts:
-            if type(item) is tuple:
-                name, args, text = item  # type: ignore[misc]
-            else:
-                name, args = item.name, item.arguments  # type: ignore[union-attr]
-                text = str(item)[len(name) + 1:-1]
-            if args:
-                tables.setdefault((name, len(args)), []).append(text)
-            else:
-                rules.append(name + ".")
         rows: list[Sequence[Symbol]] = []
-        for k, ((name, arity), texts) in enumerate(sorted(tables.items())):
+        for (name, arity), cells in sorted(self._facts.items()):
+            if not cells:
+                continue
+            if arity == 0:
+                rules.append(name + ".")
+                continue
             variables = ",".join(f"V{i}" for i in range(arity))
-            # One tuple of rows; a row of one argument is the argument itself, not a 1-tuple.
-            cells = texts if arity == 1 else ["(" + t + ")" for t in texts]
-            rows.append(clingo.parse_term("(" + ",".join(cells) + ",)").arguments)
-            rules.append(f"{name}({variables}) :- {variables if arity == 1 else '(' + variables + ')'} = @rows({k}).")
+            rules.append(f"{name}({variables}) :- {variables if arity == 1 else '(' + variables + ')'} = @rows({len(rows)}).")
+            rows.append(_tuple_of(cells))
         rules.append(self._open_program())
         return "\n".join(rules), rows
 
     def external_program(self) -> str:
         """Every fact, choice and switchable flag as an external, for a warm session to toggle."""
-        parts = ["#external " + self._text(x) + "." for x in (*self._facts, *self.choices, *self._off)]
+        atoms = [*self._atoms(self._facts), *map(str, self.choices), *self._atoms(self._off)]
+        parts = ["#external " + atom + "." for atom in atoms]
         parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
         return "\n".join(parts)
 
 
 class _Ids(dict):  # type: ignore[type-arg]
-    """Id -> (argument, text): a validated id is a plain word, kept as the word (a constant once
-    made a Symbol); anything else becomes a constant Symbol, rendered by clingo."""
+    """Id -> its text: an id is a validated plain word, which clingo prints as itself. Checked
+    once per distinct id, so a scenario that skipped validation fails here, not in the grounder."""
 
-    def __missing__(self, x: str) -> tuple[Symbol | str, str]:
-        if _plain_word(x):
-            hit: tuple[Symbol | str, str] = (x, x)
-        else:
-            sym = const(x)
-            hit = (sym, str(sym))
-        self[x] = hit
-        return hit
+    def __missing__(self, x: str) -> str:
+        if not _plain_word(x):
+            raise _not_an_id(x)
+        self[x] = x
+        return x
 
 
 class _Days(dict):  # type: ignore[type-arg]
-    """Date -> (Symbol, text)."""
+    """Date -> the text of its day number."""
 
-    def __missing__(self, d: dt.date) -> tuple[Symbol, str]:
-        sym = day(d)
-        hit = self[d] = (sym, str(sym))
-        return hit
+    def __missing__(self, d: dt.date) -> str:
+        if not isinstance(d, dt.date):  # engine.solve refuses unknown dates with a clear message first
+            raise ValueError(f"{d!r} is not a date; unknown dates cannot become facts")
+        text = self[d] = str(d.toordinal())
+        return text
 
 
-class _Terms:
-    """Argument Symbols and their text, made once per distinct id, day, number or string.
+class _Strings(dict):  # type: ignore[type-arg]
+    """Text -> the String symbol's text, as clingo escapes it."""
 
-    `id` and `day` are the caches' own lookups (a miss fills the entry): a large scenario
-    calls them three times per transaction, and a Python method call each time costs more
-    than the lookup.
-    """
+    def __missing__(self, x: str) -> str:
+        text = self[x] = str(String(x))
+        return text
 
-    def __init__(self) -> None:
-        self.ids = _Ids()
-        self.days = _Days()
-        self.strs: dict[str, tuple[Symbol, str]] = {}
-        self.id: Callable[[str], tuple[Symbol | str, str]] = self.ids.__getitem__
-        self.day: Callable[[dt.date], tuple[Symbol, str]] = self.days.__getitem__
 
-    def once(self, x: str) -> tuple[Symbol | str, str]:
-        """`id` for an id met only once (a transaction's own): not cached, since caching one per
-        transaction costs more than it saves."""
-        return (x, x) if _plain_word(x) else self.id(x)
-
-    @staticmethod
-    def usd(amount: float | None) -> tuple[int, str]:
-        """Whole dollars: an int argument (a Number once made a Symbol) and its digits."""
-        n = int(round(amount or 0))
-        return n, str(n)
-
-    def string(self, x: str) -> tuple[Symbol, str]:
-        hit = self.strs.get(x)
-        if hit is None:
-            sym = String(x)
-            hit = self.strs[x] = (sym, str(sym))  # clingo escapes the string
-        return hit
+def _usd(amount: float | None) -> str:
+    """Whole dollars, as digits."""
+    return str(int(round(amount or 0)))
 
 
 EVENT_PHRASES = {
@@ -305,10 +315,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     """The facts of one scenario as of `as_of` (default: the scenario's); with `keep`, only those predicates."""
     fs = FactSet(unknown_paths=frozenset(s.unknown), keep=keep)
     add, put = fs.add, fs.put
-    off_append = fs._off.append
     paths = bool(fs.unknown_paths)  # a fact's path matters only if some path is unknown
-    terms = _Terms()
-    tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
+    ids, days, strings = _Ids(), _Days(), _Strings()
     when = as_of or s.as_of
     add(Function("as_of", [day(when)]), "as_of")
 
@@ -320,8 +328,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         display[aid] = actor.name or aid
     if keep is None or "name" in keep:
         for ident, text in display.items():
-            (i, its), (n, ns) = tid_(ident), tstr(text)
-            put("name", (i, n), f"{its},{ns}")
+            put("name", 2, ids[ident] + "," + strings[text])
 
     for oid, org in s.organizations.items():
         o = const(oid)
@@ -344,36 +351,28 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
 
     actor_flags = [f for f in ACTOR_FLAGS if keep is None or f in keep]
     for aid, actor in s.actors.items():
-        a, at = tid_(aid)
+        at = ids[aid]
         p = f"actors.{aid}" if paths else ""
-        one = (a,)
-        put("actor", one, at)
-        k, kt = tid_(actor.kind)
-        put("kind", (a, k), f"{at},{kt}", p and f"{p}.kind")
+        put("actor", 1, at)
+        put("kind", 2, at + "," + ids[actor.kind], p and f"{p}.kind")
         if actor.country:
-            c, ct = tstr(actor.country)
-            put("country", (a, c), f"{at},{ct}", p and f"{p}.country")
+            put("country", 2, at + "," + strings[actor.country], p and f"{p}.country")
         for flag in actor_flags:
-            value = getattr(actor, flag)
-            if value is False and not paths:
-                off_append((flag, one, at))
-            else:
-                put(flag, one, at, p and f"{p}.{flag}", value)
+            put(flag, 1, at, p and f"{p}.{flag}", getattr(actor, flag))
         if actor.exempted_by:
-            add(Function("ina_exemption", [_symbol(a), const(actor.exempted_by)]), f"actors.{aid}.exempted_by")
+            add(Function("ina_exemption", [const(aid), const(actor.exempted_by)]), f"actors.{aid}.exempted_by")
         if actor.exemption_on:
-            add(Function("ina_exemption_on", [_symbol(a), day(actor.exemption_on)]), f"actors.{aid}.exemption_on")
+            add(Function("ina_exemption_on", [const(aid), day(actor.exemption_on)]), f"actors.{aid}.exemption_on")
         if actor.agent_of:
-            o, ot = tid_(actor.agent_of)
-            put("agent_of", (a, o), f"{at},{ot}", p and f"{p}.agent_of")
+            put("agent_of", 2, at + "," + ids[actor.agent_of], p and f"{p}.agent_of")
         for i, x in enumerate(actor.member_of):
-            add(Function("member_of", [_symbol(a), const(x)]), f"actors.{aid}.member_of.{i}")
+            add(Function("member_of", [const(aid), const(x)]), f"actors.{aid}.member_of.{i}")
         for i, x in enumerate(actor.representative_of):
-            add(Function("representative_of", [_symbol(a), const(x)]), f"actors.{aid}.representative_of.{i}")
+            add(Function("representative_of", [const(aid), const(x)]), f"actors.{aid}.representative_of.{i}")
         if actor.spouse_of:
-            add(Function("spouse_of", [_symbol(a), const(actor.spouse_of)]), f"actors.{aid}.spouse_of")
+            add(Function("spouse_of", [const(aid), const(actor.spouse_of)]), f"actors.{aid}.spouse_of")
         if actor.child_of:
-            add(Function("child_of", [_symbol(a), const(actor.child_of)]), f"actors.{aid}.child_of")
+            add(Function("child_of", [const(aid), const(actor.child_of)]), f"actors.{aid}.child_of")
 
     numbers = event_numbers(s)
     for i, ev in enumerate(s.events):
@@ -412,36 +411,27 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             for j, inst in enumerate(ev.served):
                 add(Function("order_served", [e, const(inst)]), f"{p}.served.{j}")
 
-    _transactions(fs, s, terms, keep, paths)
+    _transactions(fs, s, ids, days, strings, paths)
 
     for i, h in enumerate(s.holdings):
-        if h.id:
-            hid, ht = tid_(h.id)
-        else:
-            hid = holding_id(i)
-            ht = str(hid)
+        ht = ids[h.id] if h.id else str(holding_id(i))
         p = f"holdings.{i}" if paths else ""
-        (w, wt), (o, ot), (n, nt), (d, dtx) = tid_(h.institution), tid_(h.owner), tusd(h.amount_usd), tday(h.since)
-        put("holding", (hid, w, o, n, d), f"{ht},{wt},{ot},{nt},{dtx}", p)
+        put("holding", 5, f"{ht},{ids[h.institution]},{ids[h.owner]},{_usd(h.amount_usd)},{days[h.since]}", p)
         if isinstance(h.aware_on, dt.date):
-            d, dtx = tday(h.aware_on)
-            put("aware_on", (hid, d), f"{ht},{dtx}", p and f"{p}.aware_on")
+            put("aware_on", 2, ht + "," + days[h.aware_on], p and f"{p}.aware_on")
         if h.reported_on:
-            d, dtx = tday(h.reported_on)
-            put("reported_on", (hid, d), f"{ht},{dtx}", p and f"{p}.reported_on")
-        put("retained", (hid,), ht, p and f"{p}.retained", h.retained)
-        put("licensed", (hid,), ht, p and f"{p}.licensed", h.licensed)
+            put("reported_on", 2, ht + "," + days[h.reported_on], p and f"{p}.reported_on")
+        put("retained", 1, ht, p and f"{p}.retained", h.retained)
+        put("licensed", 1, ht, p and f"{p}.licensed", h.licensed)
 
     for i, k in enumerate(s.knowledge):
         p = f"knowledge.{i}" if paths else ""
-        (a, at), (o, ot) = tid_(k.actor), tid_(k.org)
-        pair = f"{at},{ot}"
+        pair = ids[k.actor] + "," + ids[k.org]
         kinds = k.knew if isinstance(k.knew, list) else [k.knew]
         for kind in KNEW_KINDS:
-            c, ct = tid_(kind)
-            put("knew", (a, o, c), f"{pair},{ct}", p and f"{p}.knew", "unknown" if k.knew == "unknown" else kind in kinds)
-        put("should_have_known", (a, o), pair, p and f"{p}.should_have_known", k.should_have_known)
-        put("knowledge_recorded", (a, o), pair, p)
+            put("knew", 3, pair + "," + kind, p and f"{p}.knew", "unknown" if k.knew == "unknown" else kind in kinds)
+        put("should_have_known", 2, pair, p and f"{p}.should_have_known", k.should_have_known)
+        put("knowledge_recorded", 2, pair, p)
 
     for sid, sol in s.solicitations.items():
         add(Function("solicitation", [const(sid), const(sol.by), const(sol.for_), day(sol.on)]), f"solicitations.{sid}")
@@ -465,60 +455,45 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     return fs
 
 
-def _transactions(fs: FactSet, s: Scenario, terms: _Terms, keep: frozenset[str] | None, paths: bool) -> None:
-    """The transactions' facts: the bulk of a large scenario, so the common case is inlined.
+def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _Strings, paths: bool) -> None:
+    """The transactions' facts, a predicate at a time: the bulk of a large scenario, so each
+    table is made in one pass over the transactions and handed over whole (FactSet.put_all).
+    Every transaction has a date here (engine.solve refuses unknown ones first)."""
+    if not _all_plain_words(s.transactions):
+        raise _not_an_id(next(t for t in s.transactions if not _plain_word(t)))
+    items = s.transactions.items()
 
-    With no unknown path, a fact needs no path and a true or false value goes straight to
-    its list; `put` takes the rest (an `unknown` flag, or any fact when paths matter).
-    """
-    put, facts_append, off_append = fs.put, fs._facts.append, fs._off.append
-    tid_, tday, tusd, tstr = terms.id, terms.day, terms.usd, terms.string
-    flags = [f for f in TRANSACTION_FLAGS if keep is None or f in keep]
-    wants = {n for n in ("transaction", "provides", "amount", "place", "purpose") if keep is None or n in keep}
-    plain = _all_plain_words(s.transactions)  # then each transaction's own id is its own text
-    for tid, tx in s.transactions.items():
-        if not isinstance(tx.on, dt.date):
-            continue
-        t, tt = (tid, tid) if plain else terms.once(tid)
-        p = f"transactions.{tid}" if paths else ""
-        if "transaction" in wants:
-            (f, ft), (r, rt), (d, dtx) = tid_(tx.from_), tid_(tx.to), tday(tx.on)
-            if paths:
-                put("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}", p)
-            else:  # put's common case, inlined: once per transaction
-                facts_append(("transaction", (t, f, r, d), f"{tt},{ft},{rt},{dtx}"))
-        if "provides" in wants:
-            c, ct = tid_(tx.provides)
-            put("provides", (t, c), f"{tt},{ct}", p and f"{p}.provides")
-        if tx.amount_usd is not None and "amount" in wants:
-            n, nt = tusd(tx.amount_usd)
-            put("amount", (t, n), f"{tt},{nt}", p and f"{p}.amount_usd")
-        if tx.place and "place" in wants:
-            c, ct = tstr(tx.place)
-            put("place", (t, c), f"{tt},{ct}", p and f"{p}.place")
-        if tx.purpose and "purpose" in wants:
-            c, ct = tid_(tx.purpose)
-            put("purpose", (t, c), f"{tt},{ct}", p and f"{p}.purpose")
-        one = (t,)
-        if paths:
-            for flag in flags:
-                put(flag, one, tt, f"{p}.{flag}", getattr(tx, flag))
-        else:
-            for flag in flags:
-                value = getattr(tx, flag)
-                if value is False:
-                    off_append((flag, one, tt))
-                elif value is True:
-                    facts_append((flag, one, tt))
-                else:
-                    put(flag, one, tt, "", value)
+    def where(rows: Iterable[tuple[str, Any]], suffix: str) -> list[str] | None:
+        return [f"transactions.{tid}{suffix}" for tid, _ in rows] if paths else None
+
+    if fs.reads("transaction"):
+        fs.put_all("transaction", 4, [f"({tid},{ids[tx.from_]},{ids[tx.to]},{days[tx.on]})" for tid, tx in items],
+                   paths=where(items, ""))
+    if fs.reads("provides"):
+        fs.put_all("provides", 2, [f"({tid},{ids[tx.provides]})" for tid, tx in items], paths=where(items, ".provides"))
+    if fs.reads("amount"):
+        rows = [(tid, tx) for tid, tx in items if tx.amount_usd is not None]
+        fs.put_all("amount", 2, [f"({tid},{_usd(tx.amount_usd)})" for tid, tx in rows], paths=where(rows, ".amount_usd"))
+    if fs.reads("place"):
+        rows = [(tid, tx) for tid, tx in items if tx.place]
+        fs.put_all("place", 2, [f"({tid},{strings[tx.place]})" for tid, tx in rows], paths=where(rows, ".place"))
+    if fs.reads("purpose"):
+        rows = [(tid, tx) for tid, tx in items if tx.purpose]
+        fs.put_all("purpose", 2, [f"({tid},{ids[tx.purpose]})" for tid, tx in rows], paths=where(rows, ".purpose"))
+    tids = list(s.transactions)
+    for flag in TRANSACTION_FLAGS:
+        if fs.reads(flag):
+            fs.put_all(flag, 1, tids, [getattr(tx, flag) for _, tx in items], where(items, "." + flag))
+    aiding = (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
+              ("generic_service", "generic_service"), ("conspired_with_perpetrator", "conspired_with_perpetrator"))
+    if not (fs.reads("aids_act") or any(fs.reads(pred) for _, pred in aiding)):
+        return
+    for tid, tx in items:
         if tx.aids_act:
-            p = f"transactions.{tid}"
-            fs.add(Function("aids_act", [_symbol(t), const(tx.aids_act)]), f"{p}.aids_act")
-            for flag, pred in (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
-                               ("generic_service", "generic_service"),
-                               ("conspired_with_perpetrator", "conspired_with_perpetrator")):
-                fs.add(Function(pred, [_symbol(t)]), f"{p}.{flag}", getattr(tx, flag))
+            t, p = const(tid), f"transactions.{tid}"
+            fs.add(Function("aids_act", [t, const(tx.aids_act)]), f"{p}.aids_act")
+            for flag, pred in aiding:
+                fs.add(Function(pred, [t]), f"{p}.{flag}", getattr(tx, flag))
 
 
 def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str], s: Scenario) -> None:
