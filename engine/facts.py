@@ -240,12 +240,16 @@ class _Ids(dict):  # type: ignore[type-arg]
         return x
 
 
+class UnknownDate(ValueError):
+    """A record's date is `unknown`, which the rules cannot yet reason over (engine.solve words it)."""
+
+
 class _Days(dict):  # type: ignore[type-arg]
     """Date -> the text of its day number."""
 
     def __missing__(self, d: dt.date) -> str:
-        if not isinstance(d, dt.date):  # engine.solve refuses unknown dates with a clear message first
-            raise ValueError(f"{d!r} is not a date; unknown dates cannot become facts")
+        if not isinstance(d, dt.date):
+            raise UnknownDate(d)
         text = self[d] = str(d.toordinal())
         return text
 
@@ -379,7 +383,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         e = const(ev.id) if ev.id else Function("ev", [Number(numbers[i])])
         p = f"events.{i}"
         if not isinstance(ev.on, dt.date):
-            continue  # unknown event dates are rejected by engine.solve before we get here
+            raise UnknownDate(ev.on)
         add(Function("event", [e, const(ev.act), const(ev.org), day(ev.on)]), p)
         add(Function("name", [e, String(event_name(ev.act, display[ev.org], ev.on, ev.fr_citation))]))
         if ev.by:
@@ -458,7 +462,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
 def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _Strings, paths: bool) -> None:
     """The transactions' facts, a predicate at a time: the bulk of a large scenario, so each
     table is made in one pass over the transactions and handed over whole (FactSet.put_all).
-    Every transaction has a date here (engine.solve refuses unknown ones first)."""
+    A transaction whose date is unknown raises UnknownDate."""
     if not _all_plain_words(s.transactions):
         raise _not_an_id(next(t for t in s.transactions if not _plain_word(t)))
     items = s.transactions.items()

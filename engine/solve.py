@@ -104,7 +104,6 @@ class Solver:
     def __init__(self, scenario: Scenario, as_of: dt.date | None = None, provenance: bool = True,
                  source: str = "<scenario>", warm: bool = False,
                  only: Iterable[tuple[str, int]] | None = None) -> None:
-        _reject_unknown_dates(scenario, source)
         self.scenario = scenario
         self.source = source
         self.as_of = as_of or scenario.as_of
@@ -114,7 +113,7 @@ class Solver:
         self.wanted = frozenset(only) if only is not None else None
         self._keep = None if self.wanted is None else frozenset(n for n, _ in self.library.needed(self.wanted))
         with collector_paused():
-            self.facts = facts.build(scenario, self.as_of, self._keep)
+            self.facts = _build(scenario, self.as_of, self._keep, source)
             context = CONTEXT
             if warm:
                 program = self.facts.external_program()
@@ -164,8 +163,7 @@ class Solver:
         day = as_of or scenario.as_of
         if day != self.as_of:
             return None
-        _reject_unknown_dates(scenario, self.source)
-        new = facts.build(scenario, day, self._keep)
+        new = _build(scenario, day, self._keep, self.source)
         on, free = set(new.facts), set(new.choices)
         if not on | free <= self.externals or set(new.dependent) != set(self.facts.dependent):
             return None
@@ -457,6 +455,15 @@ class _Switched:
 def _value_in(sym: Symbol, on: set[Symbol], free: set[Symbol]) -> Value:
     """An external's value: on (a fact), free (an unknown fact), or off."""
     return True if sym in on else (None if sym in free else False)
+
+
+def _build(s: Scenario, as_of: dt.date, keep: frozenset[str] | None, source: str) -> facts.FactSet:
+    """facts.build, with an unknown date worded as an input error naming its place."""
+    try:
+        return facts.build(s, as_of, keep)
+    except facts.UnknownDate:
+        _reject_unknown_dates(s, source)
+        raise
 
 
 def _reject_unknown_dates(s: Scenario, source: str) -> None:

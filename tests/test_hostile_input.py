@@ -287,6 +287,11 @@ CASES: list[Case] = [
     Case("deep_nesting", "scenario: t\nas_of: 2025-06-01\nnotes: " + "[" * 5000 + "]" * 5000 + "\n", line=3,
          fragment="nested"),
     Case("utf8_bom_is_fine", "\ufeff" + BASE, answer="yes"),
+    # --- unknown dates: refused where a rule would read them, naming the place
+    Case("unknown_event_date", base("  - {on: unknown, act: publish_revocation, org: acme, by: secretary_of_state}\n"),
+         fragment="events.2.on: an unknown event date is not supported"),
+    Case("unknown_transaction_date", base("transactions:\n  t1: {on: unknown, from: bob, to: acme, provides: currency}\n"),
+         question="material_support(bob, t1)", fragment="transactions.t1.on: an unknown transaction date"),
     # --- bad questions (the problem is in the question, not the file)
     Case("question_unclosed", BASE, question="designated(", names_file=False, fragment="designated("),
     Case("question_unknown_predicate", BASE, question="blessed(acme)", names_file=False, fragment="blessed"),
