@@ -353,30 +353,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             add(Function("registry", [o, String(org.registry)]), f"{p}.registry")
             _registry_events(fs, oid, org.registry, display, s)
 
-    actor_flags = [f for f in ACTOR_FLAGS if keep is None or f in keep]
-    for aid, actor in s.actors.items():
-        at = ids[aid]
-        p = f"actors.{aid}" if paths else ""
-        put("actor", 1, at)
-        put("kind", 2, at + "," + ids[actor.kind], p and f"{p}.kind")
-        if actor.country:
-            put("country", 2, at + "," + strings[actor.country], p and f"{p}.country")
-        for flag in actor_flags:
-            put(flag, 1, at, p and f"{p}.{flag}", getattr(actor, flag))
-        if actor.exempted_by:
-            add(Function("ina_exemption", [const(aid), const(actor.exempted_by)]), f"actors.{aid}.exempted_by")
-        if actor.exemption_on:
-            add(Function("ina_exemption_on", [const(aid), day(actor.exemption_on)]), f"actors.{aid}.exemption_on")
-        if actor.agent_of:
-            put("agent_of", 2, at + "," + ids[actor.agent_of], p and f"{p}.agent_of")
-        for i, x in enumerate(actor.member_of):
-            add(Function("member_of", [const(aid), const(x)]), f"actors.{aid}.member_of.{i}")
-        for i, x in enumerate(actor.representative_of):
-            add(Function("representative_of", [const(aid), const(x)]), f"actors.{aid}.representative_of.{i}")
-        if actor.spouse_of:
-            add(Function("spouse_of", [const(aid), const(actor.spouse_of)]), f"actors.{aid}.spouse_of")
-        if actor.child_of:
-            add(Function("child_of", [const(aid), const(actor.child_of)]), f"actors.{aid}.child_of")
+    _actors(fs, s, ids, strings, paths)
 
     numbers = event_numbers(s)
     for i, ev in enumerate(s.events):
@@ -459,6 +436,48 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     return fs
 
 
+def _paths(section: str, rows: Iterable[tuple[str, Any]], suffix: str, paths: bool) -> list[str] | None:
+    """The scenario path of each row's fact, where paths matter (some path is unknown)."""
+    return [f"{section}.{key}{suffix}" for key, _ in rows] if paths else None
+
+
+def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool) -> None:
+    """The actors' facts, a predicate at a time (a compliance team's scenario has thousands)."""
+    if not _all_plain_words(s.actors):
+        raise _not_an_id(next(a for a in s.actors if not _plain_word(a)))
+    ids.update(zip(s.actors, s.actors))  # checked all at once: the transactions name them again and again
+    items = s.actors.items()
+    fs.put_all("actor", 1, list(s.actors))
+    if fs.reads("kind"):
+        fs.put_all("kind", 2, [f"({aid},{ids[a.kind]})" for aid, a in items], paths=_paths("actors", items, ".kind", paths))
+    if fs.reads("country"):
+        rows = [(aid, a) for aid, a in items if a.country]
+        fs.put_all("country", 2, [f"({aid},{strings[a.country]})" for aid, a in rows],
+                   paths=_paths("actors", rows, ".country", paths))
+    if fs.reads("agent_of"):
+        rows = [(aid, a) for aid, a in items if a.agent_of]
+        fs.put_all("agent_of", 2, [f"({aid},{ids[a.agent_of]})" for aid, a in rows],
+                   paths=_paths("actors", rows, ".agent_of", paths))
+    for flag in ACTOR_FLAGS:
+        if fs.reads(flag):
+            fs.put_all(flag, 1, list(s.actors), [getattr(a, flag) for _, a in items],
+                       _paths("actors", items, "." + flag, paths))
+    for aid, actor in items:
+        p = f"actors.{aid}"
+        if actor.exempted_by:
+            fs.add(Function("ina_exemption", [const(aid), const(actor.exempted_by)]), f"{p}.exempted_by")
+        if actor.exemption_on:
+            fs.add(Function("ina_exemption_on", [const(aid), day(actor.exemption_on)]), f"{p}.exemption_on")
+        for i, x in enumerate(actor.member_of):
+            fs.add(Function("member_of", [const(aid), const(x)]), f"{p}.member_of.{i}")
+        for i, x in enumerate(actor.representative_of):
+            fs.add(Function("representative_of", [const(aid), const(x)]), f"{p}.representative_of.{i}")
+        if actor.spouse_of:
+            fs.add(Function("spouse_of", [const(aid), const(actor.spouse_of)]), f"{p}.spouse_of")
+        if actor.child_of:
+            fs.add(Function("child_of", [const(aid), const(actor.child_of)]), f"{p}.child_of")
+
+
 def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _Strings, paths: bool) -> None:
     """The transactions' facts, a predicate at a time: the bulk of a large scenario, so each
     table is made in one pass over the transactions and handed over whole (FactSet.put_all).
@@ -468,7 +487,7 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
     items = s.transactions.items()
 
     def where(rows: Iterable[tuple[str, Any]], suffix: str) -> list[str] | None:
-        return [f"transactions.{tid}{suffix}" for tid, _ in rows] if paths else None
+        return _paths("transactions", rows, suffix, paths)
 
     if fs.reads("transaction"):
         fs.put_all("transaction", 4, [f"({tid},{ids[tx.from_]},{ids[tx.to]},{days[tx.on]})" for tid, tx in items],
