@@ -174,10 +174,10 @@ def compare(n: int, eng: dict[str, set[Any]], base: dict[str, set[Any]]) -> dict
 
 def cold_ask(runs: int = 7) -> tuple[float, float]:
     """Median wall seconds of a fresh `fto ask`, and median CPU seconds of those processes."""
+    # The interpreter itself runs the checkout's engine, as the installed `fto` script would (it
+    # imports engine.cli and calls main). Not `fto` from PATH: that may be an older install, or a
+    # version manager's shim (pyenv's costs about 50 ms of shell before Python starts).
     cmd = [sys.executable, "-m", "engine.cli", "ask", "examples/sinaloa.yaml", "designated(sinaloa)"]
-    fto = shutil.which("fto")
-    if fto:
-        cmd = [fto, "ask", "examples/sinaloa.yaml", "designated(sinaloa)"]
     # As a user runs it: the whole rule book, and Python's default of caching compiled modules
     # (pip compiles them at install; this sandbox sets PYTHONDONTWRITEBYTECODE, which would make
     # every run recompile the engine from source).
