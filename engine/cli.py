@@ -48,6 +48,7 @@ def _start_watchdog(seconds: float) -> None:
 
 
 MEMORY_POLL_S = 0.01
+OUT_OF_MEMORY = "ran out of memory (--max-memory-mb); the scenario is too large to ground"
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -74,7 +75,7 @@ def _limit_memory(megabytes: int) -> None:
     def watch() -> None:
         while resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit <= limit:
             time.sleep(MEMORY_POLL_S)
-        _out_of_memory("ran out of memory (--max-memory-mb); the scenario is too large to ground")
+        _out_of_memory(OUT_OF_MEMORY)
 
     threading.Thread(target=watch, name="memory-guard", daemon=True).start()
     try:
@@ -361,10 +362,10 @@ def main() -> None:
     except InputError as exc:
         _fail(exc.render())
     except MemoryError:
-        _out_of_memory("ran out of memory (--max-memory-mb); the scenario is too large to ground")
+        _out_of_memory(OUT_OF_MEMORY)
     except OSError as exc:
         if exc.errno == errno.ENOMEM:  # e.g. a module that cannot be mapped in
-            _out_of_memory("ran out of memory (--max-memory-mb); the scenario is too large to ground")
+            _out_of_memory(OUT_OF_MEMORY)
         raise
     except RuntimeError as exc:
         if "bad_alloc" in str(exc) or "memory" in str(exc).lower():

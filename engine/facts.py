@@ -63,6 +63,11 @@ def _atom_text(name: str, arity: int, cell: Cell) -> str:
     return name if arity == 0 else name + "(" + cell + ")" if arity == 1 else name + cell
 
 
+def _arguments(cell: Cell, arity: int) -> str:
+    """A cell's argument text, without the parentheses of a row of two or more."""
+    return cell if arity == 1 else cell[1:-1]
+
+
 def _cell(sym: Symbol) -> Cell:
     text, arity = str(sym), len(sym.arguments)
     return "" if arity == 0 else text[len(sym.name) + 1:-1] if arity == 1 else text[len(sym.name):]
@@ -135,7 +140,7 @@ class FactSet:
             return
         if self.unknown_paths:
             for i, cell in enumerate(cells):
-                self.put(name, arity, cell if arity == 1 else cell[1:-1], paths[i] if paths else "",
+                self.put(name, arity, _arguments(cell, arity), paths[i] if paths else "",
                          True if values is None else values[i])
         elif values is None:
             self._table(name, arity).extend(cells)
@@ -147,7 +152,7 @@ class FactSet:
                 elif value is False:
                     off.append(cell)
                 elif value is not None:
-                    self.put(name, arity, cell if arity == 1 else cell[1:-1], "", value)
+                    self.put(name, arity, _arguments(cell, arity), "", value)
 
     def add(self, sym: Symbol, path: str = "", value: Tri = True) -> None:
         if value is None or not self.reads(sym.name):

@@ -388,16 +388,14 @@ def _load_file(lib: Library, file: str, text: str) -> None:
                     raise RuleFileError(f"{file}:{line}: malformed rule annotation {body!r}")
                 pending = (m.group(1), m.group(2).strip(), (m.group(3) or "").strip(), line)
             continue
-        if stm.ast_type == ASTType.Rule:
-            # Named, a `_` in a positive literal is just an unused variable. Left anonymous, the
-            # grounder first projects the literal onto its other arguments, building a copy of the
-            # whole table (at 1e5 transactions that copy cost more than the join it serves).
-            lib.program.append(str(stm.update(body=_anonymous_to_named(stm.body))))
-        else:
-            lib.program.append(str(stm))
         if stm.ast_type != ASTType.Rule:
+            lib.program.append(str(stm))
             lib.uses.append(([], []))
             continue
+        # Named, a `_` in a positive literal is just an unused variable. Left anonymous, the
+        # grounder first projects the literal onto its other arguments, building a copy of the
+        # whole table (at 1e5 transactions that copy cost more than the join it serves).
+        lib.program.append(str(stm.update(body=_anonymous_to_named(stm.body))))
         lib.uses.append(_uses(stm))
         lib.constructors.update(_constructors(stm))
         if pending is None:
