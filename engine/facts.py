@@ -1,8 +1,8 @@
-"""Scenario → clingo facts, built only from Symbols.
+"""Scenario → clingo facts, as tables of text made only from ids and rendered Symbols.
 
-User text (names, citations) only ever becomes a clingo String symbol, and the
-program text we hand to clingo is produced by `str(Symbol)`, which clingo escapes.
-Ids are validated plain words and become constants, so questions can name them.
+User text (names, citations) only ever becomes a clingo String symbol, whose text
+`str(Symbol)` gives with clingo's escaping. Ids are validated plain words, which clingo
+prints as themselves, so questions can name them; they are checked again here.
 A fact whose value is `unknown` (or whose path is listed under `unknown:`) becomes a
 choice, and the solver reasons over both possibilities.
 """
@@ -57,6 +57,12 @@ def _all_plain_words(words: Collection[str]) -> bool:
 
 def _not_an_id(x: str) -> ValueError:
     return ValueError(f"{x!r} is not an id (a lowercase word of letters, digits and _); was the scenario validated?")
+
+
+def _check_ids(keys: Collection[str]) -> None:
+    """Every key of a large section is an id, checked in one pass (see `_all_plain_words`)."""
+    if not _all_plain_words(keys):
+        raise _not_an_id(next(k for k in keys if not _plain_word(k)))
 
 
 def _atom_text(name: str, arity: int, cell: Cell) -> str:
@@ -335,7 +341,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         display[oid] = org.name or (entry.name if entry else oid)
     for aid, actor in s.actors.items():
         display[aid] = actor.name or aid
-    if keep is None or "name" in keep:
+    if fs.reads("name"):
         for ident, text in display.items():
             put("name", 2, ids[ident] + "," + strings[text])
 
@@ -448,8 +454,7 @@ def _paths(section: str, rows: Iterable[tuple[str, Any]], suffix: str, paths: bo
 
 def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool) -> None:
     """The actors' facts, a predicate at a time (a compliance team's scenario has thousands)."""
-    if not _all_plain_words(s.actors):
-        raise _not_an_id(next(a for a in s.actors if not _plain_word(a)))
+    _check_ids(s.actors)
     ids.update(zip(s.actors, s.actors))  # checked all at once: the transactions name them again and again
     items = s.actors.items()
     fs.put_all("actor", 1, list(s.actors))
@@ -487,8 +492,7 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
     """The transactions' facts, a predicate at a time: the bulk of a large scenario, so each
     table is made in one pass over the transactions and handed over whole (FactSet.put_all).
     A transaction whose date is unknown raises UnknownDate."""
-    if not _all_plain_words(s.transactions):
-        raise _not_an_id(next(t for t in s.transactions if not _plain_word(t)))
+    _check_ids(s.transactions)
     items = s.transactions.items()
 
     def where(rows: Iterable[tuple[str, Any]], suffix: str) -> list[str] | None:

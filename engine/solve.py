@@ -66,8 +66,8 @@ CONTEXT = Context()
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while facts and Symbols are made in bulk.
 
-    Why: a large scenario is hundreds of thousands of live objects, and the fact tuples and
-    Symbols made here are more allocations than the collector's thresholds, so it would walk
+    Why: a large scenario is hundreds of thousands of live objects, and the Symbols and lists
+    made here are more allocations than the collector's thresholds, so it would walk
     the whole heap again and again (at 1e5 transactions that doubled the time to build the
     facts). Nothing made here is cyclic, so reference counting frees it all the same.
     """

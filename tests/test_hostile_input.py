@@ -121,6 +121,11 @@ events:
 assert BASE.count("\n") == 10
 
 
+def org_keyed(key: str) -> str:
+    """A file whose one organization is keyed `key` (on line 4), as written in YAML."""
+    return f"scenario: t\nas_of: 2025-06-01\norganizations:\n  {key}: {{}}\n"
+
+
 def base(extra: str = "") -> str:
     """BASE with more lines; the first added line is line 11."""
     return BASE + extra
@@ -247,21 +252,14 @@ CASES: list[Case] = [
          base("  - {on: 2025-04-01, act: revoke, org: acme, by: secretary_of_state}\n"
               "  - {on: 2025-04-02, act: publish_revocation, org: acme}\n"), answer="no"),
     # --- ids full of rule-language syntax are not ids
-    Case("id_asp_rule", "scenario: t\nas_of: 2025-06-01\norganizations:\n  \"x). y :- z.\": {}\n", line=4,
-         fragment="not a valid id"),
-    Case("id_hash_show", "scenario: t\nas_of: 2025-06-01\norganizations:\n  \"#show\": {}\n", line=4,
-         fragment="not a valid id"),
-    Case("id_quote", "scenario: t\nas_of: 2025-06-01\norganizations:\n  'a\"b': {}\n", line=4,
-         fragment="not a valid id"),
-    Case("id_newline", "scenario: t\nas_of: 2025-06-01\norganizations:\n  \"a\\nb\": {}\n", line=4,
-         fragment="not a valid id"),
-    Case("id_uppercase", "scenario: t\nas_of: 2025-06-01\norganizations:\n  Acme: {}\n", line=4,
-         fragment="not a valid id"),
-    Case("id_unicode", "scenario: t\nas_of: 2025-06-01\norganizations:\n  acmé: {}\n", line=4,
-         fragment="not a valid id"),
-    Case("id_too_long", "scenario: t\nas_of: 2025-06-01\norganizations:\n  " + "a" * 64 + ": {}\n", line=4,
-         fragment="not a valid id"),
-    Case("id_keyword_not", "scenario: t\nas_of: 2025-06-01\norganizations:\n  not: {}\n", line=4, fragment="keyword"),
+    Case("id_asp_rule", org_keyed("\"x). y :- z.\""), line=4, fragment="not a valid id"),
+    Case("id_hash_show", org_keyed("\"#show\""), line=4, fragment="not a valid id"),
+    Case("id_quote", org_keyed("'a\"b'"), line=4, fragment="not a valid id"),
+    Case("id_newline", org_keyed("\"a\\nb\""), line=4, fragment="not a valid id"),
+    Case("id_uppercase", org_keyed("Acme"), line=4, fragment="not a valid id"),
+    Case("id_unicode", org_keyed("acmé"), line=4, fragment="not a valid id"),
+    Case("id_too_long", org_keyed("a" * 64), line=4, fragment="not a valid id"),
+    Case("id_keyword_not", org_keyed("not"), line=4, fragment="keyword"),
     Case("reference_keyword_not", base("  - {on: 2025-03-09, act: revoke, org: acme, by: not}\n"), line=11,
          fragment="keyword"),
     Case("reference_with_asp_syntax", base("  - {on: 2025-03-09, act: revoke, org: \"acme). designated(x\"}\n"),
