@@ -17,7 +17,7 @@ import clingo
 from clingo.symbol import Function, Number, String, Symbol
 
 from engine import registry
-from engine.scenario import Recipient, Scenario
+from engine.scenario import Holding, Knowledge, Recipient, Scenario
 
 Tri = bool | str
 
@@ -315,9 +315,14 @@ def event_numbers(s: Scenario) -> dict[int, int]:
     return {i: n for n, i in enumerate(order, start=1)}
 
 
+def _holding_text(i: int) -> str:
+    """The id of the i-th holding (from 0) when the file gives it none, as a cell."""
+    return f"holding({i + 1})"
+
+
 def holding_id(i: int) -> Symbol:
     """The id of the i-th holding (from 0) when the file gives it none."""
-    return Function("holding", [Number(i + 1)])
+    return clingo.parse_term(_holding_text(i))
 
 
 def unnamed_ids(s: Scenario) -> set[Symbol]:
@@ -404,26 +409,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
                 add(Function("order_served", [e, const(inst)]), f"{p}.served.{j}")
 
     _transactions(fs, s, ids, days, strings, paths)
-
-    for i, h in enumerate(s.holdings):
-        ht = ids[h.id] if h.id else str(holding_id(i))
-        p = f"holdings.{i}" if paths else ""
-        put("holding", 5, f"{ht},{ids[h.institution]},{ids[h.owner]},{_usd(h.amount_usd)},{days[h.since]}", p)
-        if isinstance(h.aware_on, dt.date):
-            put("aware_on", 2, ht + "," + days[h.aware_on], p and f"{p}.aware_on")
-        if h.reported_on:
-            put("reported_on", 2, ht + "," + days[h.reported_on], p and f"{p}.reported_on")
-        put("retained", 1, ht, p and f"{p}.retained", h.retained)
-        put("licensed", 1, ht, p and f"{p}.licensed", h.licensed)
-
-    for i, k in enumerate(s.knowledge):
-        p = f"knowledge.{i}" if paths else ""
-        pair = ids[k.actor] + "," + ids[k.org]
-        kinds = k.knew if isinstance(k.knew, list) else [k.knew]
-        for kind in KNEW_KINDS:
-            put("knew", 3, pair + "," + kind, p and f"{p}.knew", "unknown" if k.knew == "unknown" else kind in kinds)
-        put("should_have_known", 2, pair, p and f"{p}.should_have_known", k.should_have_known)
-        put("knowledge_recorded", 2, pair, p)
+    _holdings(fs, s, ids, days, paths)
+    _knowledge(fs, s, ids, paths)
 
     for sid, sol in s.solicitations.items():
         add(Function("solicitation", [const(sid), const(sol.by), const(sol.for_), day(sol.on)]), f"solicitations.{sid}")
@@ -526,6 +513,47 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
             fs.add(Function("aids_act", [t, const(tx.aids_act)]), f"{p}.aids_act")
             for flag, pred in aiding:
                 fs.add(Function(pred, [t]), f"{p}.{flag}", getattr(tx, flag))
+
+
+def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> None:
+    """The holdings' facts, a predicate at a time (a bank's scenario has thousands)."""
+    rows = [(i, ids[h.id] if h.id else _holding_text(i), h) for i, h in enumerate(s.holdings)]
+
+    def where(chosen: list[tuple[int, str, Holding]], suffix: str) -> list[str] | None:
+        return [f"holdings.{i}{suffix}" for i, _, _ in chosen] if paths else None
+
+    if fs.reads("holding"):
+        fs.put_all("holding", 5, [f"({ht},{ids[h.institution]},{ids[h.owner]},{_usd(h.amount_usd)},{days[h.since]})"
+                                  for _, ht, h in rows], paths=where(rows, ""))
+    if fs.reads("aware_on"):
+        chosen = [row for row in rows if isinstance(row[2].aware_on, dt.date)]
+        fs.put_all("aware_on", 2, [f"({ht},{days[h.aware_on]})" for _, ht, h in chosen],
+                   paths=where(chosen, ".aware_on"))
+    if fs.reads("reported_on"):
+        chosen = [row for row in rows if row[2].reported_on]
+        fs.put_all("reported_on", 2, [f"({ht},{days[h.reported_on]})" for _, ht, h in chosen],
+                   paths=where(chosen, ".reported_on"))
+    for flag in ("retained", "licensed"):
+        if fs.reads(flag):
+            fs.put_all(flag, 1, [ht for _, ht, _ in rows], [getattr(h, flag) for _, _, h in rows], where(rows, "." + flag))
+
+
+def _knowledge(fs: FactSet, s: Scenario, ids: _Ids, paths: bool) -> None:
+    """What each actor knew of each organization, a predicate at a time."""
+    pairs = [ids[k.actor] + "," + ids[k.org] for k in s.knowledge]
+    where = [f"knowledge.{i}" for i in range(len(pairs))] if paths else None
+
+    def knew(k: Knowledge, kind: str) -> Tri:
+        return "unknown" if k.knew == "unknown" else kind in (k.knew if isinstance(k.knew, list) else [k.knew])
+
+    if fs.reads("knew"):
+        for kind in KNEW_KINDS:
+            fs.put_all("knew", 3, [f"({pair},{kind})" for pair in pairs], [knew(k, kind) for k in s.knowledge],
+                       where and [p + ".knew" for p in where])
+    if fs.reads("should_have_known"):
+        fs.put_all("should_have_known", 2, [f"({pair})" for pair in pairs],
+                   [k.should_have_known for k in s.knowledge], where and [p + ".should_have_known" for p in where])
+    fs.put_all("knowledge_recorded", 2, [f"({pair})" for pair in pairs], paths=where)
 
 
 def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str], s: Scenario) -> None:
