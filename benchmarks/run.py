@@ -52,6 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ COMPARED = (("acts_for", 2), ("designated_on_day", 2), ("must_retain", 2), ("mus
 ATOM = re.compile(r"([a-z_]+)\(([a-z0-9_]+),([a-z0-9_]+(?:\([0-9]+\))?)\)")
 
 
-def engine_analysis(scenario: Any) -> dict[Any, str]:
+def engine_analysis(scenario: Any) -> Mapping[Any, str]:
     """The engine's whole-scenario analysis: build facts, ground, solve; its answers as it gives them
     (Solver.statuses: each compared atom that holds, with yes or depends)."""
     from engine.solve import Solver
@@ -73,7 +74,7 @@ def engine_analysis(scenario: Any) -> dict[Any, str]:
     return Solver(scenario, provenance=False, only=COMPARED).statuses(COMPARED)
 
 
-def engine_readback(statuses: dict[Any, str]) -> dict[str, set[tuple[str, str]]]:
+def engine_readback(statuses: Mapping[Any, str]) -> dict[str, set[tuple[str, str]]]:
     """The engine's answers in the baseline's form, for the comparison."""
     from engine.solve import collector_paused
 
@@ -85,7 +86,7 @@ def engine_answers(scenario: Any) -> dict[str, set[tuple[str, str]]]:
     return engine_readback(engine_analysis(scenario))
 
 
-def _pairs(statuses: dict[Any, str]) -> dict[str, set[tuple[str, str]]]:
+def _pairs(statuses: Mapping[Any, str]) -> dict[str, set[tuple[str, str]]]:
     """The engine's yes atoms as the baseline's four sets of id pairs."""
     import clingo
 

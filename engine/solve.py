@@ -14,6 +14,7 @@ import itertools
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from collections.abc import ItemsView, Mapping
 from typing import Iterable, Iterator, Sequence
 
 import clingo
@@ -78,6 +79,48 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class Statuses(Mapping[Symbol, str]):
+    """The atoms that hold in some reading, each `yes` (in every reading) or `depends`; any other is no.
+
+    Kept as the solver's list of pairs and indexed on the first lookup. Why: a whole
+    scenario has 1e5 answers, hashing a clingo Symbol is a call into clingo (about a
+    microsecond each), and a caller that walks the answers needs no index.
+    """
+
+    def __init__(self, pairs: list[tuple[Symbol, str]]) -> None:
+        self._pairs = pairs
+        self._index: dict[Symbol, str] | None = None
+
+    def _lookup(self) -> dict[Symbol, str]:
+        if self._index is None:
+            self._index = dict(self._pairs)
+        return self._index
+
+    def __getitem__(self, atom: Symbol) -> str:
+        return self._lookup()[atom]
+
+    def __contains__(self, atom: object) -> bool:
+        return atom in self._lookup()
+
+    def __iter__(self) -> Iterator[Symbol]:
+        return (atom for atom, _ in self._pairs)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def items(self) -> ItemsView[Symbol, str]:
+        return _Pairs(self)
+
+
+class _Pairs(ItemsView[Symbol, str]):
+    """The (atom, status) pairs in the solver's order, without a lookup per atom."""
+
+    _mapping: Statuses
+
+    def __iter__(self) -> Iterator[tuple[Symbol, str]]:
+        return iter(self._mapping._pairs)
 
 
 @dataclass(frozen=True)
@@ -259,7 +302,7 @@ class Solver:
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return Consequences(brave, cautious)
 
-    def statuses(self, signatures: Iterable[tuple[str, int]]) -> dict[Symbol, str]:
+    def statuses(self, signatures: Iterable[tuple[str, int]]) -> Statuses:
         """yes or depends for every atom of these predicates that holds in some reading; any other is no.
 
         A whole-scenario analysis. A cold solver shows the predicates (a `#show` part grounded
@@ -291,10 +334,10 @@ class Solver:
             drop = {sa.symbol for sig in sorted(others) for sa in self.ctl.symbolic_atoms.by_signature(*sig)}
             atoms = [atom for atom in brave if atom not in drop] if drop else brave
             if cautious is None:  # nothing open: one reading
-                return dict.fromkeys(atoms, "yes")
-            return {atom: "yes" if atom in cautious else "depends" for atom in atoms}
+                return Statuses(list(zip(atoms, itertools.repeat("yes"))))
+            return Statuses([(atom, "yes" if atom in cautious else "depends") for atom in atoms])
 
-    def _statuses_walked(self, sigs: set[tuple[str, int]]) -> dict[Symbol, str]:
+    def _statuses_walked(self, sigs: set[tuple[str, int]]) -> Statuses:
         out: dict[Symbol, str] = {}
         rest: list[Symbol] = []
         for sig in sorted(sigs):
@@ -306,7 +349,7 @@ class Solver:
         if rest:
             cons = self.consequences(only=rest)
             out.update((atom, status) for atom in rest if (status := cons.status(atom)) != "no")
-        return out
+        return Statuses(list(out.items()))
 
     def conclusions(self) -> dict[Symbol, str]:
         """The status of every askable conclusion (the shown atoms), read from the shown consequences."""

@@ -122,7 +122,12 @@ def test_statuses_judges_every_transaction_by_the_status_of_its_own_day():
     assert status["material_support(payer,t1)"] == "depends"
     assert status.get("material_support(payer,t0)", "no") == "no"
     assert {atom.name for atom in got} == {"designated_on_day", "material_support"}
-    assert Function("designated_on_day", [Function("cjng"), Function("t1")]) in got
+    # A mapping: looked up by atom, as well as walked.
+    t1 = Function("designated_on_day", [Function("cjng"), Function("t1")])
+    assert t1 in got and got[t1] == "yes"
+    assert got[Function("material_support", [Function("payer"), Function("t1")])] == "depends"
+    assert Function("designated_on_day", [Function("cjng"), Function("t0")]) not in got
+    assert len(got) == len(status) == len(list(got))
 
 
 def test_statuses_refuses_a_signature_that_is_not_a_predicate_name():
