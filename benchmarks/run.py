@@ -1,10 +1,10 @@
 """Whole-scenario analysis at scale: the engine against a hand-written Python baseline.
 
-    python benchmarks/run.py [--quick] [--json] [--rules core|all] [--reps N]
+    python benchmarks/run.py [--quick] [--json] [--rules core|all] [--reps N] [--procs N]
 
-For each size (1e3, 1e4, 1e5 transactions; `--quick` stops at 1e4) a fresh worker process
-per side generates the same synthetic scenario (benchmarks/generate.py) and then times,
-from that in-memory Scenario object:
+For each size (1e3, 1e4, 1e5 transactions; `--quick` stops at 1e4) fresh worker processes
+(three per side, the sides taking turns) each generate the same synthetic scenario
+(benchmarks/generate.py) and then time, from that in-memory Scenario object:
 
 - engine: `Solver(scenario, provenance=False, only=...)` (facts build + ground) and one
   `statuses` solve, which gives the compared conclusions — `acts_for/2`,
@@ -20,10 +20,13 @@ engine's answer Symbols as id strings; the baseline's answers already are, so it
 is a dict. `ratio_with_readback` counts both parts.
 
 The two must agree on every answer before a figure counts (the run stops loudly if not).
-Peak memory is the worker's `ru_maxrss` (the whole process: Python, the Scenario, clingo).
-Times are medians of process CPU seconds (clingo and the baseline are single-threaded, so on
-an idle machine this is the wall time; on a shared one it is far steadier); `--wall` reports
-wall-clock medians instead, and the other is always kept in the row.
+Peak memory is the highest worker `ru_maxrss` (the whole process: Python, the Scenario,
+clingo). Times are medians, over every run in every worker of a side, of process CPU
+seconds (clingo and the baseline are single-threaded, so on an idle machine this is the
+wall time; on a shared one it is far steadier); `--wall` reports wall-clock medians
+instead, and the other is always kept in the row. Why several workers: one process's
+timings are steady, but they move from one process to the next (its hash seed, its memory
+layout) by as much as a fifth, for the baseline as for the engine.
 
 `--rules core` (the default) points FTO_RULES at a temporary folder holding copies of only
 the rule files the core rules need (inputs, names, parties, designation, lifecycle,
@@ -162,6 +165,19 @@ def run_side(side: str, n: int, reps: int, env: dict[str, str]) -> dict[str, Any
         os.unlink(path)
 
 
+def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One side's worker runs as one: every run's times together, the highest peak, and the
+    answers, which must be the same in every run."""
+    first = runs[0]
+    if any(run["answers"] != first["answers"] for run in runs[1:]):
+        raise SystemExit("one side gave different answers in two runs on the same scenario")
+    out: dict[str, Any] = {key: [t for run in runs for t in run[key]]
+                           for key in ("wall", "cpu", "readback_wall", "readback_cpu")}
+    out.update(peak_mb=max(run["peak_mb"] for run in runs), scenario_mb=max(run["scenario_mb"] for run in runs),
+               answers=first["answers"])
+    return out
+
+
 def compare(n: int, eng: dict[str, set[Any]], base: dict[str, set[Any]]) -> dict[str, int]:
     counts = {}
     for key in base:
@@ -173,26 +189,30 @@ def compare(n: int, eng: dict[str, set[Any]], base: dict[str, set[Any]]) -> dict
     return counts
 
 
-def cold_ask(runs: int = 7) -> tuple[float, float]:
-    """Median wall seconds of a fresh `fto ask`, and median CPU seconds of those processes."""
+def cold_ask(runs: int = 11) -> dict[str, float]:
+    """Median wall and CPU seconds of a fresh `fto ask`, and the CPU seconds of the same
+    interpreter starting and doing nothing (what no change to the engine can remove)."""
     # The interpreter itself runs the checkout's engine, as the installed `fto` script would (it
     # imports engine.cli and calls main). Not `fto` from PATH: that may be an older install, or a
     # version manager's shim (pyenv's costs about 50 ms of shell before Python starts).
-    cmd = [sys.executable, "-m", "engine.cli", "ask", "examples/sinaloa.yaml", "designated(sinaloa)"]
+    ask = [sys.executable, "-m", "engine.cli", "ask", "examples/sinaloa.yaml", "designated(sinaloa)"]
+    bare = [sys.executable, "-c", "pass"]
     # As a user runs it: the whole rule book, and Python's default of caching compiled modules
     # (pip compiles them at install; this sandbox sets PYTHONDONTWRITEBYTECODE, which would make
     # every run recompile the engine from source).
     env = {k: v for k, v in os.environ.items() if k not in ("FTO_RULES", "PYTHONDONTWRITEBYTECODE")}
-    subprocess.run(cmd, check=True, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL)  # warm both caches
-    times, cpus = [], []
-    for _ in range(runs):
-        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime))
-    return statistics.median(times), statistics.median(cpus)
+    subprocess.run(ask, check=True, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL)  # warm both caches
+    times: dict[str, list[float]] = {"wall": [], "cpu": [], "bare_cpu": []}
+    for _ in range(runs):  # in turns, so that both meet the same load
+        for cmd, wall_key, cpu_key in ((ask, "wall", "cpu"), (bare, None, "bare_cpu")):
+            c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL)
+            if wall_key:
+                times[wall_key].append(time.perf_counter() - t0)
+            c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            times[cpu_key].append((c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime))
+    return {key: statistics.median(values) for key, values in times.items()}
 
 
 def core_rules_dir() -> str:
@@ -211,7 +231,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="stop at 1e4 transactions")
     ap.add_argument("--json", action="store_true", help="print the JSON summary as the last line")
     ap.add_argument("--rules", choices=("core", "all"), default="core")
-    ap.add_argument("--reps", type=int, default=0, help="timed repetitions per size (default: 5, 3, 3)")
+    ap.add_argument("--reps", type=int, default=0, help="timed repetitions per size (default: 5)")
+    ap.add_argument("--procs", type=int, default=3,
+                    help="fresh worker processes per side and size, taking turns (default: 3)")
     ap.add_argument("--sizes", type=str, default="", help="comma-separated sizes (overrides --quick)")
     ap.add_argument("--wall", action="store_true",
                     help="report wall-clock medians (default: process CPU medians, which a busy machine disturbs less)")
@@ -227,9 +249,12 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     try:
         for n in sizes:
-            reps = args.reps or (5 if n <= 1_000 else 3)
-            base = run_side("baseline", n, reps, env)
-            eng = run_side("engine", n, reps, env)
+            reps = args.reps or 5
+            runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "engine": []}
+            for _ in range(args.procs):  # the sides take turns, so a change in the machine's load meets both
+                for side in runs:
+                    runs[side].append(run_side(side, n, reps, env))
+            base, eng = pooled(runs["baseline"]), pooled(runs["engine"])
             counts = compare(n, eng["answers"], base["answers"])
             clock = "wall" if args.wall else "cpu"
             e, b = statistics.median(eng[clock]), statistics.median(base[clock])
@@ -241,7 +266,7 @@ def main(argv: list[str] | None = None) -> None:
                    "engine_wall_s": round(statistics.median(eng["wall"]), 4),
                    "baseline_wall_s": round(statistics.median(base["wall"]), 4),
                    "baseline_peak_mb": round(base["peak_mb"], 1), "scenario_mb": round(eng["scenario_mb"], 1),
-                   "reps": reps, "agree": counts}
+                   "reps": reps, "processes": args.procs, "agree": counts}
             rows.append(row)
             print(f"{n:>8} tx  engine {e:8.3f}s (wall {row['engine_wall_s']:.3f})  baseline {b:7.3f}s "
                   f"(wall {row['baseline_wall_s']:.3f})  ratio {row['ratio']:6.2f}  "
@@ -252,18 +277,19 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if core:
             shutil.rmtree(core, ignore_errors=True)
-    ask_wall, ask_cpu = cold_ask()
-    ask_s = ask_wall if args.wall else ask_cpu
-    print(f"cold fto ask examples/sinaloa.yaml: {ask_s:.3f}s (median of 7; wall {ask_wall:.3f}s, "
-          f"CPU {ask_cpu:.3f}s)", flush=True)
+    ask = cold_ask()
+    ask_s = ask["wall"] if args.wall else ask["cpu"]
+    print(f"cold fto ask examples/sinaloa.yaml: {ask_s:.3f}s (median of 11; wall {ask['wall']:.3f}s, "
+          f"CPU {ask['cpu']:.3f}s; of which the interpreter starting with nothing to do: {ask['bare_cpu']:.3f}s)",
+          flush=True)
     if len(rows) >= 2:
         first, last = rows[0], rows[-1]
         growth = (last["engine_s"] / first["engine_s"]) / (last["transactions"] / first["transactions"])
         print(f"engine time growth from {first['transactions']} to {last['transactions']}: "
               f"{growth:.2f}x linear", flush=True)
     if args.json:
-        print(json.dumps({"sizes": rows, "cold_ask_s": round(ask_s, 4), "cold_ask_wall_s": round(ask_wall, 4),
-                          "rules": args.rules}))
+        print(json.dumps({"sizes": rows, "cold_ask_s": round(ask_s, 4), "cold_ask_wall_s": round(ask["wall"], 4),
+                          "interpreter_start_s": round(ask["bare_cpu"], 4), "rules": args.rules}))
 
 
 if __name__ == "__main__":
