@@ -553,7 +553,8 @@ def _knowledge(fs: FactSet, s: Scenario, ids: _Ids, paths: bool) -> None:
     if fs.reads("should_have_known"):
         fs.put_all("should_have_known", 2, [f"({pair})" for pair in pairs],
                    [k.should_have_known for k in s.knowledge], where and [p + ".should_have_known" for p in where])
-    fs.put_all("knowledge_recorded", 2, [f"({pair})" for pair in pairs], paths=where)
+    if fs.reads("knowledge_recorded"):
+        fs.put_all("knowledge_recorded", 2, [f"({pair})" for pair in pairs], paths=where)
 
 
 def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str], s: Scenario) -> None:

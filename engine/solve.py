@@ -12,9 +12,9 @@ import datetime as dt
 import gc
 import itertools
 import re
+from collections.abc import ItemsView, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from collections.abc import ItemsView, Mapping
 from typing import Iterable, Iterator, Sequence
 
 import clingo
