@@ -163,7 +163,7 @@ class FactSet:
     def add(self, sym: Symbol, path: str = "", value: Tri = True) -> None:
         if value is None or not self.reads(sym.name):
             return
-        if value is False:
+        if value is False and path not in self.unknown_paths:  # a false flag the file marks unknown is open
             self._table(sym.name, len(sym.arguments), False).append(_cell(sym))
             return
         anchor = self._unknown_anchor(path)
@@ -182,7 +182,7 @@ class FactSet:
         ids and Symbol-rendered text only). With no unknown paths, `path` is not needed."""
         if value is None or not self.reads(name):
             return
-        if value is not False and (self.unknown_paths or value == "unknown"):
+        if value == "unknown" or (self.unknown_paths and (value is not False or path in self.unknown_paths)):
             self.add(clingo.parse_term(name + "(" + text + ")"), path, value)
         else:
             self._table(name, arity, value is not False).append(text if arity == 1 else "(" + text + ")")

@@ -195,3 +195,16 @@ def test_a_holding_without_an_id_is_asked_about_as_holding_n(answer):
     result = answer(text, "must_retain(bank, holding(1))")
     assert result.answer == "yes"
     assert "18 U.S.C. § 2339B(a)(2)(A); 31 C.F.R. § 597.201(b)(1)" in result.citations
+
+
+def test_an_unknown_holding_or_detail_of_one_leaves_the_duty_open(answer):
+    """Unknown paths reach the holdings' facts: the record as a whole, or one flag of it."""
+    whole = answer(chain() + "unknown: [holdings.0]\n", "must_retain(bank, h1)")
+    assert whole.answer == "depends"
+    licensed = answer(chain() + "unknown: [holdings.0.licensed]\n", "must_retain(bank, h1)")
+    assert licensed.answer == "depends"
+    assert any("licensed(h1)" in f for d in licensed.deciding for f in d.facts)
+    aware = answer(chain() + "unknown: [holdings.0.aware_on]\n", "must_retain(bank, h1)")
+    assert aware.answer == "depends"
+    unnamed = chain().replace("  - {id: h1, ", "  - {") + "unknown: [holdings.0.licensed]\n"
+    assert answer(unnamed, "must_retain(bank, holding(1))").answer == "depends"
