@@ -182,7 +182,7 @@ class FactSet:
         ids and Symbol-rendered text only). With no unknown paths, `path` is not needed."""
         if value is None or not self.reads(name):
             return
-        if value == "unknown" or (self.unknown_paths and (value is not False or path in self.unknown_paths)):
+        if value == "unknown" or self.unknown_paths:  # `add` decides what an unknown path means
             self.add(clingo.parse_term(name + "(" + text + ")"), path, value)
         else:
             self._table(name, arity, value is not False).append(text if arity == 1 else "(" + text + ")")
@@ -434,7 +434,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     return fs
 
 
-def _paths(section: str, rows: Iterable[tuple[str, Any]], suffix: str, paths: bool) -> list[str] | None:
+def _paths(section: str, rows: Iterable[tuple[str | int, Any]], suffix: str, paths: bool) -> list[str] | None:
     """The scenario path of each row's fact, where paths matter (some path is unknown)."""
     return [f"{section}.{key}{suffix}" for key, _ in rows] if paths else None
 
@@ -520,7 +520,7 @@ def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> 
     rows = [(i, ids[h.id] if h.id else _holding_text(i), h) for i, h in enumerate(s.holdings)]
 
     def where(chosen: list[tuple[int, str, Holding]], suffix: str) -> list[str] | None:
-        return [f"holdings.{i}{suffix}" for i, _, _ in chosen] if paths else None
+        return _paths("holdings", ((i, h) for i, _, h in chosen), suffix, paths)
 
     if fs.reads("holding"):
         fs.put_all("holding", 5, [f"({ht},{ids[h.institution]},{ids[h.owner]},{_usd(h.amount_usd)},{days[h.since]})"
@@ -541,7 +541,9 @@ def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> 
 def _knowledge(fs: FactSet, s: Scenario, ids: _Ids, paths: bool) -> None:
     """What each actor knew of each organization, a predicate at a time."""
     pairs = [ids[k.actor] + "," + ids[k.org] for k in s.knowledge]
-    where = [f"knowledge.{i}" for i in range(len(pairs))] if paths else None
+
+    def where(suffix: str) -> list[str] | None:
+        return _paths("knowledge", enumerate(s.knowledge), suffix, paths)
 
     def knew(k: Knowledge, kind: str) -> Tri:
         return "unknown" if k.knew == "unknown" else kind in (k.knew if isinstance(k.knew, list) else [k.knew])
@@ -549,12 +551,12 @@ def _knowledge(fs: FactSet, s: Scenario, ids: _Ids, paths: bool) -> None:
     if fs.reads("knew"):
         for kind in KNEW_KINDS:
             fs.put_all("knew", 3, [f"({pair},{kind})" for pair in pairs], [knew(k, kind) for k in s.knowledge],
-                       where and [p + ".knew" for p in where])
+                       where(".knew"))
     if fs.reads("should_have_known"):
         fs.put_all("should_have_known", 2, [f"({pair})" for pair in pairs],
-                   [k.should_have_known for k in s.knowledge], where and [p + ".should_have_known" for p in where])
+                   [k.should_have_known for k in s.knowledge], where(".should_have_known"))
     if fs.reads("knowledge_recorded"):
-        fs.put_all("knowledge_recorded", 2, [f"({pair})" for pair in pairs], paths=where)
+        fs.put_all("knowledge_recorded", 2, [f"({pair})" for pair in pairs], paths=where(""))
 
 
 def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str], s: Scenario) -> None:
