@@ -210,27 +210,35 @@ class FactSet:
         parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
         return "\n".join(parts)
 
-    def bulk(self) -> tuple[str, list[Sequence[Symbol]]]:
-        """The facts as one loading rule per predicate, with its rows: `p(V1,V2) :- (V1,V2) = @rows(k).`
+    def bulk(self, inline: Collection[tuple[str, int]] = ()) -> tuple[str, dict[tuple[str, int], Sequence[Symbol]]]:
+        """The facts as one loading rule per predicate, with its rows: `p(V1,V2) :- (V1,V2) = @rows(p,2).`
 
         Why: clingo's program parser costs about 5 microseconds a fact; the rows of one
         predicate parse as a single term (clingo.parse_term, of Symbol-rendered text, so
         no rule can be smuggled in) in about a fifth of that, and the grounder takes them
-        from a context function. Choices and dependent facts stay program text.
+        from a context function. A predicate in `inline` gets no loading rule: the one rule
+        that reads it takes its rows itself (rules.Library.inlinable). Choices and dependent
+        facts stay program text.
         """
         rules: list[str] = []
-        rows: list[Sequence[Symbol]] = []
+        rows: dict[tuple[str, int], Sequence[Symbol]] = {}
         for (name, arity), cells in sorted(self._facts.items()):
             if not cells:
                 continue
             if arity == 0:
                 rules.append(name + ".")
                 continue
-            variables = ",".join(f"V{i}" for i in range(arity))
-            rules.append(f"{name}({variables}) :- {variables if arity == 1 else '(' + variables + ')'} = @rows({len(rows)}).")
-            rows.append(_tuple_of(cells))
+            rows[name, arity] = _tuple_of(cells)
+            if (name, arity) not in inline:
+                variables = ",".join(f"V{i}" for i in range(arity))
+                row = variables if arity == 1 else "(" + variables + ")"
+                rules.append(f"{name}({variables}) :- {row} = @rows({name},{arity}).")
         rules.append(self._open_program())
         return "\n".join(rules), rows
+
+    def open_signatures(self) -> set[tuple[str, int]]:
+        """Predicates some of whose atoms are choices or dependent facts, not rows of a table."""
+        return {(sym.name, len(sym.arguments)) for sym in (*self.choices, *(sym for sym, _ in self.dependent))}
 
     def external_program(self) -> str:
         """Every fact, choice and switchable flag as an external, for a warm session to toggle."""

@@ -121,7 +121,11 @@ class Library:
     # keys (name, arity), or (name, arity, constant) where the first argument is a constant;
     # a statement with no head (a constraint, a directive) is always kept.
     uses: list[tuple[list[Key], list[Key]]] = field(default_factory=list)
+    # For each statement of `program`: the predicates its body reads exactly once, in a plain
+    # positive literal of a rule with one head atom (where `inlinable` may load their rows).
+    plain: list[list[tuple[str, int]]] = field(default_factory=list)
     _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
+    _inlinable: dict[frozenset[tuple[str, int]], dict[tuple[str, int], int]] = field(default_factory=dict, repr=False)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
         return [r for r in self.rules.values() if r.signature == signature]
@@ -129,23 +133,67 @@ class Library:
     def asks(self) -> list[PredSpec]:
         return sorted((p for p in self.preds.values() if p.kind == "ask"), key=lambda p: p.signature)
 
-    def text(self, provenance: bool = True, wanted: frozenset[tuple[str, int]] | None = None) -> str:
+    def text(self, provenance: bool = True, wanted: frozenset[tuple[str, int]] | None = None,
+             inline: frozenset[tuple[str, int]] = frozenset()) -> str:
         """The rule book as one program, rendered from the parsed rules (no user text).
 
         With `wanted`, only the statements those predicates depend on, directly or not:
         a narrow question grounds only the law it turns on. Only askable conclusions are
         shown, so brave and cautious consequences (the what-if diff) are computed over
-        those atoms alone; explanations read whole models.
+        those atoms alone; explanations read whole models. Without provenance, each predicate
+        in `inline` (some of `inlinable(wanted)`) is read by its one rule straight from its
+        rows (`@rows`): an explanation would need its atoms.
         """
         needed = self.needed(wanted) if wanted is not None else None
-        keys = _KeyIndex(self._needed_keys(wanted)) if wanted is not None else None
-        program = self.program if keys is None else [
-            text for text, (heads, _) in zip(self.program, self.uses) if not heads or any(map(keys.feeds, heads))]
+        at = {} if provenance or not (inline and wanted) else {
+            i: sig for sig, i in self.inlinable(wanted).items() if sig in inline}
+        program = [_inlined(self.program[i], *at[i]) if i in at else self.program[i] for i in self._kept(wanted)]
         because = [] if not provenance else self.provenance if needed is None else [
             text for text, rule in zip(self.provenance, self.rules.values()) if rule.signature in needed]
         shows = ["#show " + p.name + "/" + str(len(p.params)) + "." for p in self.asks()
                  if needed is None or p.signature in needed]
         return "\n".join(program + because + shows)
+
+    def _kept(self, wanted: frozenset[tuple[str, int]] | None) -> list[int]:
+        """The statements that `wanted` depends on (all of them without it), by position."""
+        if wanted is None:
+            return list(range(len(self.program)))
+        keys = _KeyIndex(self._needed_keys(wanted))
+        return [i for i, (heads, _) in enumerate(self.uses) if not heads or any(map(keys.feeds, heads))]
+
+    def inlinable(self, wanted: frozenset[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        """Input predicates whose rows the grounder may hand straight to the one rule that reads
+        them, without making an atom of each row: predicate -> that rule's statement.
+
+        Why: at 1e5 transactions, making the `transaction/4` atoms (that nothing but one join
+        reads) costs a tenth of a whole-scenario analysis. A predicate qualifies when no wanted
+        answer is about it, no rule derives it, and exactly one statement reads it, once, in a
+        plain positive literal; that rule must not be recursive (the grounder would fetch the
+        rows again on every round) and may take at most one such predicate (a second would be
+        fetched once for each row of the first). The caller still leaves out any predicate with
+        a choice or a dependent fact, whose atoms do not all come from rows.
+        """
+        if wanted not in self._inlinable:
+            kept = self._kept(wanted)
+            readers: dict[tuple[str, int], list[int]] = {}
+            derived: set[tuple[str, int]] = set()
+            feeds: dict[tuple[str, int], set[tuple[str, int]]] = {}
+            for i in kept:
+                heads, body = self.uses[i]
+                for sig in {key[:2] for key in body}:
+                    readers.setdefault(sig, []).append(i)  # type: ignore[arg-type]
+                for head in heads:
+                    derived.add(head[:2])  # type: ignore[arg-type]
+                    feeds.setdefault(head[:2], set()).update(key[:2] for key in body)  # type: ignore[misc]
+            found = {sig: where[0] for sig, where in readers.items()
+                     if len(where) == 1 and sig in self.plain[where[0]] and sig not in wanted and sig not in derived
+                     and sig in self.preds and self.preds[sig].kind == "input"
+                     and not _recursive(self.uses[where[0]], feeds)}
+            per_rule: dict[int, int] = {}
+            for i in found.values():
+                per_rule[i] = per_rule.get(i, 0) + 1
+            self._inlinable[wanted] = {sig: i for sig, i in sorted(found.items()) if per_rule[i] == 1}
+        return self._inlinable[wanted]
 
     def needed(self, wanted: frozenset[tuple[str, int]]) -> frozenset[tuple[str, int]]:
         """Every predicate the wanted ones depend on (themselves included); worked out once per set."""
@@ -180,13 +228,15 @@ class Library:
             "provenance": self.provenance,
             "constructors": sorted(self.constructors),
             "uses": self.uses,
+            "plain": self.plain,
         })
 
     @classmethod
     def from_json(cls, text: str) -> "Library":
         data = json.loads(text)
         lib = cls(program=data["program"], provenance=data["provenance"], constructors=set(data["constructors"]),
-                  uses=[([tuple(h) for h in heads], [tuple(b) for b in body]) for heads, body in data["uses"]])
+                  uses=[([tuple(h) for h in heads], [tuple(b) for b in body]) for heads, body in data["uses"]],
+                  plain=[[(name, arity) for name, arity in sigs] for sigs in data["plain"]])
         for p in data["preds"]:
             spec = PredSpec(**{**p, "params": tuple(p["params"]), "param_types": tuple(p["param_types"])})
             lib.preds[spec.signature] = spec
@@ -299,6 +349,65 @@ def _uses(rule: Any) -> tuple[list[Key], list[Key]]:
     return heads, atoms(rule.body)
 
 
+def _read_once_plainly(rule: Any) -> list[tuple[str, int]]:
+    """The predicates a rule with one head atom reads once in all, in a plain positive body literal."""
+    if _head_atom(rule) is None or rule.head.ast_type != ASTType.Literal:
+        return []
+    counts: dict[tuple[str, int], int] = {}
+
+    class Count(ast.Transformer):
+        def visit_SymbolicAtom(self, node: Any) -> Any:
+            if node.symbol.ast_type == ASTType.Function:
+                sig = (node.symbol.name, len(node.symbol.arguments))
+                counts[sig] = counts.get(sig, 0) + 1
+            return node
+
+    Count().visit_sequence(rule.body)
+    return sorted(sig for lit in rule.body if (sig := _plain_literal(lit)) and counts[sig] == 1)
+
+
+def _plain_literal(lit: Any) -> tuple[str, int] | None:
+    """The predicate of a positive, unconditional body literal `p(...)`, else None."""
+    if lit.ast_type != ASTType.Literal or lit.sign != ast.Sign.NoSign or lit.atom.ast_type != ASTType.SymbolicAtom:
+        return None
+    sym = lit.atom.symbol
+    return (sym.name, len(sym.arguments)) if sym.ast_type == ASTType.Function and sym.arguments else None
+
+
+def _recursive(uses: tuple[list[Key], list[Key]], feeds: dict[tuple[str, int], set[tuple[str, int]]]) -> bool:
+    """Whether a rule's head predicates are among those its body depends on, directly or not."""
+    heads = {key[:2] for key in uses[0]}
+    seen: set[tuple[str, int]] = set()
+    todo = [key[:2] for key in uses[1]]
+    while todo:
+        sig = todo.pop()
+        if sig in heads:
+            return True
+        if sig not in seen:
+            seen.add(sig)  # type: ignore[arg-type]
+            todo.extend(feeds.get(sig, ()))  # type: ignore[arg-type]
+    return False
+
+
+def _inlined(text: str, name: str, arity: int) -> str:
+    """The rule with its literal `name(T1,...)` replaced by `(T1,...) = @rows(name,arity)`, put first.
+
+    First, because the grounder evaluates a function term each time it reaches the literal:
+    first in the body, that is once for the whole rule.
+    """
+    out: list[Any] = []
+    ast.parse_string(text, out.append)
+    rule = next(stm for stm in out if stm.ast_type == ASTType.Rule)
+    at = next(i for i, lit in enumerate(rule.body) if _plain_literal(lit) == (name, arity))
+    loc = rule.location
+    args = list(rule.body[at].atom.symbol.arguments)
+    row = args[0] if arity == 1 else ast.Function(loc, "", args, 0)
+    fetch = ast.Function(loc, "rows", [ast.SymbolicTerm(loc, clingo.Function(name)),
+                                        ast.SymbolicTerm(loc, clingo.Number(arity))], 1)
+    load = ast.Literal(loc, ast.Sign.NoSign, ast.Comparison(row, [ast.Guard(ast.ComparisonOperator.Equal, fetch)]))
+    return str(rule.update(body=[load, *rule.body[:at], *rule.body[at + 1:]]))
+
+
 def _key(name: str, arguments: Sequence[Any]) -> Key:
     """(name, arity), with the first argument when it is a constant (an AST node or a Symbol)."""
     if arguments:
@@ -391,12 +500,14 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         if stm.ast_type != ASTType.Rule:
             lib.program.append(str(stm))
             lib.uses.append(([], []))
+            lib.plain.append([])
             continue
         # Named, a `_` in a positive literal is just an unused variable. Left anonymous, the
         # grounder first projects the literal onto its other arguments, building a copy of the
         # whole table (at 1e5 transactions that copy cost more than the join it serves).
         lib.program.append(str(stm.update(body=_anonymous_to_named(stm.body))))
         lib.uses.append(_uses(stm))
+        lib.plain.append(_read_once_plainly(stm))
         lib.constructors.update(_constructors(stm))
         if pending is None:
             continue
@@ -424,7 +535,7 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
 
 
 def _cache_dir() -> Path:
@@ -471,16 +582,17 @@ def _thread_ready_for_errors() -> None:
 
 
 def control(lib: Library, facts: str, context: object, provenance: bool = True,
-            observer: object | None = None, wanted: frozenset[tuple[str, int]] | None = None) -> clingo.Control:
+            observer: object | None = None, wanted: frozenset[tuple[str, int]] | None = None,
+            inline: frozenset[tuple[str, int]] = frozenset()) -> clingo.Control:
     """A grounded Control holding the rules (those `wanted` needs) and one scenario's facts.
 
-    `observer` sees the ground program.
+    `observer` sees the ground program; `inline`: see Library.text.
     """
     _thread_ready_for_errors()
     ctl = clingo.Control(["--warn=none"], logger=lambda _code, _msg: None)
     if observer is not None:
         ctl.register_observer(observer)  # type: ignore[arg-type]
-    ctl.add("base", [], lib.text(provenance, wanted))
+    ctl.add("base", [], lib.text(provenance, wanted, inline))
     ctl.add("base", [], facts)
     ctl.ground([("base", [])], context=context)
     return ctl

@@ -37,14 +37,14 @@ _PREDICATE = re.compile(r"_*[a-z][A-Za-z0-9_]*")  # a predicate name, as clingo 
 class Context:
     """Calendar arithmetic offered to the rules as @functions (exact, leap-year safe), and fact rows.
 
-    `rows` holds the facts loaded in bulk (facts.FactSet.bulk): @rows(k) is table k.
+    `rows` holds the facts loaded in bulk (facts.FactSet.bulk): @rows(p, n) is the table of p/n.
     """
 
-    def __init__(self, rows: Sequence[Sequence[Symbol]] = ()) -> None:
-        self._rows = rows
+    def __init__(self, rows: Mapping[tuple[str, int], Sequence[Symbol]] | None = None) -> None:
+        self._rows = rows or {}
 
-    def rows(self, k: Symbol) -> Sequence[Symbol]:
-        return self._rows[k.number]
+    def rows(self, name: Symbol, arity: Symbol) -> Sequence[Symbol]:
+        return self._rows.get((name.name, arity.number), ())
 
     @staticmethod
     def _date(sym: Symbol) -> dt.date:
@@ -158,13 +158,17 @@ class Solver:
         with collector_paused():
             self.facts = _build(scenario, self.as_of, self._keep, source)
             context = CONTEXT
+            inline: frozenset[tuple[str, int]] = frozenset()
             if warm:
                 program = self.facts.external_program()
             else:
-                program, rows = self.facts.bulk()
+                # No explanation reads them, so the rows one rule alone reads need not be atoms.
+                if not provenance and self.wanted is not None:
+                    inline = frozenset(self.library.inlinable(self.wanted)) - self.facts.open_signatures()
+                program, rows = self.facts.bulk(inline)
                 context = Context(rows)
             self.ground = GroundProgram() if warm else None
-            self.ctl = rules.control(self.library, program, context, provenance, self.ground, self.wanted)
+            self.ctl = rules.control(self.library, program, context, provenance, self.ground, self.wanted, inline)
         self.externals: frozenset[Symbol] = frozenset()
         self._on: set[Symbol] = set()
         self._free: set[Symbol] = set()

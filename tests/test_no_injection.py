@@ -33,7 +33,7 @@ def test_only_two_places_hand_text_to_clingo_and_neither_formats_user_data():
             if re.search(r"\bctl\.add\(", line):
                 calls.append((path.name, line.strip()))
     assert calls == [
-        ("rules.py", 'ctl.add("base", [], lib.text(provenance, wanted))'),
+        ("rules.py", 'ctl.add("base", [], lib.text(provenance, wanted, inline))'),
         ("rules.py", 'ctl.add("base", [], facts)'),
     ]
 
@@ -61,11 +61,11 @@ def test_hostile_names_round_trip_as_the_same_symbols():
 
 def test_hostile_names_loaded_in_bulk_round_trip_as_the_same_symbols():
     """The bulk path (one parsed term per predicate) gives exactly the facts, and the loader
-    rules it writes name only predicates and numbers, never user text."""
+    rules it writes name only predicates and arities, never user text."""
     facts = build(loads(HOSTILE, "hostile.yaml"))
     program, rows = facts.bulk()
     for line in program.splitlines():
-        assert re.fullmatch(r"[a-z_]+(\(V0(,V\d+)*\) :- \(?V0(,V\d+)*\)? = @rows\(\d+\))?\.", line), line
+        assert re.fullmatch(r"[a-z_]+(\(V0(,V\d+)*\) :- \(?V0(,V\d+)*\)? = @rows\([a-z_]+,\d+\))?\.", line), line
     ctl = clingo.Control(["--warn=none"], logger=lambda *_: None)
     ctl.add("base", [], program)
     ctl.ground([("base", [])], context=Context(rows))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.answers import ask, wanted_for
-from engine.rules import _PLACEHOLDER, library
+from engine.rules import _PLACEHOLDER, Library, _load_file, library
 from engine.scenario import load
 from engine.solve import Solver
 
@@ -78,3 +78,71 @@ def test_a_narrow_solve_gives_the_same_answer_explanation_and_citations(path):
     whole = ask(Solver(scenario, day, source=str(path)), question).model_dump()
     narrow = ask(Solver(scenario, day, source=str(path), only=wanted_for(question)), question).model_dump()
     assert narrow == whole
+
+
+
+BENCHMARK_ANSWERS = frozenset({("acts_for", 2), ("designated_on_day", 2), ("must_retain", 2), ("must_report", 2)})
+
+
+@pytest.fixture(scope="module")
+def core_library() -> Library:
+    """The rule files the benchmark's answers need (benchmarks/run.py, `--rules core`)."""
+    from benchmarks.run import CORE_FILES, ROOT
+
+    lib = Library()
+    for name in CORE_FILES:
+        _load_file(lib, f"rules/{name}", (ROOT / "rules" / name).read_text(encoding="utf-8"))
+    return lib
+
+
+def test_only_an_input_read_once_plainly_by_a_rule_that_does_not_recurse_is_inlinable(core_library):
+    """Library.inlinable: which tables one rule may take straight from its rows (no atom per row)."""
+    found = core_library.inlinable(BENCHMARK_ANSWERS)
+    assert ("transaction", 4) in found and ("aware_on", 2) in found
+    assert ("agent_of", 2) not in found  # read by acts_for, which recurses
+    assert ("licensed", 1) not in found  # read under `not`
+    assert ("kind", 2) not in found and ("holding", 5) not in found and ("org", 1) not in found  # several readers
+    assert ("transaction", 4) not in core_library.inlinable(BENCHMARK_ANSWERS | {("transaction", 4)})  # asked itself
+    # The whole rule book also reads transactions to know which days to judge (check/2).
+    assert ("transaction", 4) not in library().inlinable(BENCHMARK_ANSWERS)
+    # The rows are fetched first, so the grounder calls for them once, not once per match.
+    inlined = core_library.text(False, BENCHMARK_ANSWERS, frozenset({("transaction", 4)})).splitlines()
+    plain = core_library.text(False, BENCHMARK_ANSWERS).splitlines()
+    assert sorted(set(inlined) ^ set(plain)) == [
+        "designated_on_day(O,T) :- (T,Anon1,R,D) = @rows(transaction,4); acts_for(R,O); status_period(O,C,L,U);"
+        " L <= D; D < U; designated_for_conduct(O,C).",
+        "designated_on_day(O,T) :- transaction(T,Anon1,R,D); acts_for(R,O); status_period(O,C,L,U);"
+        " L <= D; D < U; designated_for_conduct(O,C).",
+    ]
+
+
+def test_inlined_rows_give_the_same_statuses_as_atoms(core_library, monkeypatch):
+    """A whole-scenario analysis without provenance inlines tables; with it, nothing is inlined.
+    Both must give every answer alike, also where a transaction or an awareness date is unknown
+    (such a table keeps its atoms: some of them are choices)."""
+    from benchmarks.generate import generate_dict
+    from engine import rules
+    from engine.scenario import Scenario
+
+    monkeypatch.setattr(rules, "library", lambda: core_library)
+    data = generate_dict(300)
+    exposed = Solver(Scenario.model_validate(data), provenance=False, only=BENCHMARK_ANSWERS).statuses(BENCHMARK_ANSWERS)
+    first = min(atom.arguments[1].name for atom in exposed if atom.name == "designated_on_day")
+    for unknown in ([], [f"transactions.{first}"], ["holdings.0.aware_on"]):
+        scenario = Scenario.model_validate({**data, "unknown": unknown})
+        inlined = Solver(scenario, provenance=False, only=BENCHMARK_ANSWERS)
+        atoms = Solver(scenario, provenance=True, only=BENCHMARK_ANSWERS)
+        # Rows taken straight into the one rule leave no atoms, unless some of them are choices.
+        assert (count(inlined, "transaction", 4) == 0) == (unknown != [f"transactions.{first}"])
+        assert (count(inlined, "aware_on", 2) == 0) == (unknown != ["holdings.0.aware_on"])
+        assert count(atoms, "transaction", 4) == len(data["transactions"])
+        got, want = inlined.statuses(BENCHMARK_ANSWERS), atoms.statuses(BENCHMARK_ANSWERS)
+        assert dict(got.items()) == dict(want.items())
+        assert sum(a.name == "designated_on_day" for a in got) > 50
+        if unknown == [f"transactions.{first}"]:
+            assert any(status == "depends" and atom.arguments[1].name == first for atom, status in got.items()
+                       if atom.name == "designated_on_day")
+
+
+def count(solver: Solver, name: str, arity: int) -> int:
+    return sum(1 for _ in solver.ctl.symbolic_atoms.by_signature(name, arity))
