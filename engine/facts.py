@@ -166,14 +166,13 @@ class FactSet:
         if value is False and path not in self.unknown_paths:  # a false flag the file marks unknown is open
             self._table(sym.name, len(sym.arguments), False).append(_cell(sym))
             return
-        anchor = self._unknown_anchor(path)
-        if anchor is not None:
-            # A detail of a record that is unknown as a whole holds exactly when the record does.
-            self.dependent.append((sym, anchor))
-        elif value == "unknown" or path in self.unknown_paths:
+        if value == "unknown" or path in self.unknown_paths:  # open, also inside an unknown record
             self.choices.append(sym)
             if path in self.unknown_paths:
                 self.anchors.setdefault(path, sym)
+        elif (anchor := self._unknown_anchor(path)) is not None:
+            # A known detail of a record that is unknown as a whole holds exactly when the record does.
+            self.dependent.append((sym, anchor))
         else:
             self._table(sym.name, len(sym.arguments)).append(_cell(sym))
 
@@ -188,12 +187,11 @@ class FactSet:
             self._table(name, arity, value is not False).append(text if arity == 1 else "(" + text + ")")
 
     def _unknown_anchor(self, path: str) -> Symbol | None:
+        """The fact of the nearest enclosing record that is unknown as a whole, if any."""
         if not path or not self.unknown_paths:
             return None
-        for u in self.unknown_paths:
-            if path.startswith(u + "."):
-                return self.anchors.get(u)
-        return None
+        enclosing = [u for u in self.unknown_paths if path.startswith(u + ".")]
+        return self.anchors.get(max(enclosing, key=len)) if enclosing else None
 
     @staticmethod
     def _atoms(tables: Tables) -> list[str]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from engine import calendar
+from engine.facts import build
+from engine.scenario import loads
+from engine.solve import Solver
 from tests.conftest import claims
 
 FRONT_CHAIN = """
@@ -208,3 +211,30 @@ def test_an_unknown_holding_or_detail_of_one_leaves_the_duty_open(answer):
     assert aware.answer == "depends"
     unnamed = chain().replace("  - {id: h1, ", "  - {") + "unknown: [holdings.0.licensed]\n"
     assert answer(unnamed, "must_retain(bank, holding(1))").answer == "depends"
+
+
+def test_an_open_detail_of_an_unknown_record_stays_open_on_its_own(answer):
+    """A flag the file marks unknown inside a record unknown as a whole is a choice of its own;
+    a known flag follows the record (holds exactly when the record does)."""
+    licensed = chain(extra=", licensed: true")
+    follows = answer(licensed + "unknown: [holdings.0]\n", "must_retain(bank, h1)")
+    assert follows.answer == "no"  # if the holding exists, it is licensed
+    both = answer(licensed + "unknown: [holdings.0, holdings.0.licensed]\n", "must_retain(bank, h1)")
+    assert both.answer == "depends"  # it may exist unlicensed
+    open_atoms = Solver(loads(licensed + "unknown: [holdings.0, holdings.0.licensed]\n", "t.yaml")).open_atoms
+    assert "licensed(h1)" in map(str, open_atoms)
+    # `unknown` written on a flag of an unknown record, likewise (a transaction's duress).
+    from tests.test_material_support import scenario
+
+    duress = loads(scenario(duress="unknown") + "unknown: [transactions.t1]\n", "t.yaml")
+    assert {"transaction(t1,payer,front,739342)", "under_duress(t1)"} <= set(map(str, Solver(duress).open_atoms))
+
+
+def test_a_detail_follows_its_nearest_unknown_record():
+    """With a record and a part of it both unknown, a detail of the part follows the part, not
+    the record, whatever order the file lists them in (the anchor must not depend on set order)."""
+    text = chain() + "events:\n  - {act: publish_designation, org: cjng, on: 2025-02-20, consulted: [attorney_general]}\n"
+    for unknown in ("[events.0, events.0.consulted]", "[events.0.consulted, events.0]"):
+        fs = build(loads(text + f"unknown: {unknown}\n", "t.yaml"))
+        anchors = {str(sym): str(anchor) for sym, anchor in fs.dependent if sym.name == "consulted"}
+        assert anchors == {"consulted(ev(1),attorney_general)": "consultation_recorded(ev(1))"}
