@@ -121,8 +121,9 @@ class Library:
     # keys (name, arity), or (name, arity, constant) where the first argument is a constant;
     # a statement with no head (a constraint, a directive) is always kept.
     uses: list[tuple[list[Key], list[Key]]] = field(default_factory=list)
-    # For each statement of `program`: the predicates its body reads exactly once, in a plain
-    # positive literal of a rule with one head atom (where `inlinable` may load their rows).
+    # For each statement of `program`: the predicates it mentions in any way (see _mentions), and
+    # those it mentions only once, in a plain positive body literal of a rule with one head atom.
+    mentions: list[list[tuple[str, int]]] = field(default_factory=list)
     plain: list[list[tuple[str, int]]] = field(default_factory=list)
     _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
     _inlinable: dict[frozenset[tuple[str, int]], dict[tuple[str, int], int]] = field(default_factory=dict, repr=False)
@@ -167,26 +168,25 @@ class Library:
 
         Why: at 1e5 transactions, making the `transaction/4` atoms (that nothing but one join
         reads) costs a tenth of a whole-scenario analysis. A predicate qualifies when no wanted
-        answer is about it, no rule derives it, and exactly one statement reads it, once, in a
-        plain positive literal; that rule must not be recursive (the grounder would fetch the
-        rows again on every round) and may take at most one such predicate (a second would be
-        fetched once for each row of the first). The caller still leaves out any predicate with
+        answer is about it and exactly one statement mentions it in any way (so no rule derives
+        it, and no `#show`, weak constraint or external names it), once, in a plain positive
+        literal. The grounder calls `@rows` once and takes its rows like a pool, one instance of
+        the rule per row: so the rule may take at most one such predicate (two would give an
+        instance per pair of rows: 14 s instead of 0.1 s for two tables of 2,000), and it must
+        not be recursive (every instance would be visited again on each round). The caller still leaves out any predicate with
         a choice or a dependent fact, whose atoms do not all come from rows.
         """
         if wanted not in self._inlinable:
-            kept = self._kept(wanted)
-            readers: dict[tuple[str, int], list[int]] = {}
-            derived: set[tuple[str, int]] = set()
+            mentioned: dict[tuple[str, int], list[int]] = {}
             feeds: dict[tuple[str, int], set[tuple[str, int]]] = {}
-            for i in kept:
+            for i in self._kept(wanted):
+                for sig in self.mentions[i]:
+                    mentioned.setdefault(sig, []).append(i)
                 heads, body = self.uses[i]
-                for sig in {key[:2] for key in body}:
-                    readers.setdefault(sig, []).append(i)  # type: ignore[arg-type]
                 for head in heads:
-                    derived.add(head[:2])  # type: ignore[arg-type]
                     feeds.setdefault(head[:2], set()).update(key[:2] for key in body)  # type: ignore[misc]
-            found = {sig: where[0] for sig, where in readers.items()
-                     if len(where) == 1 and sig in self.plain[where[0]] and sig not in wanted and sig not in derived
+            found = {sig: where[0] for sig, where in mentioned.items()
+                     if len(where) == 1 and sig in self.plain[where[0]] and sig not in wanted
                      and sig in self.preds and self.preds[sig].kind == "input"
                      and not _recursive(self.uses[where[0]], feeds)}
             per_rule: dict[int, int] = {}
@@ -228,6 +228,7 @@ class Library:
             "provenance": self.provenance,
             "constructors": sorted(self.constructors),
             "uses": self.uses,
+            "mentions": self.mentions,
             "plain": self.plain,
         })
 
@@ -236,6 +237,7 @@ class Library:
         data = json.loads(text)
         lib = cls(program=data["program"], provenance=data["provenance"], constructors=set(data["constructors"]),
                   uses=[([tuple(h) for h in heads], [tuple(b) for b in body]) for heads, body in data["uses"]],
+                  mentions=[[(name, arity) for name, arity in sigs] for sigs in data["mentions"]],
                   plain=[[(name, arity) for name, arity in sigs] for sigs in data["plain"]])
         for p in data["preds"]:
             spec = PredSpec(**{**p, "params": tuple(p["params"]), "param_types": tuple(p["param_types"])})
@@ -330,11 +332,7 @@ def _uses(rule: Any) -> tuple[list[Key], list[Key]]:
 
         class Collect(ast.Transformer):
             def visit_SymbolicAtom(self, node: Any) -> Any:
-                sym = node.symbol
-                if sym.ast_type == ASTType.Function:
-                    found.add(_key(sym.name, sym.arguments))
-                elif sym.ast_type == ASTType.SymbolicTerm and sym.symbol.type == clingo.SymbolType.Function:
-                    found.add(_key(sym.symbol.name, sym.symbol.arguments))
+                found.update(_key(name, arguments) for name, arguments in _atom_functions(node.symbol))
                 return node
 
         for n in nodes:
@@ -349,21 +347,52 @@ def _uses(rule: Any) -> tuple[list[Key], list[Key]]:
     return heads, atoms(rule.body)
 
 
-def _read_once_plainly(rule: Any) -> list[tuple[str, int]]:
-    """The predicates a rule with one head atom reads once in all, in a plain positive body literal."""
-    if _head_atom(rule) is None or rule.head.ast_type != ASTType.Literal:
-        return []
+def _atom_functions(symbol: Any) -> list[tuple[str, Sequence[Any]]]:
+    """The predicate name and arguments of each atom an atom's term stands for: `p(...)`, a
+    constant `p`, each alternative of a pool `p(a;b)`, and `-p(...)`."""
+    if symbol.ast_type == ASTType.Function:
+        return [(symbol.name, symbol.arguments)]
+    if symbol.ast_type == ASTType.SymbolicTerm and symbol.symbol.type == clingo.SymbolType.Function:
+        return [(symbol.symbol.name, symbol.symbol.arguments)]
+    if symbol.ast_type == ASTType.Pool:
+        return [found for alternative in symbol.arguments for found in _atom_functions(alternative)]
+    if symbol.ast_type == ASTType.UnaryOperation:
+        return _atom_functions(symbol.argument)
+    return []
+
+
+def _mentions(statement: Any) -> dict[tuple[str, int], int]:
+    """How often each predicate occurs in a statement of any kind: in its atoms, wherever they
+    stand (heads, bodies, conditions, `#show t : p(X)`, weak constraints, externals), and in
+    `#show p/n` (a `#defined` declaration is not an occurrence)."""
     counts: dict[tuple[str, int], int] = {}
+
+    def count(sig: tuple[str, int]) -> None:
+        counts[sig] = counts.get(sig, 0) + 1
 
     class Count(ast.Transformer):
         def visit_SymbolicAtom(self, node: Any) -> Any:
-            if node.symbol.ast_type == ASTType.Function:
-                sig = (node.symbol.name, len(node.symbol.arguments))
-                counts[sig] = counts.get(sig, 0) + 1
+            for name, arguments in _atom_functions(node.symbol):
+                count((name, len(arguments)))
             return node
 
-    Count().visit_sequence(rule.body)
-    return sorted(sig for lit in rule.body if (sig := _plain_literal(lit)) and counts[sig] == 1)
+        def visit_ShowSignature(self, node: Any) -> Any:
+            count((node.name, node.arity))
+            return node
+
+        def visit_ProjectSignature(self, node: Any) -> Any:
+            count((node.name, node.arity))
+            return node
+
+    Count()(statement)
+    return counts
+
+
+def _read_once_plainly(rule: Any, mentions: dict[tuple[str, int], int]) -> list[tuple[str, int]]:
+    """The predicates a rule with one head atom mentions once in all, in a plain positive body literal."""
+    if _head_atom(rule) is None or rule.head.ast_type != ASTType.Literal:
+        return []
+    return sorted(sig for lit in rule.body if (sig := _plain_literal(lit)) and mentions.get(sig) == 1)
 
 
 def _plain_literal(lit: Any) -> tuple[str, int] | None:
@@ -390,11 +419,8 @@ def _recursive(uses: tuple[list[Key], list[Key]], feeds: dict[tuple[str, int], s
 
 
 def _inlined(text: str, name: str, arity: int) -> str:
-    """The rule with its literal `name(T1,...)` replaced by `(T1,...) = @rows(name,arity)`, put first.
-
-    First, because the grounder evaluates a function term each time it reaches the literal:
-    first in the body, that is once for the whole rule.
-    """
+    """The rule with its literal `name(T1,...)` replaced by `(T1,...) = @rows(name,arity)`, put first
+    (where a reader of the program text looks for where the rule's rows come from)."""
     out: list[Any] = []
     ast.parse_string(text, out.append)
     rule = next(stm for stm in out if stm.ast_type == ASTType.Rule)
@@ -497,6 +523,8 @@ def _load_file(lib: Library, file: str, text: str) -> None:
                     raise RuleFileError(f"{file}:{line}: malformed rule annotation {body!r}")
                 pending = (m.group(1), m.group(2).strip(), (m.group(3) or "").strip(), line)
             continue
+        mentions = _mentions(stm)
+        lib.mentions.append(sorted(mentions))
         if stm.ast_type != ASTType.Rule:
             lib.program.append(str(stm))
             lib.uses.append(([], []))
@@ -507,7 +535,7 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         # whole table (at 1e5 transactions that copy cost more than the join it serves).
         lib.program.append(str(stm.update(body=_anonymous_to_named(stm.body))))
         lib.uses.append(_uses(stm))
-        lib.plain.append(_read_once_plainly(stm))
+        lib.plain.append(_read_once_plainly(stm, mentions))
         lib.constructors.update(_constructors(stm))
         if pending is None:
             continue
@@ -535,7 +563,7 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 
 
 def _cache_dir() -> Path:
@@ -588,6 +616,8 @@ def control(lib: Library, facts: str, context: object, provenance: bool = True,
 
     `observer` sees the ground program; `inline`: see Library.text.
     """
+    if inline and (provenance or wanted is None or not inline <= lib.inlinable(wanted).keys()):
+        raise ValueError("only tables Library.inlinable names, without provenance, can be inlined")
     _thread_ready_for_errors()
     ctl = clingo.Control(["--warn=none"], logger=lambda _code, _msg: None)
     if observer is not None:

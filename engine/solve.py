@@ -318,6 +318,10 @@ class Solver:
         bad = [sig for sig in sigs if not _PREDICATE.fullmatch(sig[0]) or not isinstance(sig[1], int) or sig[1] < 0]
         if bad:
             raise ValueError(f"not a predicate signature: {bad[0]!r}")
+        if self.wanted is not None and not sigs <= self.wanted:
+            # Left out of the grounding (or, for an input table, maybe never made into atoms).
+            outside = sorted(sigs - self.wanted)[0]
+            raise ValueError(f"{outside[0]}/{outside[1]} is not among the predicates this solver was built for (only=)")
         with collector_paused():
             if self.warm:
                 return self._statuses_walked(sigs)

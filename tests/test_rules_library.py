@@ -105,7 +105,6 @@ def test_only_an_input_read_once_plainly_by_a_rule_that_does_not_recurse_is_inli
     assert ("transaction", 4) not in core_library.inlinable(BENCHMARK_ANSWERS | {("transaction", 4)})  # asked itself
     # The whole rule book also reads transactions to know which days to judge (check/2).
     assert ("transaction", 4) not in library().inlinable(BENCHMARK_ANSWERS)
-    # The rows are fetched first, so the grounder calls for them once, not once per match.
     inlined = core_library.text(False, BENCHMARK_ANSWERS, frozenset({("transaction", 4)})).splitlines()
     plain = core_library.text(False, BENCHMARK_ANSWERS).splitlines()
     assert sorted(set(inlined) ^ set(plain)) == [
@@ -124,19 +123,28 @@ def test_inlined_rows_give_the_same_statuses_as_atoms(core_library, monkeypatch)
     from engine import rules
     from engine.scenario import Scenario
 
+    from engine import solve
+
     monkeypatch.setattr(rules, "library", lambda: core_library)
+    fetched: list[str] = []
+    rows = solve.Context.rows
+    monkeypatch.setattr(solve.Context, "rows", lambda self, name, arity: fetched.append(name.name) or rows(self, name, arity))
     data = generate_dict(300)
     exposed = Solver(Scenario.model_validate(data), provenance=False, only=BENCHMARK_ANSWERS).statuses(BENCHMARK_ANSWERS)
     first = min(atom.arguments[1].name for atom in exposed if atom.name == "designated_on_day")
     for unknown in ([], [f"transactions.{first}"], ["holdings.0.aware_on"]):
         scenario = Scenario.model_validate({**data, "unknown": unknown})
+        fetched.clear()
         inlined = Solver(scenario, provenance=False, only=BENCHMARK_ANSWERS)
+        assert "transaction" in fetched and len(fetched) == len(set(fetched))  # every table, loaded or inlined, once
         atoms = Solver(scenario, provenance=True, only=BENCHMARK_ANSWERS)
         # Rows taken straight into the one rule leave no atoms, unless some of them are choices.
         assert (count(inlined, "transaction", 4) == 0) == (unknown != [f"transactions.{first}"])
         assert (count(inlined, "aware_on", 2) == 0) == (unknown != ["holdings.0.aware_on"])
         assert count(atoms, "transaction", 4) == len(data["transactions"])
         got, want = inlined.statuses(BENCHMARK_ANSWERS), atoms.statuses(BENCHMARK_ANSWERS)
+        with pytest.raises(ValueError, match="transaction/4 is not among the predicates"):
+            inlined.statuses([("transaction", 4)])  # its rows were never atoms here
         assert dict(got.items()) == dict(want.items())
         assert sum(a.name == "designated_on_day" for a in got) > 50
         if unknown == [f"transactions.{first}"]:
@@ -146,3 +154,34 @@ def test_inlined_rows_give_the_same_statuses_as_atoms(core_library, monkeypatch)
 
 def count(solver: Solver, name: str, arity: int) -> int:
     return sum(1 for _ in solver.ctl.symbolic_atoms.by_signature(name, arity))
+
+
+@pytest.mark.parametrize("other", [
+    "g(a) :- p(a;zz).",  # a pool in a body
+    "p(b;c).",  # a pool in a head: p is derived
+    "-p(X) :- r(X).",  # classical negation needs the p atoms for its consistency check
+    "#show p/1.",
+    "#show t(X) : p(X).",
+    ":~ r(X), p(X). [1,X]",
+    "#external p(X) : r(X).",
+    "k :- #count { X : p(X) } > 1.",
+])
+def test_a_table_named_anywhere_else_is_not_inlinable(other):
+    """One rule reading p once plainly makes p inlinable; any other mention of p, of any kind, does not."""
+    text = "%! input p(X) | {X} is p | |\nr(1).\nh(X) :- p(X), r(X).\n"
+    alone, both = Library(), Library()
+    _load_file(alone, "rules/t.lp", text)
+    _load_file(both, "rules/t.lp", text + other + "\n")
+    wanted = frozenset({("h", 1), ("g", 1), ("k", 0), ("t", 1)})
+    assert ("p", 1) in alone.inlinable(wanted)
+    assert ("p", 1) not in both.inlinable(wanted)
+
+
+def test_two_tables_read_by_one_rule_are_not_inlined():
+    """The grounder takes inlined rows like a pool, one rule instance per row: two tables in one
+    rule would make an instance per pair of rows."""
+    lib = Library()
+    _load_file(lib, "rules/t.lp", "%! input p(X, Y) | | |\n%! input q(Y, Z) | | |\nh(X,Z) :- p(X,Y), q(Y,Z).\n")
+    assert lib.inlinable(frozenset({("h", 2)})) == {}
+    _load_file(lib, "rules/u.lp", "k(Y) :- q(Y,_).\n")  # q read elsewhere too: p alone is left
+    assert lib.inlinable(frozenset({("h", 2), ("k", 1)})) == {("p", 2): 1}  # statement 1: the rule h
