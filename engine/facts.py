@@ -142,9 +142,9 @@ class FactSet:
                 paths: Sequence[str] | None = None) -> None:
         """`put` of many facts of one predicate, given as cells, with their values (default: all
         true) and paths (needed only when the scenario has unknown paths)."""
-        if not self.reads(name):
+        if not self.reads(name) and not self.unknown_paths:
             return
-        if self.unknown_paths:
+        if self.unknown_paths:  # `add` decides, fact by fact
             for i, cell in enumerate(cells):
                 self.put(name, arity, _arguments(cell, arity), paths[i] if paths else "",
                          True if values is None else values[i])
@@ -161,7 +161,9 @@ class FactSet:
                     self.put(name, arity, _arguments(cell, arity), "", value)
 
     def add(self, sym: Symbol, path: str = "", value: Tri = True) -> None:
-        if value is None or not self.reads(sym.name):
+        # A record unknown as a whole is a choice even where no rule in use reads it: its
+        # details, which rules may read, hold exactly when it does (see _unknown_anchor).
+        if value is None or (not self.reads(sym.name) and path not in self.unknown_paths):
             return
         if value is False and path not in self.unknown_paths:  # a false flag the file marks unknown is open
             self._table(sym.name, len(sym.arguments), False).append(_cell(sym))
@@ -179,7 +181,7 @@ class FactSet:
     def put(self, name: str, arity: int, text: str, path: str = "", value: Tri = True) -> None:
         """`add` of the fact `name(text)`, given as the text of its `arity` arguments (plain-word
         ids and Symbol-rendered text only). With no unknown paths, `path` is not needed."""
-        if value is None or not self.reads(name):
+        if value is None or (not self.reads(name) and not self.unknown_paths):
             return
         if value == "unknown" or self.unknown_paths:  # `add` decides what an unknown path means
             self.add(clingo.parse_term(name + "(" + text + ")"), path, value)
@@ -190,8 +192,8 @@ class FactSet:
         """The fact of the nearest enclosing record that is unknown as a whole, if any."""
         if not path or not self.unknown_paths:
             return None
-        enclosing = [u for u in self.unknown_paths if path.startswith(u + ".")]
-        return self.anchors.get(max(enclosing, key=len)) if enclosing else None
+        enclosing = [u for u in self.unknown_paths if path.startswith(u + ".") and u in self.anchors]
+        return self.anchors[max(enclosing, key=len)] if enclosing else None
 
     @staticmethod
     def _atoms(tables: Tables) -> list[str]:
@@ -554,6 +556,8 @@ def _knowledge(fs: FactSet, s: Scenario, ids: _Ids, paths: bool) -> None:
     def knew(k: Knowledge, kind: str) -> Tri:
         return "unknown" if k.knew == "unknown" else kind in (k.knew if isinstance(k.knew, list) else [k.knew])
 
+    if fs.reads("knowledge_recorded") or paths:  # first: it anchors the details of an unknown entry
+        fs.put_all("knowledge_recorded", 2, [f"({pair})" for pair in pairs], paths=where(""))
     if fs.reads("knew"):
         for kind in KNEW_KINDS:
             fs.put_all("knew", 3, [f"({pair},{kind})" for pair in pairs], [knew(k, kind) for k in s.knowledge],
@@ -561,8 +565,6 @@ def _knowledge(fs: FactSet, s: Scenario, ids: _Ids, paths: bool) -> None:
     if fs.reads("should_have_known"):
         fs.put_all("should_have_known", 2, [f"({pair})" for pair in pairs],
                    [k.should_have_known for k in s.knowledge], where(".should_have_known"))
-    if fs.reads("knowledge_recorded"):
-        fs.put_all("knowledge_recorded", 2, [f"({pair})" for pair in pairs], paths=where(""))
 
 
 def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str], s: Scenario) -> None:

@@ -199,3 +199,14 @@ def test_designation_does_not_invoke_the_alien_enemies_act(answer):
     a = answer(CJNG, "invokes_alien_enemies_act(cjng)")
     assert a.answer == "no"
     assert "separate statute" in text(a)
+
+
+def test_a_detail_of_an_unknown_act_follows_the_act_through_a_list_that_has_no_fact_of_its_own():
+    """`acts.attack1.injured` names a list, not a fact: its items follow the nearest unknown path
+    that has one (the act), rather than becoming certain."""
+    from engine.facts import build
+    from engine.scenario import loads
+
+    fs = build(loads(ATTACK + "unknown: [acts.attack1, acts.attack1.injured]\n", "t.yaml"))
+    anchors = {str(sym): anchor.name for sym, anchor in fs.dependent if sym.name == "injured"}
+    assert anchors == {"injured(attack1,ann)": "terror_act", "injured(attack1,ben)": "terror_act"}

@@ -232,7 +232,7 @@ def test_an_open_detail_of_an_unknown_record_stays_open_on_its_own(answer):
 
 def test_a_detail_follows_its_nearest_unknown_record():
     """With a record and a part of it both unknown, a detail of the part follows the part, not
-    the record, whatever order the file lists them in (the anchor must not depend on set order)."""
+    the record (the nearest enclosing unknown path, not whichever a set iteration meets first)."""
     text = chain() + "events:\n  - {act: publish_designation, org: cjng, on: 2025-02-20, consulted: [attorney_general]}\n"
     for unknown in ("[events.0, events.0.consulted]", "[events.0.consulted, events.0]"):
         fs = build(loads(text + f"unknown: {unknown}\n", "t.yaml"))

@@ -139,3 +139,17 @@ def test_statuses_refuses_a_signature_that_is_not_a_predicate_name():
     with pytest.raises(ValueError, match="not a predicate signature"):
         solver.statuses([("designated_on_day/2. #show x", 2)])
     assert solver.statuses([("designated_on_day", 2)])  # the solver is still usable
+
+
+def test_a_knowledge_entry_unknown_as_a_whole_leaves_the_offense_open():
+    """What the payer knew holds only if the entry does; the entry's own fact anchors it even in a
+    narrow solve whose rules never read that fact."""
+    from engine.answers import ask, wanted_for
+    from engine.scenario import loads
+    from engine.solve import Solver
+
+    s = loads(scenario() + "unknown: [knowledge.0]\n", "test.yaml")
+    question = "material_support(payer, t1)"
+    assert ask(Solver(s), question).answer == "depends"
+    assert ask(Solver(s, only=wanted_for(question)), question).answer == "depends"
+    assert ask(Solver(loads(scenario(), "test.yaml")), question).answer == "yes"
