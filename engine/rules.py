@@ -173,8 +173,9 @@ class Library:
         literal. The grounder calls `@rows` once and takes its rows like a pool, one instance of
         the rule per row: so the rule may take at most one such predicate (two would give an
         instance per pair of rows: 14 s instead of 0.1 s for two tables of 2,000), and it must
-        not be recursive (every instance would be visited again on each round). The caller still leaves out any predicate with
-        a choice or a dependent fact, whose atoms do not all come from rows.
+        not be recursive (every instance would be visited again on each round). The caller
+        still leaves out any predicate with a choice or a dependent fact, whose atoms do not
+        all come from rows.
         """
         if wanted not in self._inlinable:
             mentioned: dict[tuple[str, int], list[int]] = {}
