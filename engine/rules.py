@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 import hashlib
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -190,9 +191,7 @@ class Library:
                      if len(where) == 1 and sig in self.plain[where[0]] and sig not in wanted
                      and sig in self.preds and self.preds[sig].kind == "input"
                      and not _recursive(self.uses[where[0]], feeds)}
-            per_rule: dict[int, int] = {}
-            for i in found.values():
-                per_rule[i] = per_rule.get(i, 0) + 1
+            per_rule = Counter(found.values())
             self._inlinable[wanted] = {sig: i for sig, i in sorted(found.items()) if per_rule[i] == 1}
         return self._inlinable[wanted]
 
@@ -366,23 +365,19 @@ def _mentions(statement: Any) -> dict[tuple[str, int], int]:
     """How often each predicate occurs in a statement of any kind: in its atoms, wherever they
     stand (heads, bodies, conditions, `#show t : p(X)`, weak constraints, externals), and in
     `#show p/n` (a `#defined` declaration is not an occurrence)."""
-    counts: dict[tuple[str, int], int] = {}
-
-    def count(sig: tuple[str, int]) -> None:
-        counts[sig] = counts.get(sig, 0) + 1
+    counts: Counter[tuple[str, int]] = Counter()
 
     class Count(ast.Transformer):
         def visit_SymbolicAtom(self, node: Any) -> Any:
-            for name, arguments in _atom_functions(node.symbol):
-                count((name, len(arguments)))
+            counts.update((name, len(arguments)) for name, arguments in _atom_functions(node.symbol))
             return node
 
         def visit_ShowSignature(self, node: Any) -> Any:
-            count((node.name, node.arity))
+            counts[(node.name, node.arity)] += 1
             return node
 
         def visit_ProjectSignature(self, node: Any) -> Any:
-            count((node.name, node.arity))
+            counts[(node.name, node.arity)] += 1
             return node
 
     Count()(statement)
