@@ -51,6 +51,7 @@ class Unsupported(ValueError):
 def _timelines(s: Scenario) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Per organization: the day numbers of its authorized publications, and of everything that ends one."""
     events: list[tuple[str, str, int, str | None, int | None, bool]] = []  # act, org, day, by, effective, final
+    as_of = s.as_of.toordinal()  # nothing dated after the date asked has happened (rules/record.lp)
     for oid, org in s.organizations.items():
         if org.alias_of:
             raise Unsupported("aliases are not modelled by the baseline")
@@ -58,14 +59,16 @@ def _timelines(s: Scenario) -> tuple[dict[str, list[int]], dict[str, list[int]]]
             entry = registry.entry(org.registry)
             assert entry is not None
             for ev in entry.events:
-                events.append((ev.kind, oid, ev.on.toordinal(), None, None, True))
+                if ev.on.toordinal() <= as_of:
+                    events.append((ev.kind, oid, ev.on.toordinal(), None, None, True))
     for ev in s.events:
         if not isinstance(ev.on, dt.date):
             raise Unsupported("unknown event dates")
         if ev.act == "sign_designation":
             raise Unsupported("signing records are not modelled by the baseline")
-        events.append((ev.act, ev.org, ev.on.toordinal(), ev.by, ev.effective.toordinal() if ev.effective else None,
-                       bool(ev.final)))
+        if ev.on.toordinal() <= as_of:
+            events.append((ev.act, ev.org, ev.on.toordinal(), ev.by,
+                           ev.effective.toordinal() if ev.effective else None, bool(ev.final)))
 
     pubs: dict[str, list[int]] = {o: [] for o in s.organizations}
     ends: dict[str, list[int]] = {o: [] for o in s.organizations}
@@ -140,6 +143,8 @@ def evaluate(s: Scenario) -> Answers:
     for tid, tx in s.transactions.items():
         if not isinstance(tx.on, dt.date):
             raise Unsupported("unknown transaction dates")
+        if tx.on > s.as_of:
+            continue
         o = org_of.get(tx.to) if tx.to in org_of else resolve(tx.to)
         if o is not None and fto_on(o, tx.on.toordinal()):
             out.exposure.add((tid, o))
@@ -152,7 +157,7 @@ def evaluate(s: Scenario) -> Answers:
             continue
         if inst.country != "US":
             raise Unsupported("foreign banks are an open point the baseline does not model")
-        if h.licensed or not isinstance(h.aware_on, dt.date):
+        if h.licensed or not isinstance(h.aware_on, dt.date) or h.since > s.as_of:
             continue
         o = resolve(h.owner)
         if o is None:

@@ -23,6 +23,8 @@ from clingo.symbol import Symbol, SymbolType
 from engine.rules import _PLACEHOLDER, PROVENANCE, Library, PredSpec, RuleSpec
 
 MAX_DEPTH = 12
+RECORDED = "recorded_"
+"""The prefix of a dated record as the scenario states it (rules/record.lp shows the rules the ones dated by the date asked)."""
 MAX_BRANCHES = 64
 
 
@@ -350,6 +352,9 @@ class Explainer:
             pred = self.lib.preds.get((name, len(atom_ast.symbol.arguments)))
             if pred is None:
                 return None
+            later = self._later_record(name, partial)
+            if later is not None:
+                return later
             template = pred.negative or ("no fact shows that " + pred.sentence)
             unbound = {p for p, v in zip(pred.params, partial) if v == clingo.Function("any")}
             if any(m.group(1) in unbound for m in _PLACEHOLDER.finditer(template)):
@@ -361,6 +366,27 @@ class Explainer:
         if atom_ast.ast_type == ASTType.Comparison:
             shown = self._comparison_text(spec, atom_ast, binding)
             return Node(_capital(shown), spec.id, spec.cite, holds=False)
+        return None
+
+    def _later_record(self, name: str, partial: list[Symbol]) -> Node | None:
+        """A record of the kind sought that the scenario holds but that is dated after the date asked.
+
+        rules/record.lp shows the rules only what had happened by the date asked; when the
+        element that failed is such a record, the reader is told which one exists and why it
+        does not count, rather than that none exists.
+        """
+        recorded = self.lib.preds.get((RECORDED + name, len(partial)))
+        asked = self.model.by_sig.get(("as_of", 1))
+        if recorded is None or not asked:
+            return None
+        wildcard = clingo.Function("any")
+        for atom in self.model.by_sig.get((RECORDED + name, len(partial)), []):
+            if all(p == wildcard or p == a for p, a in zip(partial, atom.arguments)):
+                when = self.render.term(asked[0].arguments[0], "date")
+                found = self.leaf(atom)
+                found.claim += f": that comes after the date asked, {when}, so as of that date it had not happened"
+                found.holds = False
+                return found
         return None
 
     def _comparison_text(self, spec: RuleSpec, comparison: Any, binding: dict[str, Symbol]) -> str:

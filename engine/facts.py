@@ -385,7 +385,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         p = f"events.{i}"
         if not isinstance(ev.on, dt.date):
             raise UnknownDate(ev.on)
-        add(Function("event", [e, const(ev.act), const(ev.org), day(ev.on)]), p)
+        add(Function("recorded_event", [e, const(ev.act), const(ev.org), day(ev.on)]), p)
         add(Function("name", [e, String(event_name(ev.act, display[ev.org], ev.on, ev.fr_citation))]))
         if ev.by:
             add(Function("event_by", [e, const(ev.by)]), f"{p}.by")
@@ -421,13 +421,13 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     _knowledge(fs, s, ids, paths)
 
     for sid, sol in s.solicitations.items():
-        add(Function("solicitation", [const(sid), const(sol.by), const(sol.for_), day(sol.on)]), f"solicitations.{sid}")
+        add(Function("recorded_solicitation", [const(sid), const(sol.by), const(sol.for_), day(sol.on)]), f"solicitations.{sid}")
         add(Function("seeks", [const(sid), const(sol.seeks)]), f"solicitations.{sid}.seeks")
 
     for xid, act in s.acts.items():
         x = const(xid)
         p = f"acts.{xid}"
-        add(Function("terror_act", [x, const(act.by), day(act.on)]), p)
+        add(Function("recorded_terror_act", [x, const(act.by), day(act.on)]), p)
         if act.planned_on:
             add(Function("planned_on", [x, day(act.planned_on)]), f"{p}.planned_on")
         if act.authorized_on:
@@ -437,7 +437,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         for j, victim in enumerate(act.injured):
             add(Function("injured", [x, const(victim)]), f"{p}.injured.{j}")
         if act.suit_filed_on:
-            add(Function("suit_filed", [x, day(act.suit_filed_on)]), f"{p}.suit_filed_on")
+            add(Function("recorded_suit_filed", [x, day(act.suit_filed_on)]), f"{p}.suit_filed_on")
         add(Function("limitations_tolled", [x]), f"{p}.limitations_tolled", act.limitations_tolled)
     return fs
 
@@ -493,8 +493,8 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
     def where(rows: Iterable[tuple[str, Any]], suffix: str) -> list[str] | None:
         return _paths("transactions", rows, suffix, paths)
 
-    if fs.reads("transaction"):
-        fs.put_all("transaction", 4, [f"({tid},{ids[tx.from_]},{ids[tx.to]},{days[tx.on]})" for tid, tx in items],
+    if fs.reads("recorded_transaction"):
+        fs.put_all("recorded_transaction", 4, [f"({tid},{ids[tx.from_]},{ids[tx.to]},{days[tx.on]})" for tid, tx in items],
                    paths=where(items, ""))
     if fs.reads("provides"):
         fs.put_all("provides", 2, [f"({tid},{ids[tx.provides]})" for tid, tx in items], paths=where(items, ".provides"))
@@ -530,16 +530,16 @@ def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> 
     def where(chosen: list[tuple[int, str, Holding]], suffix: str) -> list[str] | None:
         return _paths("holdings", ((i, h) for i, _, h in chosen), suffix, paths)
 
-    if fs.reads("holding"):
-        fs.put_all("holding", 5, [f"({ht},{ids[h.institution]},{ids[h.owner]},{_usd(h.amount_usd)},{days[h.since]})"
+    if fs.reads("recorded_holding"):
+        fs.put_all("recorded_holding", 5, [f"({ht},{ids[h.institution]},{ids[h.owner]},{_usd(h.amount_usd)},{days[h.since]})"
                                   for _, ht, h in rows], paths=where(rows, ""))
-    if fs.reads("aware_on"):
+    if fs.reads("recorded_aware_on"):
         chosen = [row for row in rows if isinstance(row[2].aware_on, dt.date)]
-        fs.put_all("aware_on", 2, [f"({ht},{days[h.aware_on]})" for _, ht, h in chosen],
+        fs.put_all("recorded_aware_on", 2, [f"({ht},{days[h.aware_on]})" for _, ht, h in chosen],
                    paths=where(chosen, ".aware_on"))
-    if fs.reads("reported_on"):
+    if fs.reads("recorded_reported_on"):
         chosen = [row for row in rows if row[2].reported_on]
-        fs.put_all("reported_on", 2, [f"({ht},{days[h.reported_on]})" for _, ht, h in chosen],
+        fs.put_all("recorded_reported_on", 2, [f"({ht},{days[h.reported_on]})" for _, ht, h in chosen],
                    paths=where(chosen, ".reported_on"))
     for flag in ("retained", "licensed"):
         if fs.reads(flag):
@@ -575,7 +575,7 @@ def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str]
     aliases = {aid: org.name for aid, org in s.organizations.items() if org.alias_of == oid and org.name}
     for k, ev in enumerate(entry.events, start=1):
         e = Function("reg", [o, Number(k)])
-        fs.add(Function("event", [e, const(ev.kind), o, day(ev.on)]), f"organizations.{oid}.registry")
+        fs.add(Function("recorded_event", [e, const(ev.kind), o, day(ev.on)]), f"organizations.{oid}.registry")
         fs.add(Function("from_registry", [e]))
         fs.add(Function("cite", [e, String(ev.citation)]))
         fs.add(Function("describes", [e, String(ev.description)]))
@@ -605,7 +605,7 @@ def _registry_sdgt(fs: FactSet, o: Symbol, oid: str, entry: registry.Entry, disp
         return
     if entry.designated == SDGT_SAME_DAY:
         e = Function("reg_sdgt", [o])
-        fs.add(Function("event", [e, const("designate_sdgt"), o, day(SDGT_SAME_DAY)]), f"organizations.{oid}.registry")
+        fs.add(Function("recorded_event", [e, const("designate_sdgt"), o, day(SDGT_SAME_DAY)]), f"organizations.{oid}.registry")
         fs.add(Function("event_by", [e, const("secretary_of_state")]))
         fs.add(Function("from_registry", [e]))
         fs.add(Function("cite", [e, String("FR Doc. 2025-02870")]))

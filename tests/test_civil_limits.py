@@ -209,4 +209,4 @@ def test_a_detail_of_an_unknown_act_follows_the_act_through_a_list_that_has_no_f
 
     fs = build(loads(ATTACK + "unknown: [acts.attack1, acts.attack1.injured]\n", "t.yaml"))
     anchors = {str(sym): anchor.name for sym, anchor in fs.dependent if sym.name == "injured"}
-    assert anchors == {"injured(attack1,ann)": "terror_act", "injured(attack1,ben)": "terror_act"}
+    assert anchors == {"injured(attack1,ann)": "recorded_terror_act", "injured(attack1,ben)": "recorded_terror_act"}

@@ -34,8 +34,9 @@ def test_day_before_publication_is_no_and_names_the_failed_element(answer):
     a = answer(SINALOA, "designated(sinaloa)", as_of="2025-02-19")
     assert a.answer == "no"
     text = " ".join(claims(a.explanation))
-    assert "was not in effect on 2025-02-19" in text
-    assert "2025-02-20 is on or before 2025-02-19" in text
+    # The publication exists but comes later: the explanation names it rather than deny it exists.
+    assert "published on 2025-02-20 (90 FR 10030): that comes after the date asked, 2025-02-19" in text
+    assert "90 FR 10030" in a.citations
 
 
 def test_designation_by_the_attorney_general_is_not_a_designation_and_names_who_could(answer):

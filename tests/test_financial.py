@@ -227,7 +227,7 @@ def test_an_open_detail_of_an_unknown_record_stays_open_on_its_own(answer):
     from tests.test_material_support import scenario
 
     duress = loads(scenario(duress="unknown") + "unknown: [transactions.t1]\n", "t.yaml")
-    assert {"transaction(t1,payer,front,739342)", "under_duress(t1)"} <= set(map(str, Solver(duress).open_atoms))
+    assert {"recorded_transaction(t1,payer,front,739342)", "under_duress(t1)"} <= set(map(str, Solver(duress).open_atoms))
 
 
 def test_a_detail_follows_its_nearest_unknown_record():

@@ -98,20 +98,20 @@ def core_library() -> Library:
 def test_only_an_input_read_once_plainly_by_a_rule_that_does_not_recurse_is_inlinable(core_library):
     """Library.inlinable: which tables one rule may take straight from its rows (no atom per row)."""
     found = core_library.inlinable(BENCHMARK_ANSWERS)
-    assert ("transaction", 4) in found and ("aware_on", 2) in found
+    assert ("recorded_transaction", 4) in found and ("recorded_aware_on", 2) in found
     assert ("agent_of", 2) not in found  # read by acts_for, which recurses
     assert ("licensed", 1) not in found  # read under `not`
-    assert ("kind", 2) not in found and ("holding", 5) not in found and ("org", 1) not in found  # several readers
-    assert ("transaction", 4) not in core_library.inlinable(BENCHMARK_ANSWERS | {("transaction", 4)})  # asked itself
-    # The whole rule book also reads transactions to know which days to judge (check/2).
-    assert ("transaction", 4) not in library().inlinable(BENCHMARK_ANSWERS)
-    inlined = core_library.text(False, BENCHMARK_ANSWERS, frozenset({("transaction", 4)})).splitlines()
+    assert ("kind", 2) not in found and ("org", 1) not in found  # several readers
+    assert ("transaction", 4) not in found  # derived (rules/record.lp), not an input
+    assert ("recorded_transaction", 4) not in core_library.inlinable(
+        BENCHMARK_ANSWERS | {("recorded_transaction", 4)})  # asked itself
+    # The whole rule book reads the recorded transactions only through the as-of view too.
+    assert ("recorded_transaction", 4) in library().inlinable(BENCHMARK_ANSWERS)
+    inlined = core_library.text(False, BENCHMARK_ANSWERS, frozenset({("recorded_transaction", 4)})).splitlines()
     plain = core_library.text(False, BENCHMARK_ANSWERS).splitlines()
     assert sorted(set(inlined) ^ set(plain)) == [
-        "designated_on_day(O,T) :- (T,Anon1,R,D) = @rows(transaction,4); acts_for(R,O); status_period(O,C,L,U);"
-        " L <= D; D < U; designated_for_conduct(O,C).",
-        "designated_on_day(O,T) :- transaction(T,Anon1,R,D); acts_for(R,O); status_period(O,C,L,U);"
-        " L <= D; D < U; designated_for_conduct(O,C).",
+        "transaction(T,F,R,X) :- (T,F,R,X) = @rows(recorded_transaction,4); as_of(D); X <= D.",
+        "transaction(T,F,R,X) :- recorded_transaction(T,F,R,X); as_of(D); X <= D.",
     ]
 
 
@@ -136,15 +136,15 @@ def test_inlined_rows_give_the_same_statuses_as_atoms(core_library, monkeypatch)
         scenario = Scenario.model_validate({**data, "unknown": unknown})
         fetched.clear()
         inlined = Solver(scenario, provenance=False, only=BENCHMARK_ANSWERS)
-        assert "transaction" in fetched and len(fetched) == len(set(fetched))  # every table, loaded or inlined, once
+        assert "recorded_transaction" in fetched and len(fetched) == len(set(fetched))  # every table, loaded or inlined, once
         atoms = Solver(scenario, provenance=True, only=BENCHMARK_ANSWERS)
         # Rows taken straight into the one rule leave no atoms, unless some of them are choices.
-        assert (count(inlined, "transaction", 4) == 0) == (unknown != [f"transactions.{first}"])
-        assert (count(inlined, "aware_on", 2) == 0) == (unknown != ["holdings.0.aware_on"])
-        assert count(atoms, "transaction", 4) == len(data["transactions"])
+        assert (count(inlined, "recorded_transaction", 4) == 0) == (unknown != [f"transactions.{first}"])
+        assert (count(inlined, "recorded_aware_on", 2) == 0) == (unknown != ["holdings.0.aware_on"])
+        assert count(atoms, "recorded_transaction", 4) == len(data["transactions"])
         got, want = inlined.statuses(BENCHMARK_ANSWERS), atoms.statuses(BENCHMARK_ANSWERS)
-        with pytest.raises(ValueError, match="transaction/4 is not among the predicates"):
-            inlined.statuses([("transaction", 4)])  # its rows were never atoms here
+        with pytest.raises(ValueError, match="recorded_transaction/4 is not among the predicates"):
+            inlined.statuses([("recorded_transaction", 4)])  # its rows were never atoms here
         assert dict(got.items()) == dict(want.items())
         assert sum(a.name == "designated_on_day" for a in got) > 50
         if unknown == [f"transactions.{first}"]:
