@@ -152,7 +152,7 @@ def ask(solver: Solver, text: str) -> Answer:
         answer=status,  # type: ignore[arg-type]
         explanation=_node(tree),
         citations=citations,
-        assumptions=sorted({n.claim for n in _nodes(tree) if n.cite.startswith("presumption")}),
+        assumptions=sorted({n.claim for n in _nodes(tree) if n.holds and n.cite.startswith("presumption")}),
         elements=elements,
         deciding=deciding,
     )

@@ -269,6 +269,10 @@ class Explainer:
                 continue  # structural facts (the date asked, that an org exists) are not elements
             negated = literal.sign == ast.Sign.Negation
             ground = _ground(sym, binding)
+            if ground is None and not negated and entries:
+                # The rule holds, so some atom matches even where the rule leaves an argument unnamed (`_`).
+                matches = sorted(a for a in self.model.by_sig.get(_sig(sym), []) if _unify(sym, a, binding) is not None)
+                ground = matches[0] if matches else None
             rule_id, cite = self.cite_used(ground) if ground is not None else ("", "")
             if ground is None:
                 text = self.render.fill(pred.negative if negated else pred.sentence,

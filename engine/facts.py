@@ -293,6 +293,16 @@ EVENT_PHRASES = {
     "publish_amendment": "the amendment of {org}'s designation published on {on}",
     "publish_revocation": "the revocation of {org}'s designation published on {on}",
     "revoke": "the revocation of {org}'s designation decided on {on}",
+    "act_of_congress": "the Act of Congress concerning {org} of {on}",
+    "file_revocation_petition": "{org}'s petition for revocation filed on {on}",
+    "petition_determination": "the determination on {org}'s revocation petition of {on}",
+    "five_year_review": "the review of {org}'s designation of {on}",
+    "petition_judicial_review": "the petition for judicial review of {org}'s designation filed on {on}",
+    "set_aside": "the court order setting aside {org}'s designation of {on}",
+    "treasury_blocking_order": "the Treasury order to block {org}'s assets of {on}",
+    "designate_sdgt": "the designation of {org} as a Specially Designated Global Terrorist of {on}",
+    "revoke_sdgt": "the removal of {org} from the Specially Designated Global Terrorists of {on}",
+    "tel_designation": "the designation of {org} on the Terrorist Exclusion List published on {on}",
 }
 
 
@@ -580,6 +590,8 @@ def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str]
         fs.add(Function("cite", [e, String(ev.citation)]))
         fs.add(Function("describes", [e, String(ev.description)]))
         fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on, ev.citation))]))
+        if ev.by:
+            fs.add(Function("event_by", [e, const(ev.by)]))
         if ev.kind == "publish_amendment":
             text = ev.description.casefold()
             for aid, alias_name in sorted(aliases.items()):

@@ -18,10 +18,11 @@ from importlib import resources
 
 @dataclass(frozen=True)
 class RegistryEvent:
-    kind: str  # publish_designation | publish_amendment | five_year_review | publish_revocation
+    kind: str  # sign_designation | notify_congress | publish_designation | publish_amendment | five_year_review | revoke | publish_revocation
     on: dt.date
     description: str
     citation: str  # an FR citation, FR document number, or the source that supports the date
+    by: str | None = None  # the official who acted, where a source names one
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Entry:
     confidence: str
     source_note: str
     events: tuple[RegistryEvent, ...]
+    signed: dt.date | None = None
+    signed_by: str | None = None
+    signing_source: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -50,8 +54,12 @@ class Entry:
             "region": self.region,
             "confidence": self.confidence,
             "source_note": self.source_note,
+            "signed": self.signed.isoformat() if self.signed else "unknown",
+            "signed_by": self.signed_by or "unknown",
+            "signing_source": self.signing_source or None,
             "events": [
-                {"act": e.kind, "on": e.on.isoformat(), "description": e.description, "citation": e.citation}
+                {"act": e.kind, "on": e.on.isoformat(), "description": e.description, "citation": e.citation,
+                 **({"by": e.by} if e.by else {})}
                 for e in self.events
             ],
         }
@@ -83,6 +91,18 @@ def _parse_row(row: dict[str, str]) -> Entry:
         if on < designated:
             continue  # an amendment of a predecessor's designation, not of this one
         events.append(RegistryEvent(_amendment_kind(what), on, what.strip(), _citation_in(what) or f"FTO registry source: {source}"))
+    signing = row["signing_source"] or f"FTO registry source: {source}"
+    signed = dt.date.fromisoformat(row["signed"]) if row["signed"] else None
+    if signed:
+        events.append(RegistryEvent("sign_designation", signed, f"designation of {row['name']} signed", signing,
+                                    row["signed_by"] or None))
+    if row["notified"]:
+        events.append(RegistryEvent("notify_congress", dt.date.fromisoformat(row["notified"]),
+                                    f"Congress notified of the designation of {row['name']}", f"FTO registry source: {source}"))
+    if row["revocation_signed"]:
+        events.append(RegistryEvent("revoke", dt.date.fromisoformat(row["revocation_signed"]),
+                                    f"revocation of the designation of {row['name']} signed", signing,
+                                    row["revocation_signed_by"] or None))
     revoked = dt.date.fromisoformat(row["revoked"]) if row["revoked"] else None
     if revoked:
         note = row["revocation_note"]
@@ -98,7 +118,10 @@ def _parse_row(row: dict[str, str]) -> Entry:
         region=row["country_or_region"],
         confidence=row["confidence"],
         source_note=source,
-        events=tuple(sorted(events, key=lambda e: e.on)),
+        events=tuple(sorted(events, key=lambda e: (e.on, e.kind))),
+        signed=signed,
+        signed_by=row["signed_by"] or None,
+        signing_source=row["signing_source"],
     )
 
 

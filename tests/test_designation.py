@@ -27,7 +27,29 @@ def test_registry_designation_in_effect_after_publication_cites_the_federal_regi
     assert a.answer == "yes"
     assert "90 FR 10030" in a.citations
     assert "8 U.S.C. § 1189(a)(2)(B)(i)" in a.citations
-    assert any("presumed" in c for c in claims(a.explanation))
+    # The registry records the signing (2025-02-06, by the Secretary of State), so the maker is shown, not presumed.
+    text = " ".join(claims(a.explanation))
+    assert "signed on 2025-02-06 (FR Doc 2025-02873) was done by the Secretary of State" in text
+    assert "FR Doc 2025-02873" in a.citations
+    assert not any("presumed that the Secretary of State" in c for c in claims(a.explanation))
+
+
+def test_registry_signing_without_a_named_signer_presumes_the_secretary(answer):
+    """Viv Ansanm's notice was signed 2025-04-22, but the sources do not name the signer."""
+    a = answer(SINALOA.replace("cartel_de_sinaloa", "viv_ansanm").replace("2025-03-01", "2025-06-01"),
+               "designated(sinaloa)")
+    assert a.answer == "yes"
+    assert any("presumed that the Secretary of State did" in c for c in claims(a.explanation))
+
+
+def test_registry_notice_after_signing_makes_proper_designation_turn_on_when_it_was_made(answer):
+    """Viv Ansanm: signed 2025-04-22, Congress notified 2025-04-23 (AP), published (announced) 2025-05-02.
+    On the reading that a designation is made when signed, the notice did not come 7 days before."""
+    a = answer(SINALOA.replace("cartel_de_sinaloa", "viv_ansanm").replace("2025-03-01", "2025-06-01"),
+               "properly_designated(sinaloa)")
+    assert a.answer == "depends"
+    assert [d.facts for d in a.deciding] == [["reading(made_on_signing)"]]
+    assert "8 U.S.C. § 1189(a)(2)(A)(i)" in a.citations
 
 
 def test_day_before_publication_is_no_and_names_the_failed_element(answer):
