@@ -20,6 +20,7 @@ from clingo import ast
 from clingo.ast import ASTType
 from clingo.symbol import Symbol, SymbolType
 
+from engine import money
 from engine.rules import _PLACEHOLDER, PROVENANCE, Library, PredSpec, RuleSpec
 
 MAX_DEPTH = 12
@@ -120,8 +121,8 @@ class Renderer:
                 return dt.date.fromordinal(sym.number).isoformat()
             except (ValueError, OverflowError):
                 return str(sym.number)
-        if fmt == "usd" and sym.type == SymbolType.Number:
-            return f"${sym.number:,}"
+        if fmt == "usd" and (cents := money.value(sym)) is not None:
+            return money.show(cents)
         if fmt == "years" and sym.type == SymbolType.Number:
             return f"{sym.number} years"
         if sym in self.model.names:
@@ -396,11 +397,13 @@ class Explainer:
     def _comparison_text(self, spec: RuleSpec, comparison: Any, binding: dict[str, Symbol]) -> str:
         types = self._variable_types(spec)
         left = self._show_term(comparison.term, binding, types)
+        dated = any(types.get(v) == "date" for v in _vars_in(comparison))
+        words = _FAILED_DATE_WORDS if dated else _FAILED_NUMBER_WORDS
         parts = [left]
-        for guard in comparison.guards:
-            parts.append(_OPERATOR_WORDS.get(guard.comparison, "?"))
+        for guard in comparison.guards:  # the comparison failed: say what is not so
+            parts.append(words.get(guard.comparison, "?"))
             parts.append(self._show_term(guard.term, binding, types))
-        return "the condition does not hold: " + " ".join(parts)
+        return " ".join(parts)
 
     def _show_term(self, term: Any, binding: dict[str, Symbol], types: dict[str, str]) -> str:
         value = _evaluate(term, binding)
@@ -437,13 +440,22 @@ class Explainer:
         return types
 
 
-_OPERATOR_WORDS = {
-    ast.ComparisonOperator.LessThan: "is before",
-    ast.ComparisonOperator.LessEqual: "is on or before",
-    ast.ComparisonOperator.GreaterThan: "is after",
-    ast.ComparisonOperator.GreaterEqual: "is on or after",
-    ast.ComparisonOperator.Equal: "equals",
-    ast.ComparisonOperator.NotEqual: "differs from",
+# What a failed comparison says: `A < B` failed means A is not before B.
+_FAILED_DATE_WORDS = {
+    ast.ComparisonOperator.LessThan: "is not before",
+    ast.ComparisonOperator.LessEqual: "is after",
+    ast.ComparisonOperator.GreaterThan: "is not after",
+    ast.ComparisonOperator.GreaterEqual: "is before",
+    ast.ComparisonOperator.Equal: "is not",
+    ast.ComparisonOperator.NotEqual: "is the same day as",
+}
+_FAILED_NUMBER_WORDS = {
+    ast.ComparisonOperator.LessThan: "is not less than",
+    ast.ComparisonOperator.LessEqual: "is more than",
+    ast.ComparisonOperator.GreaterThan: "is not more than",
+    ast.ComparisonOperator.GreaterEqual: "is less than",
+    ast.ComparisonOperator.Equal: "is not",
+    ast.ComparisonOperator.NotEqual: "is the same as",
 }
 
 

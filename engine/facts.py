@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import clingo
 from clingo.symbol import Function, Number, String, Symbol
 
-from engine import registry
+from engine import money, registry
 from engine.scenario import Holding, Knowledge, Recipient, Scenario
 
 Tri = bool | str
@@ -281,11 +281,6 @@ class _Strings(dict):  # type: ignore[type-arg]
         return text
 
 
-def _usd(amount: float | None) -> str:
-    """Whole dollars, as digits."""
-    return str(int(round(amount or 0)))
-
-
 EVENT_PHRASES = {
     "publish_designation": "the designation of {org} published on {on}",
     "sign_designation": "the designation of {org} signed on {on}",
@@ -510,7 +505,7 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
         fs.put_all("provides", 2, [f"({tid},{ids[tx.provides]})" for tid, tx in items], paths=where(items, ".provides"))
     if fs.reads("amount"):
         rows = [(tid, tx) for tid, tx in items if tx.amount_usd is not None]
-        fs.put_all("amount", 2, [f"({tid},{_usd(tx.amount_usd)})" for tid, tx in rows], paths=where(rows, ".amount_usd"))
+        fs.put_all("amount", 2, [f"({tid},{money.cell(tx.amount_usd)})" for tid, tx in rows], paths=where(rows, ".amount_usd"))
     if fs.reads("place"):
         rows = [(tid, tx) for tid, tx in items if tx.place]
         fs.put_all("place", 2, [f"({tid},{strings[tx.place]})" for tid, tx in rows], paths=where(rows, ".place"))
@@ -541,7 +536,7 @@ def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> 
         return _paths("holdings", ((i, h) for i, _, h in chosen), suffix, paths)
 
     if fs.reads("recorded_holding"):
-        fs.put_all("recorded_holding", 5, [f"({ht},{ids[h.institution]},{ids[h.owner]},{_usd(h.amount_usd)},{days[h.since]})"
+        fs.put_all("recorded_holding", 5, [f"({ht},{ids[h.institution]},{ids[h.owner]},{money.cell(h.amount_usd)},{days[h.since]})"
                                   for _, ht, h in rows], paths=where(rows, ""))
     if fs.reads("recorded_aware_on"):
         chosen = [row for row in rows if isinstance(row[2].aware_on, dt.date)]

@@ -9,12 +9,13 @@ solver except as escaped string symbols.
 from __future__ import annotations
 
 import datetime as dt
-import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
+from engine import money
 from engine.errors import InputError
 from engine.yamlsource import Located, load_file, load_text
 
@@ -28,14 +29,9 @@ def _not_keyword(value: str) -> str:
     return value
 
 
-def _within_solver(value: float) -> float:
-    if not math.isfinite(value) or abs(round(value)) > LARGEST:
-        raise ValueError(f"too large: the engine counts in whole numbers up to {LARGEST:,}")
-    return value
-
-
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$"), AfterValidator(_not_keyword)]
-Dollars = Annotated[float, Field(ge=0), AfterValidator(_within_solver)]
+Dollars = Annotated[Decimal, Field(ge=0, le=money.LIMIT, decimal_places=2)]
+"""An amount in US dollars, exact to the cent (engine.money holds it beyond 32 bits)."""
 Unknown = Literal["unknown"]
 Tri = Union[bool, Unknown]
 """A fact that is true, false, or not known (the engine then reasons over both)."""

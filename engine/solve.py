@@ -21,7 +21,7 @@ import clingo
 from clingo import ast
 from clingo.symbol import Number, Symbol
 
-from engine import calendar, facts, rules
+from engine import calendar, facts, money, rules
 from engine.cone import Cone, GroundProgram, Value
 from engine.errors import InputError
 from engine.scenario import Scenario
@@ -58,6 +58,23 @@ class Context:
 
     def next_business_day(self, d: Symbol) -> Symbol:
         return Number(calendar.next_business_day(self._date(d)).toordinal())
+
+    @staticmethod
+    def day(year: Symbol, month: Symbol, day: Symbol) -> Symbol:
+        """The day number of a calendar date, so that rule files write dates as dates."""
+        return Number(dt.date(year.number, month.number, day.number).toordinal())
+
+    @staticmethod
+    def usd(dollars: Symbol) -> Symbol:
+        """A whole-dollar figure as an amount (engine.money)."""
+        return money.term(money.cents(dollars.number))
+
+    @staticmethod
+    def twice(amount: Symbol) -> Symbol:
+        cents = money.value(amount)
+        if cents is None:
+            raise ValueError(f"@twice needs an amount, not {amount}")
+        return money.term(2 * cents)
 
 
 CONTEXT = Context()
@@ -527,9 +544,17 @@ def _reject_unknown_dates(s: Scenario, source: str) -> None:
                              where=f"transactions.{tid}.on")
 
 
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_\"])-?[0-9]+(?![A-Za-z0-9_])")
+LARGEST_NUMBER = 2**31 - 1
+
+
 def parse_question(text: str) -> Symbol:
     """A question is one ground atom, e.g. `designated(cjng)`."""
     stripped = text.strip().rstrip(".")
+    for number in _NUMBER.findall(stripped):
+        if abs(int(number)) > LARGEST_NUMBER:
+            raise InputError("<question>", f"{number} in {text!r} is too large: numbers in a question go up to "
+                                           f"{LARGEST_NUMBER:,} (clingo counts in 32 bits)")
     try:
         sym = clingo.parse_term(stripped, logger=lambda _code, _msg: None)
     except (RuntimeError, ValueError):

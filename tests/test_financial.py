@@ -54,13 +54,67 @@ def test_report_is_late_only_after_the_holiday_adjusted_deadline(answer):
     assert any("by its deadline of 2025-07-15" in c for c in claims(on_time.explanation))
 
 
-def test_knowing_late_report_penalty_is_the_greater_amount(answer):
-    small = answer(chain(as_of="2025-08-01"), "penalty_2339b(bank, h1)")
+LATE_REPORT = """
+scenario: A US bank learns of an FTO's account and never reports it
+as_of: %s
+organizations:
+  acme: {name: Acme Gang}
+actors:
+  bank: {name: First Border Bank, kind: financial_institution, country: US}
+events:
+  - {on: %s, act: notify_congress, org: acme, by: secretary_of_state}
+  - {on: %s, act: publish_designation, org: acme, by: secretary_of_state}
+holdings:
+  - {id: h1, institution: bank, owner: acme, amount_usd: %s, since: %s, aware_on: %s}
+knowledge:
+  - {actor: bank, org: acme, knew: designated}
+"""
+
+
+def late_report(as_of: str, amount: str = "40000", year: int = 2023) -> str:
+    """Designated on 8 March of `year`; the bank learns of the account on 1 May and never reports it."""
+    return LATE_REPORT % (as_of, f"{year}-03-01", f"{year}-03-08", amount, f"{year}-01-01", f"{year}-05-01")
+
+
+def test_penalty_takes_the_figure_in_force_when_assessed_for_a_violation_after_2015(answer):
+    """§ 2339B(b): the greater of the per-violation figure and twice the amount; since the 2015
+    Improvements Act, the figure is the adjustment in force when the penalty is assessed."""
+    small = answer(late_report("2024-06-01"), "penalty_2339b(bank, h1)")
     assert small.answer == "yes"
     assert "$97,178" in small.explanation.claim
-    large = answer(chain(as_of="2025-08-01", amount=250000), "penalty_2339b(bank, h1)")
-    assert large.answer == "yes"
+    assert "89 Fed. Reg. 2139 (Jan. 12, 2024); 31 C.F.R. § 597.701(b)(3)" in small.citations
+    assessed_2023 = answer(late_report("2023-12-01"), "penalty_2339b(bank, h1)")
+    assert "$94,127" in assessed_2023.explanation.claim  # the 2023 adjustment, 88 Fed. Reg. 2229
+    large = answer(late_report("2024-06-01", amount="250000"), "penalty_2339b(bank, h1)")
     assert "$500,000" in large.explanation.claim
+
+
+def test_penalty_for_a_violation_before_the_2015_act_keeps_the_older_figure(answer):
+    """A violation on or before 2015-11-02 gets the figure in force on its day ($55,000 since 2003),
+    however late the penalty is assessed; one before the 2003 adjustment, the statutory $50,000."""
+    old = answer(late_report("2024-06-01", amount="20000", year=2010), "penalty_2339b(bank, h1)")
+    assert "$55,000" in old.explanation.claim
+    assert "68 Fed. Reg. 61359, 61361 (Oct. 28, 2003); 31 C.F.R. § 597.701" in old.citations
+    older = answer(late_report("2024-06-01", amount="20000", year=2000), "penalty_2339b(bank, h1)")
+    assert "$50,000" in older.explanation.claim
+
+
+def test_penalty_assessed_under_an_adjustment_not_in_the_table_has_no_amount(answer):
+    """The 2025 adjustment (90 Fed. Reg. 3687) exists but its figure is not verified: the engine
+    names it and gives no amount rather than apply the 2024 one."""
+    a = answer(late_report("2025-08-01"), "penalty_2339b(bank, h1)")
+    assert a.answer == "yes"
+    assert "at least $80,000, twice the amount it had to retain" in a.explanation.claim
+    assert "90 Fed. Reg. 3687 (Jan. 15, 2025); 31 C.F.R. § 597.701(b)" in a.citations
+    assert "$97,178" not in " ".join(claims(a.explanation))
+
+
+def test_amounts_beyond_32_bits_are_exact(answer):
+    """Twice $1.5 billion is $3 billion, not a wrapped-around negative number."""
+    a = answer(late_report("2024-06-01", amount="1500000000.25"), "penalty_2339b(bank, h1)")
+    assert "$3,000,000,000.50" in a.explanation.claim
+    text = " ".join(claims(a.explanation))
+    assert "$1,500,000,000.25" in text and "-" not in text.replace("-0", "").split("$")[1][:20]
 
 
 def test_licensed_funds_no_duty_names_the_license(answer):
@@ -174,7 +228,8 @@ def test_willfulness_separates_criminal_from_civil_ieepa_exposure(answer):
     assert answer(yaml, "ieepa_criminal_exposure(w3)").answer == "depends"
     civil = answer(yaml, "ieepa_civil_penalty(w2)")
     assert civil.answer == "yes"
-    assert "$800,000" in civil.explanation.claim
+    # Assessed in 2025, under the 2025 adjustment (not in the table): at least twice the transaction.
+    assert "at least $800,000" in civil.explanation.claim
 
 
 def test_foreign_bank_depends_on_the_reach_of_5312(answer):

@@ -192,8 +192,10 @@ CASES: list[Case] = [
                                      " amount_usd: lots}\n"), line=12, fragment="amount_usd"),
     Case("amount_infinite", base("transactions:\n  t1: {on: 2025-05-01, from: bob, to: acme, provides: currency,"
                                  " amount_usd: .inf}\n"), line=12, fragment="amount_usd"),
-    Case("amount_beyond_solver_integers", base("holdings:\n  - {institution: bank, owner: acme, amount_usd: 3000000000,"
-                                               " since: 2025-01-01}\n"), line=12, fragment="too large"),
+    Case("amount_beyond_the_engine", base("holdings:\n  - {institution: bank, owner: acme, amount_usd: 10000000000000000,"
+                                          " since: 2025-01-01}\n"), line=12, fragment="less than or equal to 1000000000000000"),
+    Case("amount_below_a_cent", base("holdings:\n  - {institution: bank, owner: acme, amount_usd: 12.345,"
+                                     " since: 2025-01-01}\n"), line=12, fragment="2 decimal places"),
     Case("as_of_integer_zero", "scenario: t\nas_of: 0\n", line=2, fragment="as_of"),
     Case("name_too_long", org_base("  acme: {name: " + "x" * 501 + "}"), line=4, fragment="name"),
     # --- duplicates
@@ -292,6 +294,8 @@ CASES: list[Case] = [
          question="material_support(bob, t1)", fragment="transactions.t1.on: an unknown transaction date"),
     # --- bad questions (the problem is in the question, not the file)
     Case("question_unclosed", BASE, question="designated(", names_file=False, fragment="designated("),
+    Case("question_number_beyond_32_bits", BASE, question="max_prison(bob, t1, 2147483648)", names_file=False,
+         fragment="2147483648 in 'max_prison(bob, t1, 2147483648)' is too large"),
     Case("question_unknown_predicate", BASE, question="blessed(acme)", names_file=False, fragment="blessed"),
     Case("question_derived_not_askable", BASE, question="acts_for(acme, acme)", names_file=False,
          fragment="acts_for"),

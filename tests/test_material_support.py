@@ -47,7 +47,7 @@ def test_payment_before_publication_is_no_and_names_the_designation_day(answer):
     assert a.answer == "no"
     text = " ".join(claims(a.explanation))
     assert "was not a designated Foreign Terrorist Organization on the day of t1" in text
-    assert "2025-02-20 is on or before 2025-02-19" in text
+    assert "2025-02-20 is after 2025-02-19" in text
     assert answer(scenario(on="2025-02-21"), "material_support(payer, t1)").answer == "yes"
 
 
