@@ -309,6 +309,8 @@ def event_name(act: str, org: str, on: dt.date, citation: str | None) -> str:
 
 ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "renounced",
                "criminal_defendant", "in_removal_proceedings", "unaware_of_activity")
+PRESENCE_FLAGS = ("in_united_states", "admitted")
+UNKNOWN = "unknown"
 TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_duress", "under_direction_of", "coordinated_with",
                      "approved_by_secretary_of_state", "attorney_general_concurred", "affects_commerce",
                      "death_resulted", "willfully")
@@ -472,6 +474,12 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
         if fs.reads(flag):
             fs.put_all(flag, 1, list(s.actors), [getattr(a, flag) for _, a in items],
                        _paths("actors", items, "." + flag, paths))
+    for flag in PRESENCE_FLAGS:  # not stated of a person: unknown (a company is never admitted or removed)
+        if fs.reads(flag):
+            rows = [(aid, a) for aid, a in items if a.kind == "person" or getattr(a, flag) is not None]
+            fs.put_all(flag, 1, [aid for aid, _ in rows],
+                       [UNKNOWN if getattr(a, flag) is None else getattr(a, flag) for _, a in rows],
+                       _paths("actors", rows, "." + flag, paths))
     for aid, actor in items:
         p = f"actors.{aid}"
         if actor.exempted_by:

@@ -166,6 +166,8 @@ class Actor(Model):
     renounced: Tri = False
     criminal_defendant: bool = False
     in_removal_proceedings: bool = False
+    in_united_states: Tri | None = Field(None, description="INA § 237(a): whether the person is in the United States (not stated: unknown)")
+    admitted: Tri | None = Field(None, description="INA § 237(a), 8 U.S.C. § 1101(a)(13)(A): whether the person was ever admitted to the United States (not stated: unknown; a permanent resident has been)")
     unaware_of_activity: Tri = False
     """INA § 212(a)(3)(B)(ii)(I): a spouse or child did not know, and should not reasonably have known, of the principal's activity."""
     exempted_by: Literal["secretary_of_state", "secretary_of_homeland_security"] | None = None
@@ -372,6 +374,9 @@ def check_references(s: Scenario, located: Located) -> None:
             need(("actors", aid, "member_of", i), o, orgs, "organization")
         for i, o in enumerate(actor.representative_of):
             need(("actors", aid, "representative_of", i), o, orgs, "organization")
+        if actor.permanent_resident is True and actor.admitted is False:
+            raise located.error(("actors", aid, "admitted"),
+                                "a lawful permanent resident has been admitted (8 U.S.C. § 1101(a)(20)); admitted: false contradicts permanent_resident: true")
         need(("actors", aid, "spouse_of"), actor.spouse_of, actors, "actor")
         need(("actors", aid, "child_of"), actor.child_of, actors, "actor")
     event_ids: set[str] = set()

@@ -95,8 +95,35 @@ def test_membership_before_designation_is_no_and_names_the_missing_tier(answer):
 
 
 def test_member_is_deportable_and_barred_from_asylum_and_withholding(answer):
+    inside = MS13 % (", in_united_states: true, admitted: true", "")
     for q in ("deportable(carlos)", "asylum_barred(carlos)", "withholding_barred(carlos)"):
-        assert answer(MS13 % ("", ""), q).answer == "yes", q
+        assert answer(inside, q).answer == "yes", q
+
+
+def test_deportability_needs_an_alien_in_and_admitted_to_the_united_states(answer):
+    """§ 237(a): an alien never admitted is not deportable (but still barred from asylum and withholding,
+    which turn on being described in § 237(a)(4)(B)); where the scenario is silent, it depends."""
+    abroad = MS13 % (", in_united_states: false, admitted: false", "")
+    no = answer(abroad, "deportable(carlos)")
+    assert no.answer == "no"
+    assert "§ 237(a) reaches only such aliens" in text(no)
+    assert answer(abroad, "withholding_barred(carlos)").answer == "yes"
+    silent = answer(MS13 % ("", ""), "deportable(carlos)")
+    assert silent.answer == "depends"
+    assert sorted(f for d in silent.deciding for f in d.facts) == ["admitted(carlos)", "in_united_states(carlos)"]
+    resident = answer(MS13 % (", permanent_resident: true, in_united_states: true", ""), "deportable(carlos)")
+    assert resident.answer == "yes"
+    assert "8 U.S.C. § 1101(a)(20); INA § 237(a)" in resident.citations
+
+
+def test_a_permanent_resident_never_admitted_is_a_contradiction(answer):
+    import pytest
+
+    from engine.errors import InputError
+    from engine.scenario import loads
+
+    with pytest.raises(InputError, match="admitted: false contradicts permanent_resident: true"):
+        loads(MS13 % (", permanent_resident: true, admitted: false", ""), "t.yaml")
 
 
 def test_child_who_renounced_is_not_inadmissible_and_the_reason_is_named(answer):
