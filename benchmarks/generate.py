@@ -135,7 +135,7 @@ def generate_dict(n: int, depth: int = 4, long_chain: int = 64, seed: int = 1, u
     for i in range(max(2, n // 20)):
         aid = f"g{i}"
         if rng.random() < 0.5:
-            actors[aid] = {"kind": "person", "us_national": rng.random() < 0.6}
+            actors[aid] = {"kind": "person", "us_national": rng.random() < 0.6, "in_united_states": True, "admitted": True}
         else:
             actors[aid] = {"kind": "company", "country": rng.choice(["US", "US", "MX"])}
         givers.append(aid)

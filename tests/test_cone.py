@@ -10,6 +10,7 @@ import pytest
 
 from benchmarks.generate import generate
 from engine.cone import Cone, GroundProgram
+from engine.explain import DISPLAY
 from engine.scenario import load
 from engine.solve import Solver
 
@@ -26,7 +27,8 @@ def test_random_switches_on_a_generated_scenario_agree_with_a_whole_re_solve():
     base = solver.conclusions()
     assert "depends" in base.values()  # unknown knowledge leaves some conclusions open
     rng = random.Random(11)
-    pool = sorted(solver.externals)
+    # Display facts (names, source cites) never change a conclusion: switching them compares nothing.
+    pool = sorted(sym for sym in solver.externals if (sym.name, len(sym.arguments)) not in DISPLAY)
     flipped = 0
     for _ in range(40):
         switches = [(sym, rng.choice([True, False, None])) for sym in rng.sample(pool, rng.choice([1, 2, 3]))]

@@ -20,7 +20,7 @@ organizations:
   acme: {name: "Acme\\" ). designated(bravo). #show. % \\n :- not x."}
   bravo: {name: "#program base. designated(acme)."}
 actors:
-  ann: {name: "Ann O'Neil :- #external q."}
+  ann: {name: "Ann O'Neil :- #external q.", in_united_states: true, admitted: true}
 events:
   - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state, fr_citation: "90 FR 1). cite(x"}
 '''
