@@ -39,7 +39,7 @@ def test_ten_business_days_skip_independence_day():
 def test_us_bank_must_retain_and_report_a_front_of_a_front(answer):
     retain = answer(chain(), "must_retain(bank, h1)")
     assert retain.answer == "yes"
-    assert "31 C.F.R. § 597.301" in retain.citations
+    assert "18 U.S.C. § 2339B(a)(2); 31 C.F.R. § 597.301(a)(2)" in retain.citations
     report = answer(chain(), "must_report(bank, h1)")
     assert report.answer == "yes"
     assert "by 2025-07-15" in report.explanation.claim
@@ -293,3 +293,32 @@ def test_a_detail_follows_its_nearest_unknown_record():
         fs = build(loads(text + f"unknown: {unknown}\n", "t.yaml"))
         anchors = {str(sym): str(anchor) for sym, anchor in fs.dependent if sym.name == "consulted"}
         assert anchors == {"consulted(ev(1),attorney_general)": "consultation_recorded(ev(1))"}
+
+
+def test_each_body_of_law_cites_its_own_reach_through_fronts(answer):
+    """#16: a front's link to the organization cites the provision of the law applied, and a
+    "United States person" cites the definition (31 C.F.R. § 594.315), not the prohibition."""
+    yaml = """
+scenario: a US company pays a CJNG front
+as_of: 2025-06-01
+organizations:
+  cjng: {registry: cjng}
+actors:
+  co: {name: Acme Trading Inc., kind: company, country: US}
+  front: {name: Agave Export SA, kind: company, country: MX, agent_of: cjng}
+  pedro: {name: Pedro, country: MX, in_united_states: false, admitted: false}
+transactions:
+  w1: {on: 2025-04-01, from: co, to: front, provides: currency, amount_usd: 5000}
+  w2: {on: 2025-04-01, from: pedro, to: front, provides: currency, amount_usd: 500}
+knowledge:
+  - {actor: co, org: cjng, knew: designated}
+"""
+    sdgt = answer(yaml, "prohibited_sdgt_dealing(w1)")
+    assert sdgt.answer == "yes"
+    assert "EO 13224 § 2(a); 31 C.F.R. § 594.204" in sdgt.citations
+    assert "EO 13224 § 3(c); 31 C.F.R. § 594.315" in sdgt.citations
+    ina = answer(yaml, "ina_material_support(pedro, w2)")
+    assert ina.answer == "yes"
+    assert "INA § 212(a)(3)(B)(iv)(VI), (i)(VIII); 8 U.S.C. § 1182(a)(3)(B)" in ina.citations
+    for a in (sdgt, ina):
+        assert not any("597.301" in c for c in a.citations)

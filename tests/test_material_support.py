@@ -29,7 +29,9 @@ def scenario(on: str = "2025-04-01", provides: str = "currency", duress: str = "
 def test_payment_to_a_front_is_material_support_through_the_agent_chain(answer):
     a = answer(scenario(), "material_support(payer, t1)")
     assert a.answer == "yes"
-    assert "31 C.F.R. § 597.301" in a.citations
+    # The chain through the front is § 2339B(a)(1)'s own reach, not the Part 597 definition of agent.
+    assert "18 U.S.C. § 2339B(a)(1)" in a.citations
+    assert not any("597.301" in c for c in a.citations)
     assert "90 FR 10030" in a.citations
     assert "18 U.S.C. § 2339B(d)(1)(A)" in a.citations
 
