@@ -98,3 +98,19 @@ def test_a_recorded_procedure_needs_no_assumption(answer):
     a = answer(ACME % "secretary_of_state", "properly_designated(acme)")
     assert a.answer == "yes"
     assert not any("notice" in c for c in a.assumptions)
+
+
+def test_fto_registry_shows_the_signing_or_says_the_sources_lack_it():
+    import json
+
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    result = CliRunner().invoke(app, ["registry", "cjng"])
+    assert "signed 2025-02-06 by the secretary of state" in result.output
+    result = CliRunner().invoke(app, ["registry", "hamas"])
+    assert "signing date not in the sources" in result.output
+    data = json.loads(CliRunner().invoke(app, ["registry", "viv_ansanm", "--json"]).output)
+    assert data[0]["signed"] == "2025-04-22" and data[0]["signed_by"] == "unknown"
+    assert [e["act"] for e in data[0]["events"]][:2] == ["sign_designation", "notify_congress"]
