@@ -334,8 +334,8 @@ class Explainer:
         for failure in kept:
             for literal in failure.failed:
                 child = self._failed_literal(failure.spec, literal, failure.binding, depth, path | {atom})
-                if child is not None:
-                    node.because.append(child)
+                if child is not None and all(child.as_dict() != other.as_dict() for other in node.because):
+                    node.because.append(child)  # two rules failing on the same fact name it once
         return node
 
     def _failed_literal(self, spec: RuleSpec, literal: Any, binding: dict[str, Symbol], depth: int,
