@@ -74,6 +74,7 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
         raise InputError("<question>", f"{question.name!r} is not an askable conclusion; `fto predicates` lists them")
     known = set(solver.scenario.organizations) | set(solver.scenario.actors) | set(solver.scenario.transactions)
     known |= set(solver.scenario.acts) | set(solver.scenario.solicitations) | {e.id for e in solver.scenario.events if e.id}
+    known |= set(solver.scenario.drug_activities)
     known |= {h.id for h in solver.scenario.holdings if h.id}
     compound = unnamed_ids(solver.scenario)  # records without an id: holding(2), ev(1)
     vocabulary = {a.arguments[0].name for a in solver.any_model()

@@ -431,6 +431,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         add(Function("recorded_solicitation", [const(sid), const(sol.by), const(sol.for_), day(sol.on)]), f"solicitations.{sid}")
         add(Function("seeks", [const(sid), const(sol.seeks)]), f"solicitations.{sid}.seeks")
 
+    _drug_activities(fs, s)
+
     for xid, act in s.acts.items():
         x = const(xid)
         p = f"acts.{xid}"
@@ -447,6 +449,29 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             add(Function("recorded_suit_filed", [x, day(act.suit_filed_on)]), f"{p}.suit_filed_on")
         add(Function("limitations_tolled", [x]), f"{p}.limitations_tolled", act.limitations_tolled)
     return fs
+
+
+DRUG_FLAGS = (("knowingly", "drug_knowingly"), ("intends_value", "intends_value"), ("affects_commerce", "drug_commerce"),
+              ("attempted", "drug_attempted"), ("conspired", "drug_conspired"), ("death_or_injury", "drug_harm"))
+
+
+def _drug_activities(fs: FactSet, s: Scenario) -> None:
+    """Conduct with controlled substances (21 U.S.C. §§ 841(a), 960a): few records, one fact at a time."""
+    for did, drug in s.drug_activities.items():
+        x, p = const(did), f"drug_activities.{did}"
+        fs.add(Function("recorded_drug_activity", [x, const(drug.by), day(drug.on)]), p)
+        fs.add(Function("drug_conduct", [x, const(drug.conduct)]), f"{p}.conduct")
+        fs.add(Function("drug_substance", [x, const(drug.substance)]), f"{p}.substance")
+        if drug.schedule is not None:
+            fs.add(Function("drug_schedule", [x, Number(drug.schedule)]), f"{p}.schedule")
+        if drug.quantity_grams is not None:
+            fs.add(Function("drug_grams", [x, Number(drug.quantity_grams)]), f"{p}.quantity_grams")
+        if drug.value_to:
+            fs.add(Function("value_to", [x, const(drug.value_to)]), f"{p}.value_to")
+        if drug.place:
+            fs.add(Function("drug_place", [x, String(drug.place)]), f"{p}.place")
+        for flag, pred in DRUG_FLAGS:
+            fs.add(Function(pred, [x]), f"{p}.{flag}", getattr(drug, flag))
 
 
 def _paths(section: str, rows: Iterable[tuple[str | int, Any]], suffix: str, paths: bool) -> list[str] | None:

@@ -280,6 +280,35 @@ class Solicitation(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+DrugConduct = Literal["manufacture", "distribution", "dispensing", "possession_with_intent", "simple_possession"]
+"""What was done with the substance: the first four are the acts 21 U.S.C. § 841(a)(1) makes unlawful; simple
+possession is § 844, not § 841(a)."""
+
+Substance = Literal["heroin", "cocaine", "cocaine_base", "fentanyl", "fentanyl_analogue", "methamphetamine",
+                    "methamphetamine_mixture", "marijuana", "other"]
+"""Substances with quantity thresholds in 21 U.S.C. § 841(b)(1)(A)-(B) (a "mixture or substance containing a
+detectable amount", except `methamphetamine`, which is the pure drug); `other` for any other controlled substance."""
+
+
+class DrugActivity(Model):
+    """Conduct with a controlled substance, for 21 U.S.C. § 960a (narco-terrorism) and money laundering."""
+
+    on: Day = Field(description="The day of the conduct (21 U.S.C. § 960a reaches conduct from its enactment).")
+    by: Id = Field(description="The actor who engaged in the conduct.")
+    conduct: DrugConduct = Field(description="What was done: manufacture, distribution, dispensing, possession with intent to do one of these (21 U.S.C. § 841(a)(1)), or simple possession (§ 844).")
+    substance: Substance = Field(description="The controlled substance (21 U.S.C. § 841(b)(1)(A)-(B) set quantity thresholds for the listed ones).")
+    schedule: Literal[1, 2, 3, 4, 5] | None = Field(None, description="The substance's schedule (21 U.S.C. § 812); needed only for `other` (the listed substances' schedules are known).")
+    quantity_grams: int | None = Field(None, ge=0, le=LARGEST, description="The quantity, in grams of the mixture or substance (of the pure drug for `methamphetamine`); not stated: the § 841(b)(1) tier, and so the § 960a minimum, cannot be given.")
+    knowingly: Tri = Field("unknown", description="21 U.S.C. § 841(a): the actor acted knowingly or intentionally (not stated: unknown).")
+    value_to: Id | None = Field(None, description="21 U.S.C. § 960a(a): the person or organization to which the conduct provides, directly or indirectly, anything of pecuniary value.")
+    intends_value: Tri = Field("unknown", description="21 U.S.C. § 960a(a): the actor knew or intended that the conduct would provide that value (not stated: unknown).")
+    place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(None, description="Where the conduct took place (two-letter country code).")
+    affects_commerce: Tri = Field("unknown", description="21 U.S.C. § 960a(b)(2): the conduct occurred in or affected interstate or foreign commerce (not stated: unknown).")
+    attempted: bool = Field(False, description="The conduct was only attempted (§ 960a(a) reaches attempts).")
+    conspired: bool = Field(False, description="The conduct was the object of a conspiracy (§ 960a(a) reaches conspiracies).")
+    death_or_injury: bool = Field(False, description="Death or serious bodily injury resulted from the use of the substance (21 U.S.C. § 841(b)(1)(A)-(C) then set a 20-year minimum).")
+
+
 class Scenario(Model):
     scenario: str = Field(max_length=500)
     as_of: Day
@@ -293,6 +322,7 @@ class Scenario(Model):
     knowledge: list[Knowledge] = []
     acts: dict[Id, TerrorAct] = {}
     solicitations: dict[Id, Solicitation] = {}
+    drug_activities: dict[Id, DrugActivity] = Field({}, description="Conduct with controlled substances (21 U.S.C. §§ 841(a), 960a), by id.")
     unknown: list[str] = []
 
 
@@ -341,6 +371,7 @@ def check_references(s: Scenario, located: Located) -> None:
         "actors": s.actors,
         "transactions": s.transactions,
         "acts": s.acts,
+        "drug_activities": s.drug_activities,
     }
     seen: dict[str, str] = {}
     for section, items in sections.items():
@@ -413,6 +444,11 @@ def check_references(s: Scenario, located: Located) -> None:
         need(("acts", aid, "by"), act.by, orgs, "organization")
         for i, a in enumerate(act.injured):
             need(("acts", aid, "injured", i), a, actors, "actor")
+    for did, drug in s.drug_activities.items():
+        need(("drug_activities", did, "by"), drug.by, actors, "actor")
+        need(("drug_activities", did, "value_to"), drug.value_to, parties, "organization or actor")
+        if drug.substance == "other" and drug.schedule is None:
+            raise located.error(("drug_activities", did, "schedule"), "an `other` substance needs its schedule (1-5)")
     for i, path in enumerate(s.unknown):
         if not _resolves(s, path):
             raise located.error(("unknown", i), f"{path!r} does not name a fact in this scenario")
