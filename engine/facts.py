@@ -298,6 +298,10 @@ EVENT_PHRASES = {
     "designate_sdgt": "the designation of {org} as a Specially Designated Global Terrorist of {on}",
     "revoke_sdgt": "the removal of {org} from the Specially Designated Global Terrorists of {on}",
     "tel_designation": "the designation of {org} on the Terrorist Exclusion List published on {on}",
+    "designate_kingpin": "the blocking of {org} under the Foreign Narcotics Kingpin Designation Act of {on}",
+    "revoke_kingpin": "the revocation of {org}'s Kingpin Act designation of {on}",
+    "designate_eo14059": "the designation of {org} under Executive Order 14059 of {on}",
+    "revoke_eo14059": "the removal of {org}'s Executive Order 14059 designation of {on}",
 }
 
 

@@ -18,7 +18,7 @@ from importlib import resources
 
 @dataclass(frozen=True)
 class RegistryEvent:
-    kind: str  # sign_designation | notify_congress | publish_designation | publish_amendment | five_year_review | revoke | publish_revocation
+    kind: str  # sign_designation | notify_congress | publish_designation | publish_amendment | five_year_review | revoke | publish_revocation | designate_kingpin
     on: dt.date
     description: str
     citation: str  # an FR citation, FR document number, or the source that supports the date
@@ -80,7 +80,19 @@ def _amendment_kind(text: str) -> str:
     return "publish_amendment"
 
 
-def _parse_row(row: dict[str, str]) -> Entry:
+def _listing_events(rows: list[dict[str, str]]) -> dict[str, list[RegistryEvent]]:
+    """Narcotics-sanctions listings of registry entries (Kingpin Act, EO 14059), each with its source.
+
+    Only listings a source dates are shipped (engine/data/narcotics-listings.csv; docs/sources-cartel-law.md
+    says which others are known but undated or unverified, and are left out)."""
+    out: dict[str, list[RegistryEvent]] = {}
+    for row in rows:
+        out.setdefault(row["id"], []).append(RegistryEvent(row["act"], dt.date.fromisoformat(row["on"]), row["note"],
+                                                           row["citation"], row["by"] or None))
+    return out
+
+
+def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None) -> Entry:
     designated = dt.date.fromisoformat(row["designated"])
     source = row["source_note"]
     pub_cite = row["fr_citation"] or f"FTO registry source: {source}"
@@ -103,6 +115,7 @@ def _parse_row(row: dict[str, str]) -> Entry:
         events.append(RegistryEvent("revoke", dt.date.fromisoformat(row["revocation_signed"]),
                                     f"revocation of the designation of {row['name']} signed", signing,
                                     row["revocation_signed_by"] or None))
+    events.extend(listings or ())
     revoked = dt.date.fromisoformat(row["revoked"]) if row["revoked"] else None
     if revoked:
         note = row["revocation_note"]
@@ -127,8 +140,10 @@ def _parse_row(row: dict[str, str]) -> Entry:
 
 @lru_cache(maxsize=1)
 def entries() -> dict[str, Entry]:
-    text = resources.files("engine.data").joinpath("fto-registry.csv").read_text(encoding="utf-8")
-    return {row["id"]: _parse_row(row) for row in csv.DictReader(text.splitlines())}
+    data = resources.files("engine.data")
+    listings = _listing_events(list(csv.DictReader(data.joinpath("narcotics-listings.csv").read_text(encoding="utf-8").splitlines())))
+    text = data.joinpath("fto-registry.csv").read_text(encoding="utf-8")
+    return {row["id"]: _parse_row(row, listings.get(row["id"])) for row in csv.DictReader(text.splitlines())}
 
 
 def entry(ident: str) -> Entry | None:

@@ -101,6 +101,10 @@ Act = Literal[
     "designate_sdgt",
     "revoke_sdgt",
     "tel_designation",
+    "designate_kingpin",
+    "revoke_kingpin",
+    "designate_eo14059",
+    "revoke_eo14059",
 ]
 
 Support = Literal[
