@@ -455,6 +455,38 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     return fs
 
 
+LAUNDERING_PREDICATES = ("through", "proceeds_of", "knew_proceeds", "laundering_purpose", "detected_by", "detected_on",
+                         "suspect_identified", "sar_filed_on")
+
+
+def _laundering(fs: FactSet, s: Scenario) -> None:
+    """Money-laundering and bank-reporting facts of transactions (18 U.S.C. §§ 1956-1957; 31 C.F.R. § 1020.320).
+
+    Emitted only for transactions that state them: a flag left unknown on every transaction of a large
+    scenario would make each one a choice."""
+    if not any(fs.reads(pred) for pred in LAUNDERING_PREDICATES):
+        return
+    for tid, tx in s.transactions.items():
+        if not (tx.through or tx.proceeds_of or tx.detected_by):
+            continue
+        t, p = const(tid), f"transactions.{tid}"
+        for i, inst in enumerate(tx.through):
+            fs.add(Function("through", [t, const(inst)]), f"{p}.through.{i}")
+        for i, src in enumerate(tx.proceeds_of):
+            fs.add(Function("proceeds_of", [t, const(src)]), f"{p}.proceeds_of.{i}")
+        if tx.proceeds_of:
+            fs.add(Function("knew_proceeds", [t]), f"{p}.knew_proceeds", tx.knew_proceeds)
+            for i, purpose in enumerate(tx.laundering_purpose):
+                fs.add(Function("laundering_purpose", [t, const(purpose)]), f"{p}.laundering_purpose.{i}")
+        if tx.detected_by:
+            fs.add(Function("detected_by", [t, const(tx.detected_by)]), f"{p}.detected_by")
+            fs.add(Function("suspect_identified", [t]), f"{p}.suspect_identified", tx.suspect_identified)
+            if tx.detected_on:
+                fs.add(Function("detected_on", [t, day(tx.detected_on)]), f"{p}.detected_on")
+            if tx.sar_filed_on:
+                fs.add(Function("sar_filed_on", [t, day(tx.sar_filed_on)]), f"{p}.sar_filed_on")
+
+
 DRUG_FLAGS = (("knowingly", "drug_knowingly"), ("intends_value", "intends_value"), ("affects_commerce", "drug_commerce"),
               ("attempted", "drug_attempted"), ("conspired", "drug_conspired"), ("death_or_injury", "drug_harm"))
 
@@ -519,6 +551,10 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
             fs.add(Function("member_of", [const(aid), const(x)]), f"{p}.member_of.{i}")
         for i, x in enumerate(actor.representative_of):
             fs.add(Function("representative_of", [const(aid), const(x)]), f"{p}.representative_of.{i}")
+        for owner, share in actor.owned_by.items():  # in basis points: clingo counts in integers
+            fs.add(Function("owned_by", [const(aid), const(owner), Number(int(share * 100))]), f"{p}.owned_by.{owner}")
+        if actor.fincen_order:
+            fs.add(Function("fincen_named", [const(aid), const(actor.fincen_order)]), f"{p}.fincen_order")
         if actor.spouse_of:
             fs.add(Function("spouse_of", [const(aid), const(actor.spouse_of)]), f"{p}.spouse_of")
         if actor.child_of:
@@ -553,6 +589,7 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
     for flag in TRANSACTION_FLAGS:
         if fs.reads(flag):
             fs.put_all(flag, 1, tids, [getattr(tx, flag) for _, tx in items], where(items, "." + flag))
+    _laundering(fs, s)
     aiding = (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
               ("generic_service", "generic_service"), ("conspired_with_perpetrator", "conspired_with_perpetrator"))
     if not (fs.reads("aids_act") or any(fs.reads(pred) for _, pred in aiding)):

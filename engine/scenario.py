@@ -177,6 +177,8 @@ class Actor(Model):
     exempted_by: Literal["secretary_of_state", "secretary_of_homeland_security"] | None = None
     """INA § 212(d)(3)(B)(i): who exempted this alien from § 212(a)(3)(B), if anyone."""
     exemption_on: Day | None = None
+    owned_by: dict[Id, Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]] = Field({}, description="OFAC's 50 Percent Rule: who owns this entity, directly, and what percentage (e.g. {cjng: 30, front: 25}).")
+    fincen_order: Literal["cibanco", "intercam", "vector"] | None = Field(None, description="This foreign financial institution is the one FinCEN named in its 2025 order under 21 U.S.C. § 2313a (bundled: cibanco, intercam, vector).")
 
 
 class Event(Model):
@@ -229,6 +231,14 @@ class Transaction(Model):
     generic_service: bool = False
     """A generally available service provided at arm's length, and nothing more."""
     conspired_with_perpetrator: Tri = False
+    through: list[Id] = Field([], description="Financial institutions (actor ids) by, at or through which the funds moved (18 U.S.C. § 1957(f)(1); 31 C.F.R. § 1020.320(a)(2); FinCEN's § 2313a orders).")
+    proceeds_of: list[Id] = Field([], description="18 U.S.C. §§ 1956-1957: the drug activities or transactions whose proceeds the property given represents.")
+    knew_proceeds: Tri = Field("unknown", description="18 U.S.C. § 1956(a)(1), § 1957(a): the person knew the property represented the proceeds of some form of unlawful activity (not stated: unknown).")
+    laundering_purpose: list[Literal["promote", "conceal", "avoid_reporting"]] = Field([], description="18 U.S.C. § 1956(a)(1): done with intent to promote specified unlawful activity (A)(i), or knowing it was designed to conceal the proceeds' nature, location, source, ownership or control (B)(i), or to avoid a reporting requirement (B)(ii).")
+    detected_by: Id | None = Field(None, description="31 C.F.R. § 1020.320(a)(2): the bank that knew, suspected or had reason to suspect that the transaction was suspicious.")
+    detected_on: Day | None = Field(None, description="31 C.F.R. § 1020.320(b)(3): the day the bank first detected facts that may be a basis for a suspicious activity report.")
+    suspect_identified: Tri = Field("unknown", description="31 C.F.R. § 1020.320(b)(3): whether a suspect was identified on detection (if not, the bank may take 30 more days to identify one).")
+    sar_filed_on: Day | None = Field(None, description="31 C.F.R. § 1020.320(b)(3): the day the bank filed its suspicious activity report, if it did.")
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -412,6 +422,12 @@ def check_references(s: Scenario, located: Located) -> None:
         if actor.permanent_resident is True and actor.admitted is False:
             raise located.error(("actors", aid, "admitted"),
                                 "a lawful permanent resident has been admitted (8 U.S.C. § 1101(a)(20)); admitted: false contradicts permanent_resident: true")
+        for owner, share in actor.owned_by.items():
+            need(("actors", aid, "owned_by", owner), owner, parties, "organization or actor")
+            if owner == aid:
+                raise located.error(("actors", aid, "owned_by", owner), "an entity cannot own itself")
+        if sum(actor.owned_by.values()) > 100:
+            raise located.error(("actors", aid, "owned_by"), "the ownership shares add up to more than 100 percent")
         need(("actors", aid, "spouse_of"), actor.spouse_of, actors, "actor")
         need(("actors", aid, "child_of"), actor.child_of, actors, "actor")
     event_ids: set[str] = set()
@@ -427,6 +443,13 @@ def check_references(s: Scenario, located: Located) -> None:
         need(("transactions", tid, "to"), tx.to, parties, "organization or actor")
         if tx.from_ == tx.to:
             raise located.error(("transactions", tid, "to"), "a transaction needs two different parties")
+        for i, inst in enumerate(tx.through):
+            need(("transactions", tid, "through", i), inst, actors, "actor")
+        for i, src in enumerate(tx.proceeds_of):
+            need(("transactions", tid, "proceeds_of", i), src, set(s.drug_activities) | set(s.transactions), "drug activity or transaction")
+            if src == tid:
+                raise located.error(("transactions", tid, "proceeds_of", i), "a transaction cannot be the proceeds of itself")
+        need(("transactions", tid, "detected_by"), tx.detected_by, actors, "actor")
     for i, h in enumerate(s.holdings):
         need(("holdings", i, "institution"), h.institution, actors, "actor")
         need(("holdings", i, "owner"), h.owner, parties, "organization or actor")
