@@ -456,20 +456,27 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
 
 
 LAUNDERING_PREDICATES = ("through", "proceeds_of", "knew_proceeds", "laundering_purpose", "detected_by", "detected_on",
-                         "suspect_identified", "sar_filed_on")
+                         "suspect_identified", "sar_filed_on", "conceals", "knew_support_unlawful", "recipient_knowingly")
 
 
 def _laundering(fs: FactSet, s: Scenario) -> None:
-    """Money-laundering and bank-reporting facts of transactions (18 U.S.C. §§ 1956-1957; 31 C.F.R. § 1020.320).
+    """Money-laundering, bank-reporting and terrorism-financing facts of transactions (18 U.S.C. §§ 1956-1957,
+    2339C(c), 2339D; 31 C.F.R. § 1020.320).
 
     Emitted only for transactions that state them: a flag left unknown on every transaction of a large
     scenario would make each one a choice."""
     if not any(fs.reads(pred) for pred in LAUNDERING_PREDICATES):
         return
     for tid, tx in s.transactions.items():
-        if not (tx.through or tx.proceeds_of or tx.detected_by):
+        if not (tx.through or tx.proceeds_of or tx.detected_by or tx.conceals or tx.provides == "military_type_training"):
             continue
         t, p = const(tid), f"transactions.{tid}"
+        for i, src in enumerate(tx.conceals):
+            fs.add(Function("conceals", [t, const(src)]), f"{p}.conceals.{i}")
+        if tx.conceals:
+            fs.add(Function("knew_support_unlawful", [t]), f"{p}.knew_support_unlawful", tx.knew_support_unlawful)
+        if tx.provides == "military_type_training":
+            fs.add(Function("recipient_knowingly", [t]), f"{p}.recipient_knowingly", tx.recipient_knowingly)
         for i, inst in enumerate(tx.through):
             fs.add(Function("through", [t, const(inst)]), f"{p}.through.{i}")
         for i, src in enumerate(tx.proceeds_of):

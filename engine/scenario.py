@@ -235,6 +235,9 @@ class Transaction(Model):
     proceeds_of: list[Id] = Field([], description="18 U.S.C. §§ 1956-1957: the drug activities or transactions whose proceeds the property given represents.")
     knew_proceeds: Tri = Field("unknown", description="18 U.S.C. § 1956(a)(1), § 1957(a): the person knew the property represented the proceeds of some form of unlawful activity (not stated: unknown).")
     laundering_purpose: list[Literal["promote", "conceal", "avoid_reporting"]] = Field([], description="18 U.S.C. § 1956(a)(1): done with intent to promote specified unlawful activity (A)(i), or knowing it was designed to conceal the proceeds' nature, location, source, ownership or control (B)(i), or to avoid a reporting requirement (B)(ii).")
+    conceals: list[Id] = Field([], description="18 U.S.C. § 2339C(c)(2): the transactions whose material support or funds this conduct concealed or disguised (their nature, location, source, ownership or control).")
+    knew_support_unlawful: Tri = Field("unknown", description="18 U.S.C. § 2339C(c)(2)(A): the concealer knew or intended that the support was to be, or knew it was, provided in violation of § 2339B (not stated: unknown).")
+    recipient_knowingly: Tri = Field("unknown", description="18 U.S.C. § 2339D(a): the recipient knowingly received the military-type training (not stated: unknown).")
     detected_by: Id | None = Field(None, description="31 C.F.R. § 1020.320(a)(2): the bank that knew, suspected or had reason to suspect that the transaction was suspicious.")
     detected_on: Day | None = Field(None, description="31 C.F.R. § 1020.320(b)(3): the day the bank first detected facts that may be a basis for a suspicious activity report.")
     suspect_identified: Tri = Field("unknown", description="31 C.F.R. § 1020.320(b)(3): whether a suspect was identified on detection (if not, the bank may take 30 more days to identify one).")
@@ -450,6 +453,10 @@ def check_references(s: Scenario, located: Located) -> None:
             if src == tid:
                 raise located.error(("transactions", tid, "proceeds_of", i), "a transaction cannot be the proceeds of itself")
         need(("transactions", tid, "detected_by"), tx.detected_by, actors, "actor")
+        for i, src in enumerate(tx.conceals):
+            need(("transactions", tid, "conceals", i), src, set(s.transactions), "transaction")
+            if src == tid:
+                raise located.error(("transactions", tid, "conceals", i), "a transaction cannot conceal itself")
     for i, h in enumerate(s.holdings):
         need(("holdings", i, "institution"), h.institution, actors, "actor")
         need(("holdings", i, "owner"), h.owner, parties, "organization or actor")
