@@ -456,7 +456,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
 
 
 LAUNDERING_PREDICATES = ("through", "proceeds_of", "knew_proceeds", "laundering_purpose", "detected_by", "detected_on",
-                         "suspect_identified", "sar_filed_on", "conceals", "knew_support_unlawful", "recipient_knowingly")
+                         "suspect_identified", "sar_filed_on", "conceals", "knew_support_unlawful", "recipient_knowingly",
+                         "ngo_activity", "ransom_for")
 
 
 def _laundering(fs: FactSet, s: Scenario) -> None:
@@ -468,9 +469,14 @@ def _laundering(fs: FactSet, s: Scenario) -> None:
     if not any(fs.reads(pred) for pred in LAUNDERING_PREDICATES):
         return
     for tid, tx in s.transactions.items():
-        if not (tx.through or tx.proceeds_of or tx.detected_by or tx.conceals or tx.provides == "military_type_training"):
+        if not (tx.through or tx.proceeds_of or tx.detected_by or tx.conceals or tx.ngo_activity or tx.ransom_for
+                or tx.provides == "military_type_training"):
             continue
         t, p = const(tid), f"transactions.{tid}"
+        if tx.ngo_activity:
+            fs.add(Function("ngo_activity", [t, const(tx.ngo_activity)]), f"{p}.ngo_activity")
+        if tx.ransom_for:
+            fs.add(Function("ransom_for", [t, const(tx.ransom_for)]), f"{p}.ransom_for")
         for i, src in enumerate(tx.conceals):
             fs.add(Function("conceals", [t, const(src)]), f"{p}.conceals.{i}")
         if tx.conceals:

@@ -222,7 +222,7 @@ class Transaction(Model):
     death_resulted: bool = False
     willfully: Tri = False
     """50 U.S.C. § 1705(c): the person acted willfully (needed for IEEPA criminal penalties)."""
-    purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "other"] | None = None
+    purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "taxes_or_fees", "other"] | None = None
     aids_act: Id | None = None
     """18 U.S.C. § 2333(d)(2): the act of international terrorism (an id under acts:) this assisted, if any."""
     substantial: Tri = "unknown"
@@ -235,6 +235,8 @@ class Transaction(Model):
     proceeds_of: list[Id] = Field([], description="18 U.S.C. §§ 1956-1957: the drug activities or transactions whose proceeds the property given represents.")
     knew_proceeds: Tri = Field("unknown", description="18 U.S.C. § 1956(a)(1), § 1957(a): the person knew the property represented the proceeds of some form of unlawful activity (not stated: unknown).")
     laundering_purpose: list[Literal["promote", "conceal", "avoid_reporting"]] = Field([], description="18 U.S.C. § 1956(a)(1): done with intent to promote specified unlawful activity (A)(i), or knowing it was designed to conceal the proceeds' nature, location, source, ownership or control (B)(i), or to avoid a reporting requirement (B)(ii).")
+    ngo_activity: Literal["basic_needs", "democracy", "education", "development", "environment", "peacebuilding"] | None = Field(None, description="OFAC's general license for nongovernmental organizations (87 Fed. Reg. 78484 (2022)): the kind of NGO activity this transaction was ordinarily incident and necessary to (humanitarian projects meeting basic human needs, democracy building, education, noncommercial development, environmental protection, peacebuilding).")
+    ransom_for: Id | None = Field(None, description="The hostage (an actor id) whose release a ransom payment was meant to secure; stated enforcement policy speaks to ransoms paid by hostages' families (rules/enforcement_policy.lp).")
     conceals: list[Id] = Field([], description="18 U.S.C. § 2339C(c)(2): the transactions whose material support or funds this conduct concealed or disguised (their nature, location, source, ownership or control).")
     knew_support_unlawful: Tri = Field("unknown", description="18 U.S.C. § 2339C(c)(2)(A): the concealer knew or intended that the support was to be, or knew it was, provided in violation of § 2339B (not stated: unknown).")
     recipient_knowingly: Tri = Field("unknown", description="18 U.S.C. § 2339D(a): the recipient knowingly received the military-type training (not stated: unknown).")
@@ -453,6 +455,7 @@ def check_references(s: Scenario, located: Located) -> None:
             if src == tid:
                 raise located.error(("transactions", tid, "proceeds_of", i), "a transaction cannot be the proceeds of itself")
         need(("transactions", tid, "detected_by"), tx.detected_by, actors, "actor")
+        need(("transactions", tid, "ransom_for"), tx.ransom_for, actors, "actor")
         for i, src in enumerate(tx.conceals):
             need(("transactions", tid, "conceals", i), src, set(s.transactions), "transaction")
             if src == tid:
