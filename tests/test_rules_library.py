@@ -13,7 +13,7 @@ from engine.rules import _PLACEHOLDER, Library, _load_file, library
 from engine.scenario import load
 from engine.solve import Solver
 
-CITE = re.compile(r"(U\.S\.C\.|C\.F\.R\.|Exec\. Order|E\.O\.|EO \d|presumption|U\.S\. |I&N Dec\.|F\.\d?d|Fed\. R\. App\. P\.|INA|Fed\. Reg\.|Pub\. L\.)")
+CITE = re.compile(r"(U\.S\.C\.|C\.F\.R\.|Exec\. Order|E\.O\.|EO \d|presumption|U\.S\. |I&N Dec\.|F\.\d?d|Fed\. R\. App\. P\.|INA|Fed\. Reg\.|Pub\. L\.|Presidential Policy Directive|OFAC, (Revised )?Guidance)")
 
 
 def test_every_annotated_rule_has_a_pinpoint_cite():
