@@ -17,7 +17,7 @@ import clingo
 from clingo.symbol import Function, Number, String, Symbol
 
 from engine import money, registry
-from engine.scenario import Holding, Knowledge, Recipient, Scenario
+from engine.scenario import Actor, Holding, Knowledge, Recipient, Scenario
 
 Tri = bool | str
 
@@ -312,7 +312,9 @@ def event_name(act: str, org: str, on: dt.date, citation: str | None) -> str:
 
 
 ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "renounced",
-               "criminal_defendant", "in_removal_proceedings", "unaware_of_activity")
+               "criminal_defendant", "in_removal_proceedings", "unaware_of_activity", "drug_trafficker",
+               "drug_trafficking_aider", "drug_abuser_or_addict", "reasonable_ground_terrorist_activity",
+               "incited_terrorist_activity", "incitement_intent_to_kill", "endorses_terrorist_activity")
 PRESENCE_FLAGS = ("in_united_states", "admitted")
 UNKNOWN = "unknown"
 TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_duress", "under_direction_of", "coordinated_with",
@@ -572,6 +574,28 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
             fs.add(Function("spouse_of", [const(aid), const(actor.spouse_of)]), f"{p}.spouse_of")
         if actor.child_of:
             fs.add(Function("child_of", [const(aid), const(actor.child_of)]), f"{p}.child_of")
+        for i, x in enumerate(actor.persuades_support_for):
+            fs.add(Function("persuades_support_for", [const(aid), const(x)]), f"{p}.persuades_support_for.{i}")
+        if actor.admitted_on:
+            fs.add(Function("admitted_on", [const(aid), day(actor.admitted_on)]), f"{p}.admitted_on")
+        _association(fs, aid, actor, p)
+        for i, cv in enumerate(actor.convictions):
+            q, n = f"{p}.convictions.{i}", Number(i + 1)
+            fs.add(Function("conviction", [const(aid), n, day(cv.on)]), q)
+            fs.add(Function("conviction_offense", [const(aid), n, const(cv.offense)]), f"{q}.offense")
+            fs.add(Function("small_marijuana_possession", [const(aid), n]), f"{q}.marijuana_30g_or_less", cv.marijuana_30g_or_less)
+
+
+def _association(fs: FactSet, aid: str, actor: Actor, p: str) -> None:
+    """INA § 212(a)(3)(F): the determination, its maker, its date, and what it found."""
+    found = actor.association_determination
+    if found is None:
+        return
+    a, q = const(aid), f"{p}.association_determination"
+    fs.add(Function("association_determination", [a, const(found.by), day(found.on)]), q)
+    fs.add(Function("association_with", [a, const(found.org)]), f"{q}.org")
+    fs.add(Function("association_consulted", [a]), f"{q}.consulted", found.consulted)
+    fs.add(Function("association_intent_found", [a]), f"{q}.intent_found", found.intent_found)
 
 
 def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _Strings, paths: bool) -> None:
@@ -603,6 +627,13 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
         if fs.reads(flag):
             fs.put_all(flag, 1, tids, [getattr(tx, flag) for _, tx in items], where(items, "." + flag))
     _laundering(fs, s)
+    if fs.reads("drug_proceeds") or fs.reads("recipient_knew_drug_source"):
+        for tid, tx in items:
+            if tx.drug_proceeds is not None:
+                t, p = const(tid), f"transactions.{tid}"
+                fs.add(Function("drug_proceeds", [t]), f"{p}.drug_proceeds", tx.drug_proceeds)
+                fs.add(Function("recipient_knew_drug_source", [t]), f"{p}.recipient_knew_drug_source",
+                       tx.recipient_knew_drug_source)
     aiding = (("substantial", "assistance_substantial"), ("culpable", "participation_culpable"),
               ("generic_service", "generic_service"), ("conspired_with_perpetrator", "conspired_with_perpetrator"))
     if not (fs.reads("aids_act") or any(fs.reads(pred) for _, pred in aiding)):

@@ -152,6 +152,25 @@ class Organization(Model):
     members: int | None = Field(None, ge=0, le=LARGEST)
 
 
+class AssociationDetermination(Model):
+    """INA § 212(a)(3)(F): the Secretary of State (after consulting the Attorney General) or the
+    Attorney General (after consulting the Secretary of State) determines an association and intent."""
+
+    by: Literal["secretary_of_state", "attorney_general"] = Field(description="who made the determination")
+    on: Day = Field(description="the day of the determination")
+    org: Id = Field(description="the terrorist organization the person has been associated with")
+    consulted: Tri = Field("unknown", description="the maker consulted the other official the statute names")
+    intent_found: Tri = Field("unknown", description="the determination finds that the person intends, while in the United States, to engage solely, principally or incidentally in activities that could endanger the welfare, safety or security of the United States")
+
+
+class Conviction(Model):
+    """A criminal conviction (INA § 237(a)(2)(B)(i))."""
+
+    on: Day = Field(description="the day of the conviction")
+    offense: Literal["controlled_substance", "other"] = Field(description="controlled_substance: a violation of (or conspiracy or attempt to violate) a law of a State, the United States or a foreign country relating to a controlled substance (21 U.S.C. § 802)")
+    marijuana_30g_or_less: bool = Field(False, description="the offense was possession for one's own use of 30 grams or less of marijuana")
+
+
 class Actor(Model):
     """A person or entity whose conduct or duties the scenario asks about."""
 
@@ -179,6 +198,17 @@ class Actor(Model):
     exemption_on: Day | None = None
     owned_by: dict[Id, Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]] = Field({}, description="OFAC's 50 Percent Rule: who owns this entity, directly, and what percentage (e.g. {cjng: 30, front: 25}).")
     fincen_order: Literal["cibanco", "intercam", "vector"] | None = Field(None, description="This foreign financial institution is the one FinCEN named in its 2025 order under 21 U.S.C. § 2313a (bundled: cibanco, intercam, vector).")
+    drug_trafficker: Tri = Field(False, description="INA § 212(a)(2)(C)(i): a consular officer or the Attorney General knows or has reason to believe the person is or has been an illicit trafficker in a controlled substance or listed chemical (no conviction needed; not stated: none on record)")
+    drug_trafficking_aider: Tri = Field(False, description="INA § 212(a)(2)(C)(i): ... knows or has reason to believe the person is or has been a knowing aider, abettor, assister, conspirator or colluder with others in such trafficking (not stated: none on record)")
+    drug_abuser_or_addict: Tri = Field(False, description="INA § 237(a)(2)(B)(ii): the person is, or at any time after admission has been, a drug abuser or addict (not stated: not shown)")
+    reasonable_ground_terrorist_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(II): a consular officer, the Attorney General or the Secretary of Homeland Security knows, or has reasonable ground to believe, the person is engaged in or is likely after entry to engage in terrorist activity (not stated: none on record)")
+    incited_terrorist_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(III): the person has incited terrorist activity")
+    incitement_intent_to_kill: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(III): the incitement was under circumstances indicating an intention to cause death or serious bodily harm")
+    endorses_terrorist_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(VII): the person endorses or espouses terrorist activity, or persuades others to endorse or espouse it")
+    persuades_support_for: list[Id] = Field([], description="INA § 212(a)(3)(B)(i)(VII): organizations the person persuades others to support")
+    association_determination: AssociationDetermination | None = Field(None, description="INA § 212(a)(3)(F): a determination that the person has been associated with a terrorist organization and intends to endanger the United States")
+    convictions: list[Conviction] = Field([], description="INA § 237(a)(2)(B)(i): the person's criminal convictions, dated")
+    admitted_on: Day | None = Field(None, description="INA § 237(a)(2)(B)(i): the day the person was admitted to the United States (a conviction counts only if after admission)")
 
 
 class Event(Model):
@@ -244,6 +274,8 @@ class Transaction(Model):
     detected_on: Day | None = Field(None, description="31 C.F.R. § 1020.320(b)(3): the day the bank first detected facts that may be a basis for a suspicious activity report.")
     suspect_identified: Tri = Field("unknown", description="31 C.F.R. § 1020.320(b)(3): whether a suspect was identified on detection (if not, the bank may take 30 more days to identify one).")
     sar_filed_on: Day | None = Field(None, description="31 C.F.R. § 1020.320(b)(3): the day the bank filed its suspicious activity report, if it did.")
+    drug_proceeds: Tri | None = Field(None, description="INA § 212(a)(2)(C)(ii): what this gave the recipient was a financial or other benefit from the giver's illicit drug activity (not stated: not such a benefit)")
+    recipient_knew_drug_source: Tri = Field("unknown", description="INA § 212(a)(2)(C)(ii): the recipient knew or reasonably should have known the benefit was the product of such activity")
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -433,6 +465,10 @@ def check_references(s: Scenario, located: Located) -> None:
                 raise located.error(("actors", aid, "owned_by", owner), "an entity cannot own itself")
         if sum(actor.owned_by.values()) > 100:
             raise located.error(("actors", aid, "owned_by"), "the ownership shares add up to more than 100 percent")
+        for i, o in enumerate(actor.persuades_support_for):
+            need(("actors", aid, "persuades_support_for", i), o, orgs, "organization")
+        if actor.association_determination is not None:
+            need(("actors", aid, "association_determination", "org"), actor.association_determination.org, orgs, "organization")
         need(("actors", aid, "spouse_of"), actor.spouse_of, actors, "actor")
         need(("actors", aid, "child_of"), actor.child_of, actors, "actor")
     event_ids: set[str] = set()
