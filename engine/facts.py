@@ -315,7 +315,7 @@ ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "fo
                "criminal_defendant", "in_removal_proceedings", "unaware_of_activity", "drug_trafficker",
                "drug_trafficking_aider", "drug_abuser_or_addict", "reasonable_ground_terrorist_activity",
                "incited_terrorist_activity", "incitement_intent_to_kill", "endorses_terrorist_activity")
-PRESENCE_FLAGS = ("in_united_states", "admitted")
+PRESENCE_FLAGS = ("in_united_states", "admitted", "aged_14_or_older")
 UNKNOWN = "unknown"
 TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_duress", "under_direction_of", "coordinated_with",
                      "approved_by_secretary_of_state", "attorney_general_concurred", "affects_commerce",
@@ -579,11 +579,28 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
         if actor.admitted_on:
             fs.add(Function("admitted_on", [const(aid), day(actor.admitted_on)]), f"{p}.admitted_on")
         _association(fs, aid, actor, p)
+        _alien_enemy_facts(fs, aid, actor, p)
         for i, cv in enumerate(actor.convictions):
             q, n = f"{p}.convictions.{i}", Number(i + 1)
             fs.add(Function("conviction", [const(aid), n, day(cv.on)]), q)
             fs.add(Function("conviction_offense", [const(aid), n, const(cv.offense)]), f"{q}.offense")
             fs.add(Function("small_marijuana_possession", [const(aid), n]), f"{q}.marijuana_30g_or_less", cv.marijuana_30g_or_less)
+
+
+def _alien_enemy_facts(fs: FactSet, aid: str, actor: Actor, p: str) -> None:
+    """50 U.S.C. § 21: citizenship, and the notice and challenge the 2025 rulings turn on."""
+    a = const(aid)
+    for i, nation in enumerate(actor.nationality):
+        fs.add(Function("nationality", [a, String(nation)]), f"{p}.nationality.{i}")
+    notice = actor.aea_notice
+    if notice is not None:
+        q = f"{p}.aea_notice"
+        fs.add(Function("recorded_aea_notice", [a, day(notice.on)]), q)
+        if notice.removal_on:
+            fs.add(Function("aea_removal_scheduled", [a, day(notice.removal_on)]), f"{q}.removal_on")
+        fs.add(Function("aea_notice_explains", [a]), f"{q}.explains_how_to_contest", notice.explains_how_to_contest)
+    if actor.aea_challenge:
+        fs.add(Function("aea_challenge", [a, const(actor.aea_challenge)]), f"{p}.aea_challenge")
 
 
 def _association(fs: FactSet, aid: str, actor: Actor, p: str) -> None:

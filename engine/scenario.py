@@ -171,6 +171,14 @@ class Conviction(Model):
     marijuana_30g_or_less: bool = Field(False, description="the offense was possession for one's own use of 30 grams or less of marijuana")
 
 
+class AeaNotice(Model):
+    """Notice that a person is subject to removal under the Alien Enemies Act (Trump v. J.G.G., 2025)."""
+
+    on: Day = Field(description="the day the notice was given")
+    removal_on: Day | None = Field(None, description="the day set for removal, if any")
+    explains_how_to_contest: Tri = Field("unknown", description="the notice says how to contest the removal (A.A.R.P. v. Trump, 2025)")
+
+
 class Actor(Model):
     """A person or entity whose conduct or duties the scenario asks about."""
 
@@ -208,6 +216,11 @@ class Actor(Model):
     persuades_support_for: list[Id] = Field([], description="INA § 212(a)(3)(B)(i)(VII): organizations the person persuades others to support")
     association_determination: AssociationDetermination | None = Field(None, description="INA § 212(a)(3)(F): a determination that the person has been associated with a terrorist organization and intends to endanger the United States")
     convictions: list[Conviction] = Field([], description="INA § 237(a)(2)(B)(i): the person's criminal convictions, dated")
+    nationality: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]] = Field([], description="countries of which the person is a citizen or national (two-letter codes); `country` says where the party is based")
+    aged_14_or_older: Tri | None = Field(None, description="50 U.S.C. § 21: the person is 14 years of age or older (not stated: unknown)")
+    aea_notice: AeaNotice | None = Field(None, description="notice that the person is subject to removal under the Alien Enemies Act")
+    aea_challenge: Literal["habeas_in_district_of_confinement", "habeas_in_another_district", "other_action"] | None = Field(
+        None, description="how the person challenges detention or removal under the Alien Enemies Act (Trump v. J.G.G., 2025)")
     admitted_on: Day | None = Field(None, description="INA § 237(a)(2)(B)(i): the day the person was admitted to the United States (a conviction counts only if after admission)")
 
 
