@@ -17,7 +17,7 @@ import clingo
 from clingo.symbol import Function, Number, String, Symbol
 
 from engine import money, registry
-from engine.scenario import Actor, Holding, Knowledge, Recipient, Scenario
+from engine.scenario import Actor, Firearm, Holding, Knowledge, Recipient, Scenario
 
 Tri = bool | str
 
@@ -644,6 +644,9 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
         if fs.reads(flag):
             fs.put_all(flag, 1, tids, [getattr(tx, flag) for _, tx in items], where(items, "." + flag))
     _laundering(fs, s)
+    for tid, tx in items:
+        if tx.firearm is not None:
+            _firearm(fs, tid, tx.firearm)
     if fs.reads("drug_proceeds") or fs.reads("recipient_knew_drug_source"):
         for tid, tx in items:
             if tx.drug_proceeds is not None:
@@ -661,6 +664,22 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
             fs.add(Function("aids_act", [t, const(tx.aids_act)]), f"{p}.aids_act")
             for flag, pred in aiding:
                 fs.add(Function(pred, [t]), f"{p}.{flag}", getattr(tx, flag))
+
+
+FIREARM_FLAGS = (("automatic", "firearm_automatic"), ("purchased_for_recipient", "purchased_for_recipient"),
+                 ("giver_had_reason_to_believe", "reason_to_believe_use"), ("will_be_used_in_crime", "will_be_used_in_crime"),
+                 ("intent_to_promote", "intent_to_promote"), ("exported", "exported"), ("export_license", "export_licensed"),
+                 ("ear_license_required", "ear_license_required"), ("during_drug_trafficking_crime", "in_drug_trafficking_crime"))
+
+
+def _firearm(fs: FactSet, tid: str, firearm: Firearm) -> None:
+    """A firearm transaction's facts: its kind, the giver's knowledge and intent, the export."""
+    t, p = const(tid), f"transactions.{tid}.firearm"
+    fs.add(Function("firearm_transfer", [t]), p)
+    for field_name, pred in FIREARM_FLAGS:
+        fs.add(Function(pred, [t]), f"{p}.{field_name}", getattr(firearm, field_name))
+    for i, use in enumerate(firearm.recipient_use):
+        fs.add(Function("recipient_use", [t, const(use)]), f"{p}.recipient_use.{i}")
 
 
 def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> None:

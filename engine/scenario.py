@@ -244,6 +244,24 @@ class Event(Model):
     """For a treasury_blocking_order: the institutions it was served on (omit for an order to all US institutions)."""
 
 
+FirearmUse = Literal["felony", "drug_trafficking_crime", "federal_crime_of_terrorism"]
+
+
+class Firearm(Model):
+    """A transaction that moves a firearm (18 U.S.C. §§ 554, 924, 932, 933; 22 U.S.C. § 2778)."""
+
+    automatic: Tri = Field("unknown", description="the firearm is fully automatic (on the US Munitions List at every date; non-automatic firearms left it on 2020-03-09)")
+    purchased_for_recipient: Tri = Field("unknown", description="18 U.S.C. § 932(b): the giver bought the firearm for, on behalf of, or at the request or demand of the recipient")
+    recipient_use: list[FirearmUse] = Field([], description="what the recipient intended the firearm for: use, carrying, possession or disposal in furtherance of a felony, a drug trafficking crime or a federal crime of terrorism (18 U.S.C. § 932(a)); empty if none is stated")
+    giver_had_reason_to_believe: Tri = Field("unknown", description="the giver knew or had reasonable cause to believe what the recipient intended (§ 932(b)(2), § 933(a)(1))")
+    will_be_used_in_crime: Tri = Field("unknown", description="the giver knew or had reasonable cause to believe the firearm will be used to commit a felony, a federal crime of terrorism or a drug trafficking crime (§ 932(c)(2), § 924(h))")
+    intent_to_promote: Tri = Field("unknown", description="18 U.S.C. § 924(k)(2): the giver took the firearm out of the United States intending to engage in or promote such conduct")
+    exported: Tri = Field("unknown", description="the firearm was exported or sent from the United States (18 U.S.C. § 554; 22 U.S.C. § 2778)")
+    export_license: Tri = Field("unknown", description="a license or other authorization for the export was held (from the State Department under the ITAR, or from Commerce under the EAR)")
+    ear_license_required: Tri = Field("unknown", description="for a firearm controlled under the Export Administration Regulations, whether the export needed a license (the EAR's country rules are not encoded)")
+    during_drug_trafficking_crime: Tri = Field(False, description="18 U.S.C. § 924(c)(1)(A): the giver used or carried the firearm during and in relation to, or possessed it in furtherance of, a drug trafficking crime")
+
+
 class Transaction(Model):
     """Something given, paid or done from one party to another on a day."""
 
@@ -287,6 +305,7 @@ class Transaction(Model):
     detected_on: Day | None = Field(None, description="31 C.F.R. § 1020.320(b)(3): the day the bank first detected facts that may be a basis for a suspicious activity report.")
     suspect_identified: Tri = Field("unknown", description="31 C.F.R. § 1020.320(b)(3): whether a suspect was identified on detection (if not, the bank may take 30 more days to identify one).")
     sar_filed_on: Day | None = Field(None, description="31 C.F.R. § 1020.320(b)(3): the day the bank filed its suspicious activity report, if it did.")
+    firearm: Firearm | None = Field(None, description="set when what is given is a firearm: the facts the firearms and export laws turn on")
     drug_proceeds: Tri | None = Field(None, description="INA § 212(a)(2)(C)(ii): what this gave the recipient was a financial or other benefit from the giver's illicit drug activity (not stated: not such a benefit)")
     recipient_knew_drug_source: Tri = Field("unknown", description="INA § 212(a)(2)(C)(ii): the recipient knew or reasonably should have known the benefit was the product of such activity")
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
