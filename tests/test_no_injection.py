@@ -64,8 +64,10 @@ def test_hostile_names_loaded_in_bulk_round_trip_as_the_same_symbols():
     rules it writes name only predicates and arities, never user text."""
     facts = build(loads(HOSTILE, "hostile.yaml"))
     program, rows = facts.bulk()
+    choices = {"{" + str(sym) + "}." for sym in facts.choices}  # unknown facts, rendered from Symbols
     for line in program.splitlines():
-        assert re.fullmatch(r"[a-z_]+(\(V0(,V\d+)*\) :- \(?V0(,V\d+)*\)? = @rows\([a-z_]+,\d+\))?\.", line), line
+        assert line in choices or re.fullmatch(
+            r"[a-z_]+(\(V0(,V\d+)*\) :- \(?V0(,V\d+)*\)? = @rows\([a-z_]+,\d+\))?\.", line), line
     ctl = clingo.Control(["--warn=none"], logger=lambda *_: None)
     ctl.add("base", [], program)
     ctl.ground([("base", [])], context=Context(rows))
