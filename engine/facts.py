@@ -569,7 +569,7 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
         for owner, share in actor.owned_by.items():  # in basis points: clingo counts in integers
             fs.add(Function("owned_by", [const(aid), const(owner), Number(int(share * 100))]), f"{p}.owned_by.{owner}")
         if actor.fincen_order:
-            fs.add(Function("fincen_named", [const(aid), const(actor.fincen_order)]), f"{p}.fincen_order")
+            fs.add(Function("fincen_named", [const(aid), const("order_" + actor.fincen_order)]), f"{p}.fincen_order")
         if actor.spouse_of:
             fs.add(Function("spouse_of", [const(aid), const(actor.spouse_of)]), f"{p}.spouse_of")
         if actor.child_of:
