@@ -1,8 +1,9 @@
 """Answers: the JSON contract, and the one function that produces them.
 
-`ask` grounds nothing itself; it takes a Solver (a grounded scenario), reads the
-status of the question from brave/cautious consequences, and builds the explanation
-tree and citations from the model.
+`ask` grounds nothing itself; it takes a Solver (a grounded scenario), gathers the
+question's evidence once (engine/evidence.py), and builds the answer from it alone:
+`explain` is a pure function of the rule book and the evidence, so the same evidence gives
+the same bytes however it was gathered (warm or cold).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from clingo.symbol import Symbol, SymbolType
 from pydantic import BaseModel
 
 from engine.errors import InputError
-from engine.explain import DISPLAY, Explainer, Model, Node
+from engine.evidence import Evidence, gather
+from engine.explain import Explainer, Node
 from engine.facts import unnamed_ids
+from engine.reading import DISPLAY
+from engine.rules import Library
 from engine.solve import Solver, parse_question
 
 
@@ -77,8 +81,8 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
     known |= set(solver.scenario.drug_activities)
     known |= {h.id for h in solver.scenario.holdings if h.id}
     compound = unnamed_ids(solver.scenario)  # records without an id: holding(2), ev(1)
-    vocabulary = {a.arguments[0].name for a in solver.any_model()
-                  if a.name == "name" and a.arguments and a.arguments[0].type == SymbolType.Function}
+    vocabulary = {a.arguments[0].name for a in solver.ground_atoms(("name", 2))
+                  if a.arguments[0].type == SymbolType.Function}
     words = known | vocabulary
 
     def is_term(arg: Symbol) -> bool:
@@ -117,26 +121,35 @@ def wanted_for(text: str) -> frozenset[tuple[str, int]] | None:
 
 
 def ask(solver: Solver, text: str) -> Answer:
+    """Answer one question (text such as `designated(cjng)`) about a grounded scenario."""
+    return explain(solver.library, gather(solver, question_atom(solver, text)))
+
+
+def question_atom(solver: Solver, text: str) -> Symbol:
+    """The question as an atom, checked against the scenario (no solve)."""
     try:
         question = parse_question(text)
         validate_question(solver, question, text)
     except InputError as exc:  # name the scenario the question was put to
         raise InputError(solver.source, exc.problem, where="question") from None
-    status = solver.status(question)
-    lib = solver.library
+    return question
+
+
+def explain(lib: Library, evidence: Evidence) -> Answer:
+    """The answer to a question, built from its evidence alone."""
+    question, status = evidence.question, evidence.status
     deciding: list[Deciding] = []
+    explainer = Explainer(lib, evidence.reading)
     if status == "yes":
-        model = Model(solver.witness([(question, True)]) or frozenset())
-        tree = Explainer(lib, model).why(question)
+        tree = explainer.why(question)
     elif status == "no":
-        model = Model(solver.any_model())
-        tree = Explainer(lib, model).why_not(question)
+        tree = explainer.why_not(question)
     else:
-        model = Model(solver.any_model())
-        yes_tree = Explainer(lib, Model(solver.witness([(question, True)]) or frozenset())).why(question)
-        no_tree = Explainer(lib, Model(solver.witness([(question, False)]) or frozenset())).why_not(question)
-        renderer = Explainer(lib, model)
-        for group in solver.deciding(question):
+        assert evidence.fails is not None
+        yes_tree = explainer.why(question)
+        no_tree = Explainer(lib, evidence.fails).why_not(question)
+        renderer = explainer
+        for group in evidence.deciding:
             deciding.append(Deciding(
                 facts=[str(a) for a in group],
                 questions=[_question_text(renderer, a) for a in group],
@@ -146,10 +159,10 @@ def ask(solver: Solver, text: str) -> Answer:
         no_tree.claim = "If not: " + no_tree.claim
         tree = Node(f"It depends on: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
     citations = sorted(tree.citations())
-    elements = [Element.model_validate(row) for row in Explainer(lib, model).ledger(question, solver.status)]
+    elements = [Element.model_validate(row) for row in explainer.ledger(question, evidence.status_of)]
     return Answer(
         question=str(question),
-        as_of=solver.as_of.isoformat(),
+        as_of=evidence.as_of.isoformat(),
         answer=status,  # type: ignore[arg-type]
         explanation=_node(tree),
         citations=citations,

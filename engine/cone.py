@@ -25,16 +25,21 @@ from typing import Sequence
 import clingo
 from clingo.symbol import Symbol
 
+from engine import clasp
+
 Value = bool | None  # an external's value: on, off, or free (an unknown fact)
 
 
 class GroundProgram:
     """The ground program as the grounder hands it to the solver (a clingo Observer).
 
-    Atoms are the program's integer atoms, the same numbers `SymbolicAtom.literal` gives.
+    Atoms are the program's integer atoms, the same numbers `SymbolicAtom.literal` gives. Only
+    the output atoms of the `sliced` predicates (the askable conclusions) are kept as shown: a
+    `#show` added later for other reasons (Solver.statuses, an answer's evidence) changes no cone.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sliced: frozenset[tuple[str, int]] | None = None) -> None:
+        self.sliced = sliced
         self.heads: list[Sequence[int]] = []
         self.bodies: list[Sequence[int]] = []
         self.choice: list[bool] = []
@@ -59,7 +64,8 @@ class GroundProgram:
         self.sliceable = False
 
     def output_atom(self, symbol: Symbol, atom: int) -> None:
-        if atom:  # atom 0: a fact, which nothing can switch off
+        # atom 0: a fact, which nothing can switch off
+        if atom and (self.sliced is None or (symbol.name, len(symbol.arguments)) in self.sliced):
             self.shown[atom] = symbol
 
 
@@ -88,12 +94,8 @@ class Cone:
         if not program.sliceable:
             return None
         atoms = {a for head in program.heads for a in head}
-        true: set[int] | None = None
-        ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
-        ctl.configuration.solve.models = 1  # type: ignore[union-attr]
-        with ctl.solve(yield_=True) as handle:  # type: ignore[union-attr]
-            for model in handle:
-                true = {a for a in atoms if model.is_true(a)} | {a for a, v in values.items() if v}
+        on = {a for a, v in values.items() if v}
+        true = clasp.last_model(ctl, lambda model: {a for a in atoms if model.is_true(a)} | on)
         if true is None:
             return None  # contradictory: the caller's full solve reports it
         return cls(program, values, true)
@@ -187,12 +189,8 @@ class Cone:
         modes = ("brave", "cautious") if has_choice else ("auto",)
         found: dict[str, set[int]] = {}
         for mode in modes:
-            sub.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
-            sub.configuration.solve.models = 0 if has_choice else 1  # type: ignore[union-attr]
-            last: set[int] | None = None
-            with sub.solve(yield_=True) as handle:  # type: ignore[union-attr]
-                for model in handle:
-                    last = {a for a in asked if a in ids and model.is_true(ids[a])}
+            last = clasp.last_model(sub, lambda model: {a for a in asked if a in ids and model.is_true(ids[a])},
+                                    mode, 0 if has_choice else 1)
             if last is None:
                 raise ValueError("no answer set under the switched facts")
             found[mode] = last

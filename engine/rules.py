@@ -128,9 +128,16 @@ class Library:
     plain: list[list[tuple[str, int]]] = field(default_factory=list)
     _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
     _inlinable: dict[frozenset[tuple[str, int]], dict[tuple[str, int], int]] = field(default_factory=dict, repr=False)
+    _ranks: dict[str, int] | None = field(default=None, repr=False)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
         return [r for r in self.rules.values() if r.signature == signature]
+
+    def rank(self, rule_id: str) -> int:
+        """A rule's place in the rule book (0 for an id that is not a rule)."""
+        if self._ranks is None:
+            self._ranks = {rid: i for i, rid in enumerate(self.rules)}
+        return self._ranks.get(rule_id, 0)
 
     def asks(self) -> list[PredSpec]:
         return sorted((p for p in self.preds.values() if p.kind == "ask"), key=lambda p: p.signature)

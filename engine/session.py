@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from clingo.symbol import Function, Symbol
+from clingo.symbol import Symbol
 from pydantic import BaseModel
 
 from engine.answers import Answer, ask
@@ -222,55 +222,21 @@ class Session:
         )
 
     def why_not(self, question: str, limit: int = 5) -> list[Suggestion]:
-        """The smallest sets of assumable facts which, switched, would make a `no` a `yes`.
+        """The smallest sets of assumable facts which, switched, would make a `no` a `yes`
+        (engine/deciding.py searches; here they are phrased)."""
+        from engine.deciding import remedies
+        from engine.explain import Explainer
+        from engine.reading import Reading
 
-        The assumable facts are the switchable inputs whose predicate declares a question
-        (rules/inputs.lp); each candidate is tried with solver assumptions, so the law
-        decides, not Python.
-        """
         atom = parse_question(question)
         if self.solver.status(atom) != "no":
             return []
-        lib = self.solver.library
-        current = set(self.solver.facts.facts)
-        # Facts that may be assumed: switchable facts now false whose predicate asks a question.
-        candidates = sorted(
-            s for s in set(self.solver.facts.off)
-            if lib.preds.get((s.name, len(s.arguments))) is not None
-            and lib.preds[(s.name, len(s.arguments))].question
-        )
-        found: list[list[tuple[Symbol, bool]]] = []
-        for size in (1, 2):
-            pool = candidates if size == 1 else candidates[:24]
-            groups = [[c] for c in pool] if size == 1 else [[a, b] for i, a in enumerate(pool) for b in pool[i + 1:]]
-            for group in groups:
-                flips = [(c, c not in current) for c in group]
-                try:
-                    after = self.solver.conclusions_if(flips).get(atom, "no")
-                except InputError:
-                    continue
-                if after == "yes":
-                    found.append(flips)
-                    if len(found) >= limit:
-                        break
-            if found:
-                break
-        return [self._suggestion(flips) for flips in found]
-
-    def _suggestion(self, flips: list[tuple[Symbol, bool]]) -> Suggestion:
-        """Phrase a change, and name the rule that would use it, read from the provenance under that change."""
-        from engine.explain import Explainer, Model
-
-        before = Model(self.solver.any_model())
-        explainer = Explainer(self.solver.library, before)
-        words = [explainer.sentence(sym, negative=not value) for sym, value in flips]
-        with self.solver.switched(flips) as switched:
-            after = Model(switched.any_model())
-        # The rules the change feeds (a new premise) or disarms (a defeater it removes).
-        used = sorted({rid for entries in after.because.values() for rid, prem, _ in entries
-                       for sym, _ in flips if sym in prem.arguments}
-                      | {rid for entries in before.because.values() for rid, prem, _ in entries
-                         for sym, _ in flips if Function("neg", [sym]) in prem.arguments})
-        specs = [self.solver.library.rules[r] for r in used]
-        return Suggestion(change=words, rule=", ".join(r.id for r in specs),
-                          cite="; ".join(dict.fromkeys(r.cite for r in specs)))
+        found = remedies(self.solver, atom, limit)
+        explainer = Explainer(self.solver.library, Reading(self.solver.canonical() or frozenset()))
+        out = []
+        for remedy in found:
+            specs = [self.solver.library.rules[r] for r in remedy.rules]
+            out.append(Suggestion(change=[explainer.sentence(sym, negative=not value) for sym, value in remedy.switches],
+                                  rule=", ".join(r.id for r in specs),
+                                  cite="; ".join(dict.fromkeys(r.cite for r in specs))))
+        return out

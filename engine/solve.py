@@ -2,8 +2,10 @@
 
 Unknown facts and open points of law are choices in the program. A conclusion is
 `yes` if it holds in every answer set (cautious), `no` if in none (brave), and
-`depends` otherwise; the deciding facts are found with solver assumptions, never by
-enumerating completions in Python.
+`depends` otherwise. Every solve goes through engine/clasp.py; what an answer needs from
+the solver is gathered once per question in engine/evidence.py, and the deciding facts are
+searched with solver assumptions in engine/deciding.py, never by enumerating completions
+in Python.
 """
 
 from __future__ import annotations
@@ -19,17 +21,13 @@ from typing import Iterable, Iterator, Sequence
 
 import clingo
 from clingo import ast
+from clingo.backend import HeuristicType
 from clingo.symbol import Number, Symbol
 
-from engine import calendar, facts, money, rules
+from engine import calendar, clasp, facts, money, rules
 from engine.cone import Cone, GroundProgram, Value
 from engine.errors import InputError
 from engine.scenario import Scenario
-
-MAX_DECIDING_CANDIDATES = 12
-MAX_DECIDING_SIZE = 4
-MAX_DECIDING_TESTS = 60
-
 
 _PREDICATE = re.compile(r"_*[a-z][A-Za-z0-9_]*")  # a predicate name, as clingo reads one
 
@@ -184,7 +182,7 @@ class Solver:
                     inline = frozenset(self.library.inlinable(self.wanted)) - self.facts.open_signatures()
                 program, rows = self.facts.bulk(inline)
                 context = Context(rows)
-            self.ground = GroundProgram() if warm else None
+            self.ground = GroundProgram(frozenset(p.signature for p in self.library.asks())) if warm else None
             self.ctl = rules.control(self.library, program, context, provenance, self.ground, self.wanted, inline)
         self.externals: frozenset[Symbol] = frozenset()
         self._on: set[Symbol] = set()
@@ -194,6 +192,7 @@ class Solver:
             self._assign(self.facts)
         self.readings = self._readings()
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
+        self._preferring = False  # whether `canonical`'s heuristic modifiers are in the program
         self._sat: dict[tuple[tuple[Symbol, bool], ...], bool] = {}
         self._conclusions: list[Symbol] | None = None
         self._base: dict[Symbol, str] | None = None  # conclusions() of the current facts
@@ -246,36 +245,58 @@ class Solver:
         self._base, self._cone = base, False  # the cone holds the old facts' answer set
         return True
 
-    def _solve(self, mode: str, assumptions: Sequence[tuple[Symbol, bool]] = (),
-               only: Sequence[Symbol] | None = None) -> frozenset[Symbol] | None:
-        """The last model of an enumeration (brave/cautious: the consequences).
-
-        With `only`, just those atoms are tested in each model, which is much cheaper than
-        reading every atom back from a large model.
-        """
-        self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
-        self.ctl.configuration.solve.models = 0  # type: ignore[union-attr]
-        last: frozenset[Symbol] | None = None
-        with self.ctl.solve(yield_=True, assumptions=list(assumptions)) as handle:  # type: ignore[union-attr]
-            for model in handle:
-                if only is None:
-                    last = frozenset(model.symbols(atoms=True))
-                else:
-                    last = frozenset(a for a in only if model.contains(a))
-        return last
-
     def witness(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
         """One answer set (all its atoms) under the assumptions, or None if there is none."""
         key = tuple(assumptions)
         if key not in self._witnesses:
-            self.ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
-            self.ctl.configuration.solve.models = 1  # type: ignore[union-attr]
-            found: frozenset[Symbol] | None = None
-            with self.ctl.solve(yield_=True, assumptions=list(assumptions)) as handle:  # type: ignore[union-attr]
-                for model in handle:
-                    found = frozenset(model.symbols(atoms=True))
-            self._witnesses[key] = found
+            self._witnesses[key] = clasp.last_model(self.ctl, clasp.every_atom, assumptions=assumptions)
         return self._witnesses[key]
+
+    def canonical(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
+        """The first answer set under the assumptions, taking the open atoms in their sorted order, each
+        false where it can be: the same reading however the program was grounded (warm or cold, whole
+        or sliced), so that an explanation read from it is the same bytes either way.
+
+        Why this is a property of the scenario and not of the grounding: the rule book has no
+        integrity constraints, so an open atom the question does not depend on can always be false
+        and never constrains one it does depend on. clasp's domain heuristic, deciding the open atoms
+        first, in that order, false first, finds exactly this answer set in one solve.
+        """
+        if not self.open_atoms:
+            model = self.witness()
+            return model if model is not None and all((a in model) == v for a, v in assumptions) else None
+        key = ("canonical", *assumptions)
+        if key not in self._witnesses:  # type: ignore[comparison-overlap]
+            self._prefer_false()
+            solver = self.ctl.configuration.solver
+            usual = solver.heuristic  # type: ignore[union-attr]
+            solver.heuristic = "Domain"  # type: ignore[union-attr]
+            try:
+                found = clasp.last_model(self.ctl, clasp.every_atom, assumptions=assumptions)
+            finally:
+                solver.heuristic = usual  # type: ignore[union-attr]
+            self._witnesses[key] = found  # type: ignore[index]
+        return self._witnesses[key]  # type: ignore[index]
+
+    def _prefer_false(self) -> None:
+        """Heuristic modifiers (read only by `canonical`): every atom that may be open is decided
+        before any other, in sorted order, false first. A warm solver marks every external, since
+        which of them are free changes with each what-if; a cold one's open atoms never change."""
+        if self._preferring:
+            return
+        self._preferring = True
+        every = sorted({*self.externals, *self.open_atoms})
+        atoms = self.ctl.symbolic_atoms
+        with self.ctl.backend() as backend:
+            for rank, sym in enumerate(every):
+                found = atoms[sym]
+                if found is not None:
+                    backend.add_heuristic(found.literal, HeuristicType.Level, len(every) - rank, 1, [])
+                    backend.add_heuristic(found.literal, HeuristicType.Sign, -1, 1, [])
+
+    def sample(self, assumptions: Sequence[tuple[Symbol, bool]], atoms: Sequence[Symbol]) -> dict[Symbol, bool] | None:
+        """The value of each of `atoms` in some answer set meeting the assumptions (None if none does)."""
+        return clasp.last_model(self.ctl, lambda m: {a: m.contains(a) for a in atoms}, assumptions=assumptions)
 
     def _satisfiable(self, assumptions: Sequence[tuple[Symbol, bool]]) -> bool:
         """Whether some answer set meets the assumptions (no atoms are read back)."""
@@ -283,9 +304,7 @@ class Solver:
         if key in self._witnesses:
             return self._witnesses[key] is not None
         if key not in self._sat:
-            self.ctl.configuration.solve.enum_mode = "auto"  # type: ignore[union-attr]
-            self.ctl.configuration.solve.models = 1  # type: ignore[union-attr]
-            self._sat[key] = bool(self.ctl.solve(assumptions=list(assumptions)).satisfiable)  # type: ignore[union-attr]
+            self._sat[key] = clasp.last_model(self.ctl, lambda _m: True, assumptions=assumptions) is not None
         return self._sat[key]
 
     def any_model(self) -> frozenset[Symbol]:
@@ -309,27 +328,11 @@ class Solver:
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return "depends" if can_hold and can_fail else ("yes" if can_hold else "no")
 
-    def consequences(self, assumptions: Sequence[tuple[Symbol, bool]] = (),
-                     only: Sequence[Symbol] | None = None) -> Consequences:
-        """Brave and cautious consequences over any atoms (`only`: just those are read back)."""
-        if not self.open_atoms:
-            model = self._solve("auto", assumptions, only)
-            if model is None:
-                raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
-            return Consequences(model, model)
-        brave = self._solve("brave", assumptions, only)
-        cautious = self._solve("cautious", assumptions, only)
-        if brave is None or cautious is None:
-            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
-        return Consequences(brave, cautious)
-
     def statuses(self, signatures: Iterable[tuple[str, int]]) -> Statuses:
         """yes or depends for every atom of these predicates that holds in some reading; any other is no.
 
-        A whole-scenario analysis. A cold solver shows the predicates (a `#show` part grounded
-        on top, which changes no answer set) and reads each solve's shown atoms in one call,
-        rather than one call per atom; a warm one, whose ground program a what-if slices,
-        walks the ground atoms instead.
+        A whole-scenario analysis: the predicates are shown (`_show`) and each solve's shown
+        atoms are read in one call, rather than one call per atom.
         """
         sigs = set(signatures)
         bad = [sig for sig in sigs if not _PREDICATE.fullmatch(sig[0]) or not isinstance(sig[1], int) or sig[1] < 0]
@@ -340,18 +343,7 @@ class Solver:
             outside = sorted(sigs - self.wanted)[0]
             raise ValueError(f"{outside[0]}/{outside[1]} is not among the predicates this solver was built for (only=)")
         with collector_paused():
-            if self.warm:
-                return self._statuses_walked(sigs)
-            new = sorted(sigs - self._shown_sigs)
-            if new:  # built as syntax nodes, not program text
-                part = f"show_{len(self._shown_sigs)}"
-                here = ast.Location(ast.Position("<statuses>", 1, 1), ast.Position("<statuses>", 1, 1))
-                with ast.ProgramBuilder(self.ctl) as builder:
-                    builder.add(ast.Program(here, part, []))
-                    for name, arity in new:
-                        builder.add(ast.ShowSignature(here, name, arity, True))
-                self.ctl.ground([(part, [])])
-                self._shown_sigs.update(new)
+            self._show(sigs)
             brave, cautious = self._shown_consequences()
             # Other shown atoms (the askable conclusions, earlier calls' predicates) are dropped by
             # identity: asking a Symbol its name is a call into clingo, and there may be 1e5 of them.
@@ -362,19 +354,23 @@ class Solver:
                 return Statuses(list(zip(atoms, itertools.repeat("yes"))))
             return Statuses([(atom, "yes" if atom in cautious else "depends") for atom in atoms])
 
-    def _statuses_walked(self, sigs: set[tuple[str, int]]) -> Statuses:
-        out: dict[Symbol, str] = {}
-        rest: list[Symbol] = []
-        for sig in sorted(sigs):
-            for sa in self.ctl.symbolic_atoms.by_signature(*sig):
-                if sa.is_fact:
-                    out[sa.symbol] = "yes"
-                else:
-                    rest.append(sa.symbol)
-        if rest:
-            cons = self.consequences(only=rest)
-            out.update((atom, status) for atom in rest if (status := cons.status(atom)) != "no")
-        return Statuses(list(out.items()))
+    def _show(self, sigs: Iterable[tuple[str, int]]) -> None:
+        """Make these predicates output atoms (a `#show` part grounded on top, which changes no
+        answer set): clasp computes brave and cautious consequences over output atoms only. A warm
+        solver's cone keeps slicing by the askable conclusions alone (engine/cone.py). Why not
+        show everything for an answer's evidence: grounding a part costs a warm or whole-case
+        Solver tens of milliseconds, more than the solves it would save (engine/evidence.py)."""
+        new = sorted(set(sigs) - self._shown_sigs)
+        if not new:
+            return
+        part = f"show_{len(self._shown_sigs)}"  # built as syntax nodes, not program text
+        here = ast.Location(ast.Position("<statuses>", 1, 1), ast.Position("<statuses>", 1, 1))
+        with ast.ProgramBuilder(self.ctl) as builder:
+            builder.add(ast.Program(here, part, []))
+            for name, arity in new:
+                builder.add(ast.ShowSignature(here, name, arity, True))
+        self.ctl.ground([(part, [])])
+        self._shown_sigs.update(new)
 
     def conclusions(self) -> dict[Symbol, str]:
         """The status of every askable conclusion (the shown atoms), read from the shown consequences."""
@@ -425,24 +421,17 @@ class Solver:
     def _shown_consequences(self) -> tuple[list[Symbol], frozenset[Symbol] | None]:
         """The shown atoms of some reading (brave), and of every reading (cautious: None when
         nothing is open, so the one reading is both)."""
-        brave = self._shown("auto" if not self.open_atoms else "brave")
+        if not self.open_atoms:
+            brave = clasp.last_model(self.ctl, clasp.shown_atoms)
+        else:
+            brave = clasp.last_model(self.ctl, clasp.shown_atoms, "brave", 0)
         cautious = None
         if self.open_atoms:
-            found = self._shown("cautious")
+            found = clasp.last_model(self.ctl, clasp.shown_atoms, "cautious", 0)
             cautious = frozenset(found) if found is not None else None
         if brave is None or (self.open_atoms and cautious is None):
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return brave, cautious
-
-    def _shown(self, mode: str) -> list[Symbol] | None:
-        """The last model's shown atoms (the askable conclusions); under brave/cautious, the consequences."""
-        self.ctl.configuration.solve.enum_mode = mode  # type: ignore[union-attr]
-        self.ctl.configuration.solve.models = 0  # type: ignore[union-attr]
-        last: list[Symbol] | None = None
-        with self.ctl.solve(yield_=True) as handle:  # type: ignore[union-attr]
-            for model in handle:
-                last = model.symbols(shown=True)
-        return last
 
     def conclusion_atoms(self) -> list[Symbol]:
         if self._conclusions is None:
@@ -450,51 +439,12 @@ class Solver:
             self._conclusions = sorted(sa.symbol for sig in sigs for sa in self.ctl.symbolic_atoms.by_signature(*sig))
         return self._conclusions
 
+    def ground_atoms(self, signature: tuple[str, int]) -> list[Symbol]:
+        """The atoms of a predicate that the grounding holds (those that may be true), without a solve."""
+        return [sa.symbol for sa in self.ctl.symbolic_atoms.by_signature(*signature)]
+
     def has_atom(self, atom: Symbol) -> bool:
         return self.ctl.symbolic_atoms[atom] is not None
-
-    def deciding(self, atom: Symbol) -> list[list[Symbol]]:
-        """The smallest sets of open atoms whose resolution settles `atom`.
-
-        Candidates are the open atoms that differ between an answer set where `atom`
-        holds and one where it fails; an atom is relevant when fixing it changes the
-        status of `atom`. The smallest settling sets are searched among the relevant.
-        """
-        if self.status(atom) != "depends":
-            return []
-        yes_model = self.witness([(atom, True)]) or frozenset()
-        no_model = self.witness([(atom, False)]) or frozenset()
-        differing = [u for u in self.open_atoms if (u in yes_model) != (u in no_model)] or list(self.open_atoms)
-        relevant: list[Symbol] = []
-        for u in differing[:MAX_DECIDING_TESTS]:
-            if self._matters(atom, u):
-                relevant.append(u)
-                if len(relevant) == MAX_DECIDING_CANDIDATES:
-                    break
-        for size in range(1, min(len(relevant), MAX_DECIDING_SIZE) + 1):
-            found = [list(group) for group in itertools.combinations(relevant, size) if self._settles(atom, group)]
-            if found:
-                return found
-        return [relevant] if relevant else []
-
-    def _matters(self, atom: Symbol, open_atom: Symbol) -> bool:
-        statuses = set()
-        for value in (True, False):
-            try:
-                statuses.add(self.status(atom, [(open_atom, value)]))
-            except InputError:
-                continue
-        return len(statuses) > 1
-
-    def _settles(self, atom: Symbol, group: Iterable[Symbol]) -> bool:
-        group = list(group)
-        for values in itertools.product((True, False), repeat=len(group)):
-            try:
-                if self.status(atom, list(zip(group, values))) == "depends":
-                    return False
-            except InputError:
-                continue  # that combination is impossible, so it settles nothing either way
-        return True
 
     def switched(self, switches: Sequence[tuple[Symbol, bool]]) -> "_Switched":
         """A context in which some externals are switched (an assumption cannot override an external set false)."""

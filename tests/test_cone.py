@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.generate import generate
 from engine.cone import Cone, GroundProgram
-from engine.explain import DISPLAY
+from engine.reading import DISPLAY
 from engine.scenario import load
 from engine.solve import Solver
 

@@ -1,0 +1,99 @@
+"""Everything one question's answer needs from the solver, gathered once.
+
+An explanation, its element ledger, its deciding facts and its citations are all read from
+an `Evidence`; none of them calls the solver. When nothing in the scenario is open, one
+solve gives the one reading, which is every reading. Otherwise the question's status comes
+from the canonical reading in which it holds and the one in which it fails (Solver.canonical;
+two solves, one of them possibly finding none), the status of each element of the rule that
+concludes it from those readings and, where they agree, one more solve, and the deciding sets
+of a `depends` from the search in engine/deciding.py.
+
+The readings are canonical, so the same scenario gives the same evidence whether the Solver
+is warm or cold, grounded whole or only for the question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from clingo.symbol import Symbol
+
+from engine.deciding import Samples, deciding_sets
+from engine.errors import InputError
+from engine.match import elements
+from engine.reading import Reading
+from engine.solve import Solver
+
+Status = str  # yes | no | depends
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the solver says about one question: its status, a reading in which it holds and one in
+    which it fails (where there is one), the status of each of its elements, and the deciding sets."""
+
+    question: Symbol
+    as_of: dt.date
+    status: Status
+    holds: Reading | None
+    fails: Reading | None
+    settled: bool  # nothing was open: the one reading is every reading
+    judged: Mapping[Symbol, Status] = field(default_factory=dict)
+    deciding: tuple[tuple[Symbol, ...], ...] = ()
+
+    @property
+    def reading(self) -> Reading:
+        """The reading the answer is explained from: one in which the question holds, if it can."""
+        found = self.holds if self.holds is not None else self.fails
+        assert found is not None  # gather never makes evidence without a reading
+        return found
+
+    def status_of(self, atom: Symbol) -> Status:
+        """yes if `atom` holds in every reading, no if in none, depends otherwise (for the question
+        and its elements; where nothing was open, for any atom)."""
+        if self.settled:
+            return "yes" if atom in self.reading else "no"
+        return self.judged[atom]
+
+
+def gather(solver: Solver, question: Symbol) -> Evidence:
+    """The evidence for one question (already validated) against a grounded scenario."""
+    return gather_many(solver, [question])[0]
+
+
+def gather_many(solver: Solver, questions: Iterable[Symbol]) -> list[Evidence]:
+    """Evidence for several questions put to one grounding; answer sets found for one question
+    spare solves for the next."""
+    asked = list(questions)
+    if not solver.open_atoms:
+        model = solver.witness()
+        if model is None:
+            raise InputError(solver.source, "the scenario is contradictory: no reading of it is consistent")
+        one = Reading(model)
+        return [Evidence(q, solver.as_of, "yes" if q in one else "no", one if q in one else None,
+                         None if q in one else one, True) for q in asked]
+    seen: list[frozenset[Symbol]] = []
+    out = []
+    for question in asked:
+        grounded = solver.has_atom(question)
+        holds = solver.canonical([(question, True)]) if grounded else None
+        fails = solver.canonical([(question, False)] if grounded else [])
+        if holds is None and fails is None:
+            raise InputError(solver.source, "the scenario is contradictory: no reading of it is consistent")
+        status = "depends" if holds is not None and fails is not None else "yes" if holds is not None else "no"
+        seen.extend(m for m in (holds, fails) if m is not None)
+        if_holds = Reading(holds) if holds is not None else None
+        if_fails = Reading(fails) if fails is not None else None
+        explained = if_holds if if_holds is not None else if_fails
+        assert explained is not None
+        shown = [slot.atom for slot in elements(solver.library, explained, question) if slot.atom is not None]
+        samples = Samples(solver, [question, *shown], seen)
+        judged = {atom: samples.status(atom, []) or "no" for atom in shown}
+        judged[question] = status
+        deciding: tuple[tuple[Symbol, ...], ...] = ()
+        if holds is not None and fails is not None:
+            deciding = tuple(tuple(group) for group in deciding_sets(solver, question, holds, fails))
+        out.append(Evidence(question, solver.as_of, status, if_holds, if_fails, False, judged, deciding))
+    return out
