@@ -22,7 +22,7 @@ from clingo.symbol import Symbol
 
 from engine.deciding import Samples, deciding_sets
 from engine.errors import InputError
-from engine.match import elements
+from engine.literals import elements
 from engine.reading import Reading
 from engine.solve import Solver
 

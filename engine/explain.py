@@ -2,7 +2,7 @@
 
 A "yes" follows the generated `_because` atoms down to scenario and registry facts.
 A "no" walks the rules that could have concluded it and names, for each, the first
-element that failed under the best partial match (engine/match.py), recursing into
+element that failed under the best partial match (engine/literals.py), recursing into
 failed elements. Everything here is a pure function of the rule book and the evidence
 (engine/evidence.py): truth comes from the solver's readings, never from Python, and
 nothing here calls the solver.
@@ -21,9 +21,9 @@ from clingo.ast import ASTType
 from clingo.symbol import Symbol, SymbolType
 
 from engine import money
-from engine.match import (Failure, evaluate, find_failure, ground_atom, head_binding, partial, preferred, unify,
+from engine.literals import (Failure, evaluate, find_failure, ground_atom, head_binding, partial, preferred, unify,
                           vars_in)
-from engine.match import elements as element_slots
+from engine.literals import elements as element_slots
 from engine.reading import Reading
 from engine.rules import _PLACEHOLDER, Library, PredSpec, RuleSpec
 
@@ -187,7 +187,7 @@ class Explainer:
     def ledger(self, atom: Symbol, status_of: Callable[[Symbol], str]) -> list[dict[str, str]]:
         """Each element of the rule that concludes (or fails to conclude) `atom`, with its status.
 
-        The elements are the declared body literals of that rule (engine/match.py); status comes
+        The elements are the declared body literals of that rule (engine/literals.py); status comes
         from the evidence (`status_of` maps a ground atom to yes / no / depends), never from Python.
         """
         rows = []
