@@ -9,6 +9,7 @@ the same bytes however it was gathered (warm or cold).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from clingo.symbol import Symbol, SymbolType
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 
 from engine.errors import InputError
 from engine.evidence import Evidence, gather
-from engine.explain import Explainer, Node
+from engine.explain import UNBOUND, Explainer, Node, layout
 from engine.facts import unnamed_ids
 from engine.reading import DISPLAY
 from engine.rules import Library
@@ -24,11 +25,17 @@ from engine.solve import Solver, parse_question
 
 
 class ExplanationNode(BaseModel):
+    """One step; `id` marks a step stated in full that a later one refers back to (`see`)."""
+
     claim: str
     rule: str
     cite: str
     holds: bool
     because: list["ExplanationNode"]
+    id: int | None = None
+    see: int | None = None
+    status: str | None = None  # unverified | open | analysis | contested: how sure the reading is
+    note: str | None = None  # a research note, or the registry's source note; never inside `cite`
 
 
 class Element(BaseModel):
@@ -40,6 +47,19 @@ class Element(BaseModel):
     status: Literal["established", "refuted", "unknown", "not reached"]
     rule: str
     cite: str
+    verification: str | None = None  # how sure the reading of the rule is (as a step's `status`)
+    note: str | None = None
+
+
+class Caveat(BaseModel):
+    """A qualification of a step: the reading behind it is unverified, open, contested or an analysis,
+    or the fact rests on a secondary source. Never part of a citation."""
+
+    step: str
+    rule: str
+    cite: str
+    status: str
+    note: str
 
 
 class Deciding(BaseModel):
@@ -56,6 +76,7 @@ class Answer(BaseModel):
     assumptions: list[str] = []
     elements: list[Element] = []
     deciding: list[Deciding] = []
+    caveats: list[Caveat] = []
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=True)
@@ -158,6 +179,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
         yes_tree.claim = "If so: " + yes_tree.claim
         no_tree.claim = "If not: " + no_tree.claim
         tree = Node(f"It depends on: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
+    tree = layout(tree)
     citations = sorted(tree.citations())
     elements = [Element.model_validate(row) for row in explainer.ledger(question, evidence.status_of)]
     return Answer(
@@ -166,14 +188,50 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
         answer=status,  # type: ignore[arg-type]
         explanation=_node(tree),
         citations=citations,
-        assumptions=sorted({n.claim for n in _nodes(tree) if n.holds and n.cite.startswith("presumption")}),
+        assumptions=sorted({n.claim for n in tree.nodes() if n.holds and n.cite.startswith("presumption")}),
         elements=elements,
         deciding=deciding,
+        caveats=caveats(tree, elements),
     )
 
 
-def _nodes(node: Node) -> list[Node]:
-    return [node, *(n for child in node.because for n in _nodes(child))]
+STATUS_WORDS = re.compile(r"unverified|\[analysis|\[open|\bopen:|\[contested|registry source|snapshot|\bcopies\b",
+                          re.IGNORECASE)
+"""Words of a research note, which belong in a caveat, never in a citation."""
+
+
+def defects(answer: Answer) -> list[str]:
+    """What would make an answer's explanation untrustworthy to a reader: a step stated in full twice,
+    a placeholder where a name belongs, a citation carrying a research note. `fto check` and the
+    pytest plugin fail a case on any of them."""
+    problems = []
+    steps = _steps(answer.explanation)
+    full = [(n.claim, n.holds) for n in steps if n.see is None]
+    problems += [f"step stated in full twice: {claim!r}" for claim, _ in sorted({k for k in full if full.count(k) > 1})]
+    texts = [n.claim for n in steps] + [e.element for e in answer.elements] + [q for d in answer.deciding for q in d.questions]
+    problems += [f"placeholder in {text!r}" for text in texts if UNBOUND in text or "{" in text or "}" in text]
+    cites = answer.citations + [n.cite for n in steps] + [e.cite for e in answer.elements]
+    problems += [f"a research note inside the citation {cite!r}" for cite in dict.fromkeys(cites) if STATUS_WORDS.search(cite)]
+    return problems
+
+
+def _steps(node: ExplanationNode) -> list[ExplanationNode]:
+    return [node, *(n for child in node.because for n in _steps(child))]
+
+
+def caveats(tree: Node, elements: list[Element]) -> list[Caveat]:
+    """Every qualified step of the explanation and of the ledger, once each, in order of appearance."""
+    found = [Caveat(step=n.claim, rule=n.rule, cite=n.cite, status=n.status, note=n.note)
+             for n in tree.nodes() if (n.status or n.note) and n.see is None]
+    found += [Caveat(step=e.element, rule=e.rule, cite=e.cite, status=e.verification or "", note=e.note or "")
+              for e in elements if e.verification or e.note]
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for caveat in found:
+        if (caveat.rule, caveat.status, caveat.note) not in seen:
+            seen.add((caveat.rule, caveat.status, caveat.note))
+            out.append(caveat)
+    return out
 
 
 def _question_text(explainer: Explainer, atom: Symbol) -> str:

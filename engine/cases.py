@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.answers import Answer, ask
+from engine.answers import Answer, ask, defects
 from engine.errors import InputError
 from engine.scenario import CASE_KEYS, Scenario, parse
 from engine.solve import Solver
@@ -125,6 +125,7 @@ def judge(case: Case, index: int) -> tuple[bool, str, Answer | None]:
             problems.append(f"element {element!r} is {ledger[element]}, expected {status}")
     if answer.answer == "depends" and not answer.deciding:
         problems.append("the answer is depends but names no deciding fact")
+    problems += defects(answer)
     decided = {f for d in answer.deciding for f in d.facts}
     for fact in exp.deciding:
         if fact not in decided:

@@ -134,7 +134,7 @@ def ask(
         answer = run_ask(Solver(model, day, source=scenario, only=wanted_for(question)), question)
         suggestions = []
     if as_json:
-        data = answer.model_dump()
+        data = answer.model_dump(exclude_none=True)
         if why_not:
             data["why_not"] = [s.model_dump() for s in suggestions]
         _print_json(data)
@@ -169,7 +169,7 @@ def whatif(
     session = Session(scenario, parse_day(as_of) if as_of is not None else None)
     result = session.whatif(question, changes)
     if as_json:
-        _print_json(result.model_dump())
+        _print_json(result.model_dump(exclude_none=True))
         return
     from engine.render import print_whatif
 

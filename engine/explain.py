@@ -21,33 +21,72 @@ from clingo.ast import ASTType
 from clingo.symbol import Symbol, SymbolType
 
 from engine import money
-from engine.literals import (Failure, evaluate, find_failure, ground_atom, head_binding, partial, preferred, unify,
-                          vars_in)
+from engine.literals import (Failure, evaluate, find_failure, fits, ground_atom, head_binding, partial, preferred,
+                             unify, vars_in)
 from engine.literals import elements as element_slots
 from engine.reading import Reading
 from engine.rules import _PLACEHOLDER, Library, PredSpec, RuleSpec
 
 MAX_DEPTH = 12
+UNBOUND = "(not named)"
+"""What a placeholder left open prints as: a defect a test catches (engine.answers.defects), never a name."""
 RECORDED = "recorded_"
 """The prefix of a dated record as the scenario states it (rules/record.lp shows the rules the ones dated by the date asked)."""
 
 
+@dataclass(frozen=True)
+class Authority:
+    """What carries a step: the rule (or `scenario`, `registry`), its cite, and how sure it is."""
+
+    rule: str
+    cite: str = ""
+    status: str = ""
+    note: str = ""
+
+    @classmethod
+    def of(cls, spec: RuleSpec) -> "Authority":
+        return cls(spec.id, spec.cite, spec.status, spec.note)
+
+    def unengaged(self) -> "Authority":
+        """The same rule and cite, for a step the rule did not conclude (it failed, or it is absent):
+        how sure the rule's reading is does not qualify such a step."""
+        return Authority(self.rule, self.cite)
+
+
 @dataclass
 class Node:
+    """One step of an explanation: a claim, the rule and cite that carry it, and its reasons.
+
+    `id` marks a step stated in full that a later step refers back to; `see` marks such a
+    reference (its claim is repeated, its reasons and cite are not): see `layout`.
+    """
+
     claim: str
     rule: str
     cite: str
     because: list["Node"] = field(default_factory=list)
     holds: bool = True
+    hidden: bool = False  # a trivial step (an organization standing for itself), never shown
+    id: int | None = None
+    see: int | None = None
+    status: str = ""  # how sure the reading behind the step is (unverified | open | analysis | contested)
+    note: str = ""  # a research note or the registry's source note, for the answer's caveats
+
+    @classmethod
+    def by(cls, claim: str, authority: "Authority", holds: bool = True, hidden: bool = False) -> "Node":
+        return cls(claim, authority.rule, authority.cite, [], holds, hidden, status=authority.status,
+                   note=authority.note)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "claim": self.claim,
-            "rule": self.rule,
-            "cite": self.cite,
-            "holds": self.holds,
-            "because": [c.as_dict() for c in self.because],
-        }
+        out: dict[str, Any] = {"claim": self.claim, "rule": self.rule, "cite": self.cite, "holds": self.holds,
+                               "because": [c.as_dict() for c in self.because]}
+        for key in ("id", "see"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        for key in ("status", "note"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        return out
 
     def citations(self) -> set[str]:
         out = {self.cite} if self.cite else set()
@@ -55,20 +94,73 @@ class Node:
             out |= child.citations()
         return out
 
-    def rules(self) -> set[str]:
-        out = {self.rule}
-        for child in self.because:
-            out |= child.rules()
-        return out
+    def nodes(self) -> list["Node"]:
+        """This step and every step below it, depth first."""
+        return [self, *(n for child in self.because for n in child.nodes())]
+
+
+def layout(root: Node) -> Node:
+    """The proof, a graph in which one fact may support many steps, as a tree a reader follows:
+    each distinct claim is stated in full once, where it first comes; a later step that rests on
+    it refers back to it ("see N") if it has reasons of its own, and a repeated plain fact is left
+    out. A failure whose every reason is a failure already stated is left out too: it adds no
+    reason (a payment not shown to reach a designated organization, when what failed is the link
+    to the payee, already stated).
+    """
+    stated: dict[tuple[str, bool], Node] = {}
+    refers: dict[int, Node] = {}  # id() of each reference -> the step stated in full
+    REPEAT = Node("", "", "")  # what `lay` gives for a plain fact stated before: leave it out
+
+    def lay(node: Node, parent: tuple[str, bool] | None) -> Node | None:
+        key = (node.claim, node.holds)
+        if key == parent:
+            return None  # a step that restates its parent (a failed element worded like the failure it explains)
+        full = stated.get(key)
+        if full is not None:
+            if not full.because:
+                return REPEAT
+            ref = Node(node.claim, node.rule, "", [], node.holds)
+            refers[id(ref)] = full
+            return ref
+        copy = Node(node.claim, node.rule, node.cite, [], node.holds, status=node.status, note=node.note)
+        stated[key] = copy
+        laid = [lay(child, key) for child in node.because]
+        copy.because = [c for c in laid if c is not None and c is not REPEAT]
+        if node is not root and not node.holds and laid and all(c is REPEAT or id(c) in refers for c in laid):
+            del stated[key]  # every reason it had is a failure already stated
+            for child in copy.because:
+                del refers[id(child)]
+            return None
+        return copy
+
+    laid = lay(root, None)
+    assert laid is not None and laid is not REPEAT
+    wanted = {id(full) for full in refers.values()}
+    steps = laid.nodes()
+    number = 0
+    for step in steps:  # number the steps referred to, in reading order
+        if id(step) in wanted:
+            number += 1
+            step.id = number
+    for step in steps:
+        if id(step) in refers:
+            step.see = refers[id(step)].id
+    return laid
 
 
 class Renderer:
-    """Turns templates and terms into English, using the reading's display names."""
+    """Turns templates and terms into English, using the reading's display names and the rule
+    book's wordings (a constant worded for its place, e.g. a kind of knowledge)."""
 
-    def __init__(self, reading: Reading) -> None:
+    def __init__(self, reading: Reading, wordings: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.reading = reading
+        self.wordings = wordings or {}
 
     def term(self, sym: Symbol, fmt: str | None = None) -> str:
+        if fmt in self.wordings:
+            word = sym.name if sym.type == SymbolType.Function else sym.string if sym.type == SymbolType.String else ""
+            if word in self.wordings[fmt]:
+                return self.wordings[fmt][word]
         if fmt == "date" and sym.type == SymbolType.Number:
             try:
                 return dt.date.fromordinal(sym.number).isoformat()
@@ -95,11 +187,21 @@ class Renderer:
     def fill(self, template: str, binding: Mapping[str, Symbol], types: Mapping[str, str] | None = None) -> str:
         def sub(m: re.Match[str]) -> str:
             value = binding.get(m.group(1))
-            if value is None or (value.type == SymbolType.Function and value.name == "any" and not value.arguments):
-                return "any"
+            if value is None or _open(value):
+                return UNBOUND
             return self.term(value, m.group(2) or (types or {}).get(m.group(1)))
 
         return _PLACEHOLDER.sub(sub, template)
+
+    @staticmethod
+    def unbound(template: str, binding: Mapping[str, Symbol]) -> bool:
+        """Whether the template names an argument the binding leaves open (a rule's `_`, a literal not
+        reached): such a sentence would say "any" where a name belongs, so it is not said."""
+        return any(_open(binding.get(m.group(1))) for m in _PLACEHOLDER.finditer(template))
+
+
+def _open(value: Symbol | None) -> bool:
+    return value is None or (value.type == SymbolType.Function and value.name == "any" and not value.arguments)
 
 
 class Explainer:
@@ -108,15 +210,19 @@ class Explainer:
     def __init__(self, library: Library, reading: Reading) -> None:
         self.lib = library
         self.reading = reading
-        self.render = Renderer(reading)
+        self.render = Renderer(reading, library.wordings)
 
     # ---- shared helpers -------------------------------------------------------
     def pred(self, atom: Symbol) -> PredSpec | None:
         return self.lib.preds.get((atom.name, len(atom.arguments)))
 
     def visible(self, atom: Symbol) -> bool:
+        return self.pred(atom) is not None
+
+    def shown(self, atom: Symbol) -> bool:
+        """Whether a premise is a step a reader needs (declared, and not a trivial input such as the date asked)."""
         p = self.pred(atom)
-        return p is not None
+        return p is not None and not p.trivial
 
     def pred_binding(self, atom: Symbol) -> dict[str, Symbol]:
         p = self.pred(atom)
@@ -135,21 +241,41 @@ class Explainer:
             template = ("it is not shown that " + p.sentence) if negative else str(atom)
         return _capital(self.render.fill(template, binding, types))
 
-    def cite_used(self, atom: Symbol) -> tuple[str, str]:
-        """The rule that actually concluded `atom` in this reading, else the first that could."""
+    def absence(self, atom: Symbol) -> str | None:
+        """That `atom` does not hold, where a rule asks that it not (`not p(X, _)` names no value for `_`):
+        the predicate's negative sentence, else "it is not shown that" its sentence; None if either
+        would need the value the rule leaves open."""
+        p = self.pred(atom)
+        binding = self.pred_binding(atom)
+        if p is None:
+            return None
+        if p.negative and not Renderer.unbound(p.negative, binding):
+            return self.sentence(atom, negative=True)
+        if not Renderer.unbound(p.sentence, binding):
+            return _capital("it is not shown that " + self.sentence(atom)[:1].lower() + self.sentence(atom)[1:])
+        return None
+
+    def cite_used(self, atom: Symbol) -> Authority:
+        """The rule that actually concluded `atom` in this reading, else what could conclude it."""
         entries = self.reading.because.get(atom)
         if entries:
-            spec = self.lib.rules[preferred(self.lib, entries)[0]]
-            return (spec.id, spec.cite)
+            return Authority.of(self.lib.rules[preferred(self.lib, entries)[0]])
         return self.cite_for_pred(atom)
 
-    def cite_for_pred(self, atom: Symbol) -> tuple[str, str]:
-        """The first rule that could conclude this very atom (its head unifies), else the predicate's first."""
-        specs = self.lib.rules_for((atom.name, len(atom.arguments)))
-        if not specs:
-            return ("", "")
-        matching = [r for r in specs if unify(r.head, atom, {}) is not None] or specs
-        return (matching[0].id, matching[0].cite)
+    def cite_for_pred(self, atom: Symbol) -> Authority:
+        """What could conclude this very atom (`any` in it standing for every value): the one rule whose
+        head fits it, else the span of provisions its predicate declares, else every fitting rule's cite.
+        Never a rule that could not conclude it: a shared predicate's other rules belong to another
+        body of law."""
+        fitting = [r for r in self.lib.rules_for((atom.name, len(atom.arguments))) if fits(r.head, atom)]
+        pred = self.pred(atom)
+        if len(fitting) == 1:
+            return Authority.of(fitting[0])
+        if not fitting:
+            return Authority("")
+        if pred is not None and pred.cite:
+            return Authority(fitting[0].id, pred.cite)
+        return Authority(fitting[0].id, "; ".join(dict.fromkeys(r.cite for r in fitting)))
 
     # ---- why -------------------------------------------------------------------
     def why(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
@@ -158,16 +284,20 @@ class Explainer:
             rid, prem, binding = preferred(self.lib, entries)
             spec = self.lib.rules[rid]
             bound = {**head_binding(self.lib, spec, atom), **dict(zip(spec.variables, binding.arguments))}
-            claim = _capital(self.render.fill(spec.sentence, bound)) if spec.sentence else self.sentence(atom, extra=bound)
-            node = Node(claim, spec.id, spec.cite)
+            sentence = spec.sentence_for(bound)
+            claim = _capital(self.render.fill(sentence, bound)) if sentence else self.sentence(atom, extra=bound)
+            node = Node.by(claim, Authority.of(spec), hidden=spec.trivial)
             for premise in prem.arguments:
                 if premise.name == "neg" and len(premise.arguments) == 1:
                     inner = premise.arguments[0]
-                    if self.visible(inner):
-                        rule, cite = self.cite_for_pred(inner)
-                        node.because.append(Node(self.sentence(inner, negative=True), rule or "absence", cite))
-                elif self.visible(premise) and premise != atom:
-                    node.because.append(self.why(premise, depth + 1, path | {atom}))
+                    absent = self.absence(inner) if self.shown(inner) else None
+                    if absent is not None:
+                        authority = self.cite_for_pred(inner)
+                        node.because.append(Node.by(absent, authority.unengaged() if authority.rule else Authority("absence")))
+                elif self.shown(premise) and premise != atom:
+                    child = self.why(premise, depth + 1, path | {atom})
+                    if not child.hidden:
+                        node.because.append(child)
             return node
         return self.leaf(atom)
 
@@ -184,7 +314,7 @@ class Explainer:
             node.because.extend(derivation.because if derivation.rule == first.rule else [derivation])
         return node
 
-    def ledger(self, atom: Symbol, status_of: Callable[[Symbol], str]) -> list[dict[str, str]]:
+    def ledger(self, atom: Symbol, status_of: Callable[[Symbol], str]) -> list[dict[str, str | None]]:
         """Each element of the rule that concludes (or fails to conclude) `atom`, with its status.
 
         The elements are the declared body literals of that rule (engine/literals.py); status comes
@@ -194,34 +324,51 @@ class Explainer:
         for slot in element_slots(self.lib, self.reading, atom):
             pred = slot.pred
             if slot.atom is None:
-                text = self.render.fill(pred.negative if slot.negated else pred.sentence,
-                                        dict(zip(pred.params, slot.partial)))
-                rows.append({"key": slot.key, "predicate": pred.name, "element": _capital(text),
-                             "status": "not reached", "rule": "", "cite": ""})
+                template = pred.negative if slot.negated else pred.sentence
+                partial_binding = dict(zip(pred.params, slot.partial))
+                if not Renderer.unbound(template, partial_binding):  # else nothing names what was not reached
+                    rows.append({"key": slot.key, "predicate": pred.name,
+                                 "element": _capital(self.render.fill(template, partial_binding)),
+                                 "status": "not reached", "rule": "", "cite": ""})
                 continue
-            rule_id, cite = self.cite_used(slot.atom)
+            authority = self.cite_used(slot.atom)
             state = status_of(slot.atom)
+            if state == "no" or (slot.negated and state == "yes") or not self.reading.because.get(slot.atom):
+                authority = authority.unengaged()
             if slot.negated:
                 state = {"yes": "no", "no": "yes"}.get(state, state)
+            text = self.element_text(slot.atom, slot.negated)
+            if slot.wording is not None and slot.binding is not None:  # the rule words this element itself
+                text = _capital(self.render.fill(slot.wording[1 if slot.negated else 0],
+                                                 {**self.pred_binding(slot.atom), **slot.binding}))
             rows.append({
                 "key": slot.key,
                 "predicate": ("not " if slot.negated else "") + pred.name,
-                "element": self.sentence(slot.atom, negative=slot.negated),
+                "element": text,
                 "status": {"yes": "established", "no": "refuted"}.get(state, "unknown"),
-                "rule": rule_id or "scenario",
-                "cite": cite,
+                "rule": authority.rule or "scenario",
+                "cite": authority.cite,
+                "verification": authority.status or None,
+                "note": authority.note or None,
             })
         return rows
 
     def leaf(self, atom: Symbol) -> Node:
+        """A fact of the scenario or the registry, with the citations and source notes of what it is about.
+
+        A registry event whose only support is a secondary source (the registry's note) has no citation:
+        the note goes to the answer's caveats, and the fact is marked unverified."""
         cites: list[str] = []
+        notes: list[str] = []
         registry = False
         for arg in atom.arguments:
             cites.extend(self.reading.cites.get(arg, []))
+            notes.extend(self.reading.notes.get(arg, []))
             registry = registry or clingo.Function("from_registry", [arg]) in self.reading
-        claim = self.sentence(atom)
         cite = "; ".join(dict.fromkeys(cites))
-        return Node(claim, "registry" if registry else "scenario", cite)
+        authority = Authority("registry" if registry else "scenario", cite, "unverified" if notes and not cite else "",
+                              "; ".join(dict.fromkeys(notes)))
+        return Node.by(self.sentence(atom), authority)
 
     # ---- why not ---------------------------------------------------------------
     def why_not(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
@@ -238,11 +385,12 @@ class Explainer:
         # Alternatives that could not even begin to apply are noise beside one that did.
         kept = [f for f in failures if f.applies(self.reading)] or failures
         if not kept:
-            rule_id, cite = self.cite_for_pred(atom)
-            return Node(self.sentence(atom, negative=True), rule_id or "scenario", cite, holds=False)
+            authority = self.cite_for_pred(atom)
+            return Node.by(self.sentence(atom, negative=True),
+                           authority.unengaged() if authority.rule else Authority("scenario"), holds=False)
         first = kept[0]
-        node = Node(self.sentence(atom, negative=True, extra=first.binding), first.spec.id, first.spec.cite,
-                    holds=False)
+        node = Node.by(self.sentence(atom, negative=True, extra=first.binding), Authority.of(first.spec).unengaged(),
+                       holds=False)
         for failure in kept:
             for literal in failure.failed:
                 child = self._failed_literal(failure.spec, literal, failure.binding, depth, path | {atom})
@@ -262,7 +410,11 @@ class Explainer:
             if ground is not None:
                 if not self.visible(ground):
                     return None
-                return self.why_not(ground, depth + 1, path)
+                node = self.why_not(ground, depth + 1, path)
+                wording = spec.wording(literal)
+                if wording is not None:  # the rule says what this element's failure means in its terms
+                    node.claim = _capital(self.render.fill(wording[1], {**self.pred_binding(ground), **binding}))
+                return node
             # an existential element: nothing of that shape exists
             name = atom_ast.symbol.name
             bound = partial(atom_ast.symbol, binding)
@@ -278,12 +430,24 @@ class Explainer:
                 return None  # a sentence about "any" says nothing; the parent already states the failure
             text = self.render.fill(pred.negative or ("no fact shows that " + pred.sentence),
                                     dict(zip(pred.params, bound)))
-            rid, cite = self.cite_for_pred(clingo.Function(name, bound))
-            return Node(_capital(text), rid or "scenario", cite, holds=False)
+            authority = self.cite_for_pred(clingo.Function(name, bound))
+            return Node.by(_capital(text), authority.unengaged() if authority.rule else Authority("scenario"), holds=False)
         if atom_ast.ast_type == ASTType.Comparison:
             shown = self._comparison_text(spec, atom_ast, binding)
-            return Node(_capital(shown), spec.id, spec.cite, holds=False)
+            return Node.by(_capital(shown), Authority.of(spec).unengaged(), holds=False)
         return None
+
+    def element_text(self, atom: Symbol, negated: bool) -> str:
+        """An element as the ledger names it: its predicate's sentence, or, where a trivial rule
+        concluded it (an organization standing for itself), that rule's own sentence."""
+        entries = self.reading.because.get(atom)
+        if entries and not negated:
+            rid, _, values = preferred(self.lib, entries)
+            spec = self.lib.rules[rid]
+            if spec.trivial and spec.sentence:
+                bound = {**head_binding(self.lib, spec, atom), **dict(zip(spec.variables, values.arguments))}
+                return _capital(self.render.fill(spec.sentence, bound))
+        return self.sentence(atom, negative=negated)
 
     def _later_record(self, name: str, bound: list[Symbol]) -> Node | None:
         """A record of the kind sought that the scenario holds but that is dated after the date asked.

@@ -308,7 +308,7 @@ EVENT_PHRASES = {
 def event_name(act: str, org: str, on: dt.date, citation: str | None) -> str:
     phrase = EVENT_PHRASES.get(act, "the {act} concerning {org} on {on}")
     text = phrase.format(org=org, on=on.isoformat(), act=act.replace("_", " "))
-    return f"{text} ({citation})" if citation and not citation.startswith("FTO registry source") else text
+    return f"{text} ({citation})" if citation else text
 
 
 ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "renounced",
@@ -736,9 +736,12 @@ def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str]
         e = Function("reg", [o, Number(k)])
         fs.add(Function("recorded_event", [e, const(ev.kind), o, day(ev.on)]), f"organizations.{oid}.registry")
         fs.add(Function("from_registry", [e]))
-        fs.add(Function("cite", [e, String(ev.citation)]))
+        if ev.authority:
+            fs.add(Function("cite", [e, String(ev.authority)]))
+        if ev.source_note:
+            fs.add(Function("source_note", [e, String(ev.source_note)]))
         fs.add(Function("describes", [e, String(ev.description)]))
-        fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on, ev.citation))]))
+        fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on, ev.authority))]))
         if ev.by:
             fs.add(Function("event_by", [e, const(ev.by)]))
         if ev.kind == "publish_amendment":

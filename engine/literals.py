@@ -97,6 +97,28 @@ def unify(pattern: Any, value: Symbol, binding: dict[str, Symbol]) -> dict[str, 
     return binding if evaluated == value else None
 
 
+def fits(pattern: Any, atom: Symbol) -> bool:
+    """Whether a rule head can conclude `atom`, an `any` in which stands for every value (a `_` of a
+    literal not reached)."""
+    if atom.type == SymbolType.Function and atom.name == "any" and not atom.arguments:
+        return True
+    if pattern.ast_type == ASTType.Function and not pattern.external:
+        return (atom.type == SymbolType.Function and atom.name == pattern.name
+                and len(atom.arguments) == len(pattern.arguments)
+                and all(fits(p, a) for p, a in zip(pattern.arguments, atom.arguments))) and _consistent(pattern, atom)
+    return unify(pattern, atom, {}) is not None
+
+
+def _consistent(pattern: Any, atom: Symbol) -> bool:
+    """The head's repeated variables (`acts_for(O, O)`) stand for one value, unless that value is `any`."""
+    concrete = [(p, a) for p, a in zip(pattern.arguments, atom.arguments)
+                if not (a.type == SymbolType.Function and a.name == "any" and not a.arguments)]
+    binding: dict[str, Symbol] | None = {}
+    for p, a in concrete:
+        binding = unify(p, a, binding) if binding is not None else None
+    return binding is not None
+
+
 def ground_atom(pattern: Any, binding: Mapping[str, Symbol]) -> Symbol | None:
     return evaluate(pattern, binding)
 
@@ -302,6 +324,8 @@ class Slot:
     negated: bool
     atom: Symbol | None
     partial: tuple[Symbol, ...]  # the arguments as far as bound (`any` for the rest), when `atom` is None
+    wording: tuple[str, str] | None = None  # the rule's own (sentence, negative) for this element
+    binding: Mapping[str, Symbol] | None = None  # the rule's variables, for the rule's wording
 
 
 def elements(lib: Library, reading: Reading, atom: Symbol) -> list[Slot]:
@@ -335,10 +359,11 @@ def elements(lib: Library, reading: Reading, atom: Symbol) -> list[Slot]:
             continue  # structural facts (the date asked, that an org exists) are not elements
         negated = literal.sign == ast.Sign.Negation
         found = ground_atom(sym, binding)
-        if found is None and not negated and entries:
-            # The rule holds, so some atom matches even where the rule leaves an argument unnamed (`_`).
+        if found is None and not negated and (entries or all(v == "_" or v in binding for v in vars_in(sym))):
+            # Where the rule holds, or leaves only don't-care arguments (`_`) open, the element is the
+            # first atom of the reading that matches.
             matches = sorted(a for a in reading.of(signature(sym)) if unify(sym, a, binding) is not None)
             found = matches[0] if matches else None
         slots.append(Slot(f"{spec.id}#{position}", pred, negated, found,
-                          tuple(partial(sym, binding)) if found is None else ()))
+                          tuple(partial(sym, binding)) if found is None else (), spec.wording(literal), binding))
     return slots

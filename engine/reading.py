@@ -19,8 +19,8 @@ from engine.rules import PROVENANCE
 Derivation = tuple[str, Symbol, Symbol]
 """(rule id, premises, binding) of one `_because` atom."""
 
-DISPLAY = frozenset({("name", 2), ("cite", 2), ("from_registry", 1)})
-"""What an explanation reads besides the proof itself: display names, source citations, registry origin."""
+DISPLAY = frozenset({("name", 2), ("cite", 2), ("source_note", 2), ("from_registry", 1)})
+"""What an explanation reads besides the proof itself: display names, source citations and notes, registry origin."""
 
 
 class Reading:
@@ -64,8 +64,16 @@ class Reading:
 
     @cached_property
     def cites(self) -> dict[Symbol, list[str]]:
+        return self._strings(("cite", 2))
+
+    @cached_property
+    def notes(self) -> dict[Symbol, list[str]]:
+        """Source notes of registry events (secondary sources, shown among an answer's caveats)."""
+        return self._strings(("source_note", 2))
+
+    def _strings(self, signature: tuple[str, int]) -> dict[Symbol, list[str]]:
         out: dict[Symbol, list[str]] = defaultdict(list)
-        for atom in self.of(("cite", 2)):
+        for atom in self.of(signature):
             if atom.arguments[1].type == SymbolType.String:
                 out[atom.arguments[0]].append(atom.arguments[1].string)
         return out

@@ -16,6 +16,9 @@ from functools import lru_cache
 from importlib import resources
 
 
+SOURCE_NOTE = "FTO registry source: "
+
+
 @dataclass(frozen=True)
 class RegistryEvent:
     kind: str  # sign_designation | notify_congress | publish_designation | publish_amendment | five_year_review | revoke | publish_revocation | designate_kingpin
@@ -23,6 +26,17 @@ class RegistryEvent:
     description: str
     citation: str  # an FR citation, FR document number, or the source that supports the date
     by: str | None = None  # the official who acted, where a source names one
+
+    @property
+    def authority(self) -> str:
+        """The citation of the instrument itself (a Federal Register citation or document), if one is known."""
+        return _citation_in(self.citation) if self.citation.startswith(SOURCE_NOTE) else self.citation
+
+    @property
+    def source_note(self) -> str:
+        """The registry's note of a secondary source (a press report, a copy of a web page), where that is
+        what supports the event: an answer shows it among its caveats, never as a citation."""
+        return self.citation if self.citation.startswith(SOURCE_NOTE) else ""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Callable, Union
 
-from engine.answers import Answer, ExplanationNode
+from engine.answers import Answer, Caveat, ExplanationNode
 
 MARK = {True: "✓", False: "✗"}
 STATUS_MARK = {"established": "✓", "refuted": "✗", "unknown": "?", "not reached": "·"}
@@ -26,7 +26,11 @@ def _cite(cite: str | None) -> str:
 
 
 def _label(node: ExplanationNode) -> str:
-    return f"{MARK[node.holds]} {node.claim}{_cite(node.cite)}"
+    """A step as one line: stated in full, numbered if a later step refers to it, or a reference back."""
+    if node.see is not None:
+        return f"{MARK[node.holds]} {node.claim} (see {node.see})"
+    number = f"({node.id}) " if node.id is not None else ""
+    return f"{MARK[node.holds]} {number}{node.claim}{_cite(node.cite)}"
 
 
 def explanation_text(answer: Answer, indent: str = "") -> str:
@@ -83,6 +87,18 @@ def print_answer(answer: Answer) -> None:
         line(("Citations:", "bold"))
         for c in answer.citations:
             line(f"  {c}")
+    if answer.caveats:
+        line(("Caveats:", "bold"))
+        for c in answer.caveats:
+            line(f"  {caveat_text(c)}")
+
+
+def caveat_text(caveat: Caveat) -> str:
+    """A caveat as one line: what is qualified, how, and why."""
+    how = {"unverified": "unverified", "open": "an open question of law", "analysis": "our reading",
+           "contested": "a contested reading"}.get(caveat.status, "source")
+    cite = f" ({caveat.cite})" if caveat.cite else ""
+    return f"{caveat.step}{cite} — {how}: {caveat.note}" if caveat.note else f"{caveat.step}{cite} — {how}"
 
 
 def print_suggestions(suggestions: list) -> None:  # list[engine.session.Suggestion]

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import clingo
 from clingo import ast
@@ -39,6 +39,8 @@ class PredSpec:
     question: str
     file: str
     line: int
+    trivial: bool = False  # never shown as a step of an explanation (the date asked, that an org exists)
+    cite: str = ""  # the provisions the predicate stands for as an element, where several rules conclude it
 
     @property
     def signature(self) -> tuple[str, int]:
@@ -64,6 +66,27 @@ class RuleSpec:
     arity: int
     variables: tuple[str, ...]
     text: str
+    status: str = ""  # "" (verified), or unverified | open | analysis | contested: how sure the reading is
+    note: str = ""  # a research note on the reading, shown among an answer's caveats, never in the cite
+    trivial: bool = False  # a step no reader needs (an organization standing for itself)
+    # Element wordings: (body literal as clingo prints it, sentence, negative sentence), from `%-` lines,
+    # for an element a reader should see in the terms of this rule (e.g. a recipient's link to the
+    # organization, named with the payment): the sentences may use any variable of the rule.
+    elements: tuple[tuple[str, str, str], ...] = ()
+    # Sentence variants: (variable, variable, sentence), from `%= P=O | sentence` lines: the sentence for
+    # an instance in which the two variables stand for the same term (an agent of the organization
+    # itself, not of one of its agents), where the general sentence would name the organization twice.
+    variants: tuple[tuple[str, str, str], ...] = ()
+
+    def sentence_for(self, binding: Mapping[str, Any]) -> str:
+        """The sentence for one instance of the rule."""
+        return next((text for a, b, text in self.variants if binding.get(a) is not None and binding.get(a) == binding.get(b)),
+                    self.sentence)
+
+    def wording(self, literal: Any) -> tuple[str, str] | None:
+        """The (sentence, negative) this rule gives one of its body literals, if any."""
+        text = str(literal)
+        return next(((pos, neg) for lit, pos, neg in self.elements if lit == text), None)
 
     @property
     def signature(self) -> tuple[str, int]:
@@ -118,6 +141,9 @@ class Library:
     program: list[str] = field(default_factory=list)
     provenance: list[str] = field(default_factory=list)
     constructors: set[str] = field(default_factory=set)  # compound terms the rules build, e.g. missing_recipient(R)
+    # Wordings of constants in a context: `%~ knowledge terrorism | has engaged or engages in terrorism`
+    # words `terrorism` so in a placeholder typed `K:knowledge`, where its display name would not read.
+    wordings: dict[str, dict[str, str]] = field(default_factory=dict)
     # For each statement of `program`: the atoms its head defines and its body reads, as
     # keys (name, arity), or (name, arity, constant) where the first argument is a constant;
     # a statement with no head (a constraint, a directive) is always kept.
@@ -234,6 +260,7 @@ class Library:
             "program": self.program,
             "provenance": self.provenance,
             "constructors": sorted(self.constructors),
+            "wordings": self.wordings,
             "uses": self.uses,
             "mentions": self.mentions,
             "plain": self.plain,
@@ -243,6 +270,7 @@ class Library:
     def from_json(cls, text: str) -> "Library":
         data = json.loads(text)
         lib = cls(program=data["program"], provenance=data["provenance"], constructors=set(data["constructors"]),
+                  wordings=data["wordings"],
                   uses=[([tuple(h) for h in heads], [tuple(b) for b in body]) for heads, body in data["uses"]],
                   mentions=[[(name, arity) for name, arity in sigs] for sigs in data["mentions"]],
                   plain=[[(name, arity) for name, arity in sigs] for sigs in data["plain"]])
@@ -250,7 +278,9 @@ class Library:
             spec = PredSpec(**{**p, "params": tuple(p["params"]), "param_types": tuple(p["param_types"])})
             lib.preds[spec.signature] = spec
         for r in data["rules"]:
-            lib.rules[r["id"]] = RuleSpec(**{**r, "variables": tuple(r["variables"])})
+            lib.rules[r["id"]] = RuleSpec(**{**r, "variables": tuple(r["variables"]),
+                                             "elements": tuple(tuple(e) for e in r["elements"]),
+                                             "variants": tuple(tuple(v) for v in r["variants"])})
         return lib
 
 
@@ -259,8 +289,47 @@ class RuleFileError(Exception):
 
 
 _DECL = re.compile(r"^%!\s*(ask|derived|input|open)\s+([a-z_][a-zA-Z0-9_]*)\s*(?:\(([^)]*)\))?\s*(.*)$")
-_ANNOT = re.compile(r"^%@\s*([a-z][A-Za-z0-9_]*)\s*\|\s*([^|]+?)\s*(?:\|\s*(.*))?$")
+_ANNOT = re.compile(r"^%@\s*([a-z][A-Za-z0-9_]*)\s*\|\s*([^|]+?)\s*(?:\|([^|]*))?(?:\|(.*))?$")
+_VARIANT = re.compile(r"^%=\s*([A-Z][A-Za-z0-9_]*)\s*=\s*([A-Z][A-Za-z0-9_]*)\s*\|\s*(\S.*)$")
+_WORDING = re.compile(r"^%~\s*([a-z][a-z_]*)\s+([A-Za-z0-9_]+)\s*\|\s*(\S.*)$")
+STATUSES = frozenset({"unverified", "open", "analysis", "contested"})
+
+
+_EXTRA = re.compile(r"\s*(status|note|cite)=(.*?)\s*(?=;\s*(?:status|note|cite)=|;\s*trivial\s*(?:;|$)|$)|\s*(trivial)\s*")
+
+
+def _extras(text: str, where: str) -> dict[str, str]:
+    """The fourth field of an annotation or the fifth of a declaration, `;`-separated: `status=S`
+    (how sure the reading is), `note=TEXT` (a research note), `cite=CITE` (a declaration's span: the
+    provisions an element stands for as a whole) and the flag `trivial`. A note or cite may itself
+    hold `;`."""
+    out: dict[str, str] = {}
+    rest = text.strip()
+    while rest:
+        m = _EXTRA.match(rest)
+        if not m or not m.group(0).strip():
+            raise RuleFileError(f"{where}: unknown annotation field {rest!r} (status=..., note=..., cite=..., trivial)")
+        key, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), "yes")
+        if key == "status" and value not in STATUSES:
+            raise RuleFileError(f"{where}: status={value!r} is not one of {sorted(STATUSES)}")
+        out[key] = value
+        rest = rest[m.end():].lstrip().removeprefix(";").strip()
+    return out
 _PLACEHOLDER = re.compile(r"\{([A-Z][A-Za-z0-9_]*)(?::([a-z]+))?\}")
+
+
+def _element_wording(text: str, where: str) -> tuple[str, str, str]:
+    """`%- literal | sentence | negative sentence`, the literal as clingo prints it."""
+    fields = [f.strip() for f in text[2:].split("|")]
+    if len(fields) != 3 or not all(fields):
+        raise RuleFileError(f"{where}: malformed element wording {text!r} (%- literal | sentence | negative)")
+    found: list[Any] = []
+    try:
+        ast.parse_string(f":- {fields[0]}.", found.append)
+    except RuntimeError:
+        raise RuleFileError(f"{where}: {fields[0]!r} is not a body literal") from None
+    rule = next(stm for stm in found if stm.ast_type == ASTType.Rule)
+    return (str(rule.body[0]), fields[1], fields[2])
 
 
 def _parse_decl(text: str, file: str, line: int) -> PredSpec:
@@ -269,11 +338,13 @@ def _parse_decl(text: str, file: str, line: int) -> PredSpec:
         raise RuleFileError(f"{file}:{line}: malformed declaration {text!r}")
     kind, name, params, rest = m.groups()
     fields = [f.strip() for f in rest.lstrip("|").split("|")] if rest.strip() else []
-    fields += [""] * (3 - len(fields))
+    fields += [""] * (4 - len(fields))
     raw = [p.strip() for p in params.split(",")] if params else []
     plist = tuple(p.partition(":")[0].strip() for p in raw)
     ptypes = tuple(p.partition(":")[2].strip() for p in raw)
-    return PredSpec(name, plist, ptypes, kind, fields[0], fields[1], fields[2], file, line)
+    extras = _extras(fields[3], f"{file}:{line}")
+    return PredSpec(name, plist, ptypes, kind, fields[0], fields[1], fields[2], file, line, "trivial" in extras,
+                    extras.get("cite", ""))
 
 
 def _anonymous_to_named(body: Sequence[Any]) -> list[Any]:
@@ -508,7 +579,9 @@ def _provenance_rule(spec_id: str, rule: Any, head_atom: Any) -> tuple[Any, tupl
 
 
 def _load_file(lib: Library, file: str, text: str) -> None:
-    pending: tuple[str, str, str, int] | None = None
+    pending: tuple[str, str, str, dict[str, str]] | None = None
+    elements: list[tuple[str, str, str]] = []
+    variants: list[tuple[str, str, str]] = []
     collected: list[Any] = []
     ast.parse_string(text, collected.append)
     for stm in collected:
@@ -520,11 +593,30 @@ def _load_file(lib: Library, file: str, text: str) -> None:
                 if spec.signature in lib.preds:
                     raise RuleFileError(f"{file}:{line}: {spec.name}/{len(spec.params)} is declared twice")
                 lib.preds[spec.signature] = spec
+            elif body.startswith("%~"):
+                m = _WORDING.match(body)
+                if not m:
+                    raise RuleFileError(f"{file}:{line}: malformed wording {body!r} (%~ TABLE term | words)")
+                table = lib.wordings.setdefault(m.group(1), {})
+                if m.group(2) in table:
+                    raise RuleFileError(f"{file}:{line}: {m.group(1)} {m.group(2)} is worded twice")
+                table[m.group(2)] = m.group(3).strip()
             elif body.startswith("%@"):
                 m = _ANNOT.match(body)
                 if not m:
                     raise RuleFileError(f"{file}:{line}: malformed rule annotation {body!r}")
-                pending = (m.group(1), m.group(2).strip(), (m.group(3) or "").strip(), line)
+                pending = (m.group(1), m.group(2).strip(), (m.group(3) or "").strip(),
+                           _extras(m.group(4) or "", f"{file}:{line}"))
+                elements, variants = [], []
+            elif body.startswith("%="):
+                m = _VARIANT.match(body)
+                if pending is None or not m:
+                    raise RuleFileError(f"{file}:{line}: a sentence variant (%= A=B | sentence) belongs under a rule annotation")
+                variants.append((m.group(1), m.group(2), m.group(3).strip()))
+            elif body.startswith("%-"):
+                if pending is None:
+                    raise RuleFileError(f"{file}:{line}: an element wording (%-) belongs under a rule annotation (%@)")
+                elements.append(_element_wording(body, f"{file}:{line}"))
             continue
         mentions = _mentions(stm)
         lib.mentions.append(sorted(mentions))
@@ -542,17 +634,22 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         lib.constructors.update(_constructors(stm))
         if pending is None:
             continue
-        rid, cite, sentence, _ = pending
+        rid, cite, sentence, extras = pending
         pending = None
         head_atom = _head_atom(stm)
         if head_atom is None:
             raise RuleFileError(f"{file}:{line}: annotated rule {rid} must have one atom as its head")
         if rid in lib.rules:
             raise RuleFileError(f"{file}:{line}: rule id {rid} is used twice")
+        body_texts = {str(lit) for lit in stm.body}
+        for literal, _, _ in elements:
+            if literal not in body_texts:
+                raise RuleFileError(f"{file}:{line}: rule {rid} has no body literal {literal} to word")
         prov, variables = _provenance_rule(rid, stm, head_atom)
         lib.provenance.append(str(prov))
         lib.rules[rid] = RuleSpec(rid, cite, sentence, file, line, head_atom.name, len(head_atom.arguments),
-                                  variables, str(stm))
+                                  variables, str(stm), extras.get("status", ""), extras.get("note", ""),
+                                  "trivial" in extras, tuple(elements), tuple(variants))
 
 
 def _rule_folder() -> Any:
@@ -566,7 +663,7 @@ def _rule_folder() -> Any:
     return resources.files("engine.rulebook")
 
 
-CACHE_VERSION = "7"
+CACHE_VERSION = "8"
 
 
 def _cache_dir() -> Path:

@@ -1,0 +1,83 @@
+"""Every sentence the rule book can say, read both ways: no placeholder, no garble.
+
+Each declared predicate is rendered in its yes form and its no form (and its question),
+with each argument bound to a sample term of its kind; each rule's sentence and each
+element wording likewise. A sentence may name only arguments it has (one that named another
+would print "any" where a name belongs); the patterns below are garbles once found in real
+answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clingo.symbol import Function, Number, Symbol
+
+from engine import money
+from engine.explain import Renderer
+from engine.reading import Reading
+from engine.rules import _PLACEHOLDER, PredSpec, library
+
+BAD = [
+    (re.compile(r"[{}]"), "an unfilled placeholder"),
+    (re.compile(r"\b(\w+(?: \w+)*) is \1 itself\b"), "a party said to be itself"),
+    (re.compile(r"\bis (?:terrorist activity|terrorism)\b"), "knowledge worded as being an activity"),
+    (re.compile(r"\bknew that \w+ (?:terrorist activity|terrorism)\b"), "knowledge without its verb"),
+    (re.compile(r"  |\s[,.;:]|\.\."), "broken spacing or punctuation"),
+]
+
+
+def _sample(spec: PredSpec, position: int, wordings: dict[str, dict[str, str]]) -> list[Symbol]:
+    """Terms of the argument's kind: a day, an amount, a term of years, each worded constant, or an id."""
+    kind = spec.types().get(position, "")
+    if kind == "date":
+        return [Number(739000)]
+    if kind == "usd":
+        return [money.term(money.cents(10_000))]
+    if kind == "years":
+        return [Number(15)]
+    if kind in wordings:
+        return [Function(term) for term in sorted(wordings[kind])]
+    return [Function(f"{spec.params[position].lower()}_sample")]
+
+
+def _renderings(spec: PredSpec) -> list[str]:
+    lib = library()
+    render = Renderer(Reading([]), lib.wordings)
+    samples = [_sample(spec, i, lib.wordings) for i in range(len(spec.params))]
+    count = max((len(s) for s in samples), default=1)
+    out = []
+    for n in range(count):
+        binding = {p: s[min(n, len(s) - 1)] for p, s in zip(spec.params, samples)}
+        types = {p: spec.types()[i] for i, p in enumerate(spec.params) if i in spec.types()}
+        out += [render.fill(t, binding, types) for t in (spec.sentence, spec.negative, spec.question) if t]
+    return out
+
+
+def test_every_predicate_reads_both_ways_without_placeholders_or_garbles():
+    problems = []
+    for spec in sorted(library().preds.values(), key=lambda p: p.signature):
+        for template in (spec.sentence, spec.negative, spec.question):
+            problems += [f"{spec.file}:{spec.line}: {{{m.group(1)}}} is not an argument of {spec.name}"
+                         for m in _PLACEHOLDER.finditer(template) if m.group(1) not in spec.params]
+        problems += [f"{spec.file}:{spec.line}: {what}: {text!r}"
+                     for text in _renderings(spec) for pattern, what in BAD if pattern.search(text)]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_rule_sentence_and_element_wording_reads_without_placeholders_or_garbles():
+    lib = library()
+    render = Renderer(Reading([]), lib.wordings)
+    problems = []
+    for rule in lib.rules.values():
+        spec = lib.preds[rule.signature]
+        names = set(rule.variables) | set(spec.params)
+        binding = {name: Function(f"{name.lower()}_sample") for name in names}
+        wordings = (w for _, pos, neg in rule.elements for w in (pos, neg))
+        for template in (rule.sentence, *(text for _, _, text in rule.variants), *wordings):
+            problems += [f"{rule.file}:{rule.line}: {{{m.group(1)}}} is not a variable of {rule.id}"
+                         for m in _PLACEHOLDER.finditer(template) if m.group(1) not in names]
+            text = render.fill(template, binding)
+            problems += [f"{rule.file}:{rule.line}: {rule.id}: {what}: {text!r}" for pattern, what in BAD
+                         if pattern.search(text)]
+    assert not problems, "\n".join(problems)
