@@ -48,7 +48,7 @@ def test_payment_before_publication_is_no_and_names_the_designation_day(answer):
     a = answer(scenario(on="2025-02-19"), "material_support(payer, t1)")
     assert a.answer == "no"
     text = " ".join(claims(a.explanation))
-    assert "was not a designated Foreign Terrorist Organization on the day of t1" in text
+    assert "(CJNG) was not a designated Foreign Terrorist Organization on 2025-02-19" in text  # the day of t1
     assert "2025-02-20 is after 2025-02-19" in text
     assert answer(scenario(on="2025-02-21"), "material_support(payer, t1)").answer == "yes"
 
