@@ -302,6 +302,9 @@ EVENT_PHRASES = {
     "revoke_kingpin": "the revocation of {org}'s Kingpin Act designation of {on}",
     "designate_eo14059": "the designation of {org} under Executive Order 14059 of {on}",
     "revoke_eo14059": "the removal of {org}'s Executive Order 14059 designation of {on}",
+    "remand": "the court's remand of {org}'s case to the Secretary of {on}",
+    "notify_congress_revocation": "the notice to Congress of the intended revocation of {org}'s designation of {on}",
+    "classified_disclosure_order": "the court's order on classified information in the civil proceeding about {org} of {on}",
 }
 
 
@@ -386,6 +389,13 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         add(Function("engages_in", [o, const("terrorist_activity")]), f"{p}.engages_in_terrorist_activity",
             org.engages_in_terrorist_activity)
         add(Function("engages_in", [o, const("terrorism")]), f"{p}.engages_in_terrorism", org.engages_in_terrorism)
+        review = org.review
+        add(Function("review_support", [o]), f"{p}.review.substantial_support", review.substantial_support)
+        add(Function("review_reasoned", [o]), f"{p}.review.reasoned", review.reasoned)
+        add(Function("classified_relied_on", [o]), f"{p}.review.classified", review.classified)
+        if review.record_created is not None:
+            add(Function("record_stated", [o]), f"{p}.review.record_created")
+            add(Function("record_created", [o]), f"{p}.review.record_created", review.record_created)
         if org.registry:
             add(Function("registry", [o, String(org.registry)]), f"{p}.registry")
             _registry_events(fs, oid, org.registry, display, s)
@@ -424,6 +434,10 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             add(Function("court", [e, const(ev.court)]), f"{p}.court")
         if ev.act == "set_aside" and ev.final:
             add(Function("final_order", [e]), f"{p}.final")
+        for j, ground in enumerate(ev.revocation_grounds):
+            add(Function("revocation_finding", [e, const(ground)]), f"{p}.revocation_grounds.{j}")
+        if ev.during_trial:
+            add(Function("during_trial", [e]), f"{p}.during_trial")
         if ev.served is not None:
             add(Function("service_recorded", [e]), f"{p}.served")
             for j, inst in enumerate(ev.served):

@@ -105,6 +105,9 @@ Act = Literal[
     "revoke_kingpin",
     "designate_eo14059",
     "revoke_eo14059",
+    "remand",
+    "notify_congress_revocation",
+    "classified_disclosure_order",
 ]
 
 Support = Literal[
@@ -138,6 +141,16 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ReviewRecord(Model):
+    """What the administrative record behind an organization's designation shows, as a reviewing court
+    reads it (8 U.S.C. § 1189(a)(3), (c)(2)-(3)). Unknown unless stated: a court weighs these facts."""
+
+    substantial_support: Tri = Field("unknown", description="§ 1189(c)(3)(D): the administrative record taken as a whole, with any classified information submitted to the court, substantially supports the Secretary's findings")
+    reasoned: Tri = Field("unknown", description="§ 1189(c)(3)(A): the Secretary considered the record and explained the action by the facts found in it (an unexplained action is arbitrary and capricious)")
+    classified: Tri = Field("unknown", description="§ 1189(a)(3)(B), (c)(2): the Secretary considered classified information (shown to the court ex parte and in camera, never to the organization)")
+    record_created: bool | None = Field(None, description="§ 1189(a)(3)(A): the Secretary made an administrative record; when not stated, regular procedure is presumed and said")
+
+
 class Organization(Model):
     """A group, real (pointing at the bundled registry) or invented."""
 
@@ -150,6 +163,7 @@ class Organization(Model):
     engages_in_terrorist_activity: Tri = False
     engages_in_terrorism: Tri = False
     members: int | None = Field(None, ge=0, le=LARGEST)
+    review: ReviewRecord = Field(default_factory=ReviewRecord, description="What the administrative record behind the designation shows, for a court reviewing it under 8 U.S.C. § 1189(c) (each fact unknown unless stated).")
 
 
 class AssociationDetermination(Model):
@@ -242,6 +256,8 @@ class Event(Model):
     final: bool = True
     served: list[Id] | None = None
     """For a treasury_blocking_order: the institutions it was served on (omit for an order to all US institutions)."""
+    revocation_grounds: list[Literal["changed_circumstances", "national_security"]] = Field([], description="For a petition_determination or five_year_review: the grounds for revocation the Secretary found on completing the review (8 U.S.C. § 1189(a)(6)(A)(i) changed circumstances, (ii) national security); each obliges revocation.")
+    during_trial: bool = Field(False, description="For a classified_disclosure_order (18 U.S.C. § 2339B(f)(5)): the order was made during the trial, not before it.")
 
 
 FirearmUse = Literal["felony", "drug_trafficking_crime", "federal_crime_of_terrorism"]
