@@ -389,6 +389,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         add(Function("engages_in", [o, const("terrorist_activity")]), f"{p}.engages_in_terrorist_activity",
             org.engages_in_terrorist_activity)
         add(Function("engages_in", [o, const("terrorism")]), f"{p}.engages_in_terrorism", org.engages_in_terrorism)
+        if org.foreign is not True:  # stated not foreign, or unknown: the (c)(3)(C) ground reads it
+            add(Function("domestic", [o]), f"{p}.foreign", True if org.foreign is False else org.foreign)
         review = org.review
         add(Function("review_support", [o]), f"{p}.review.substantial_support", review.substantial_support)
         add(Function("review_reasoned", [o]), f"{p}.review.reasoned", review.reasoned)
