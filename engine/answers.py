@@ -36,6 +36,7 @@ class ExplanationNode(BaseModel):
     see: int | None = None
     status: str | None = None  # unverified | open | analysis | contested: how sure the reading is
     note: str | None = None  # a research note, or the registry's source note; never inside `cite`
+    atom: str | None = None  # the atom the step is about (an element of the ledger names the same atom)
 
 
 class Element(BaseModel):
@@ -49,6 +50,12 @@ class Element(BaseModel):
     cite: str
     verification: str | None = None  # how sure the reading of the rule is (as a step's `status`)
     note: str | None = None
+    atom: str | None = None  # the ground atom, where the element was reached
+
+
+READINGS = {"unverified": "Unverified", "open": "An open question of law", "analysis": "Our reading",
+            "contested": "A contested reading", "": "Source"}
+"""What a caveat's status says, in words (every renderer words it so)."""
 
 
 class Caveat(BaseModel):
@@ -70,6 +77,7 @@ class Deciding(BaseModel):
 class Answer(BaseModel):
     question: str
     as_of: str
+    asks: str = ""  # the question in words: the sentence that is so if the answer is yes, as it runs mid-sentence
     answer: Literal["yes", "no", "depends"]
     explanation: ExplanationNode
     citations: list[str]
@@ -185,6 +193,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     return Answer(
         question=str(question),
         as_of=evidence.as_of.isoformat(),
+        asks=explainer.sentence(question, capital=False),
         answer=status,  # type: ignore[arg-type]
         explanation=_node(tree),
         citations=citations,

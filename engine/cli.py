@@ -108,17 +108,50 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
 
 
+FORMATS = ("text", "json", "memo", "dot", "svg")
+FORMAT_HELP = ("text (the default), json, memo (Markdown to hand in), dot (the proof as a Graphviz graph), "
+               "svg (drawn by Graphviz's `dot`, which must be installed).")
+
+
+def _view(fmt: Optional[str], as_json: bool, brief: bool) -> str:
+    """The output format asked for (`--json` is `--format json`)."""
+    from engine.errors import InputError
+
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError("<command line>", f"{fmt!r} is not a format; use one of {', '.join(FORMATS)}", where="--format")
+    if as_json and fmt not in (None, "json"):
+        raise InputError("<command line>", f"--json asks for --format json, not {fmt}", where="--json")
+    view = "json" if as_json else fmt or "text"
+    if brief and view != "text":
+        raise InputError("<command line>", "--brief shortens the text view; it does not apply to " + view, where="--brief")
+    return view
+
+
+def _drawn(view: str, answer: Any, suggestions: Any = ()) -> str:
+    """A memo, or the proof as a graph (DOT, or SVG drawn by Graphviz)."""
+    if view == "memo":
+        from engine.memo import memo
+
+        return memo(answer, suggestions)
+    from engine.graph import dot, svg
+
+    return dot(answer) if view == "dot" else svg(answer)
+
+
 @app.command()
 def ask(
     scenario: str = typer.Argument(..., help="Scenario YAML file."),
     question: str = typer.Argument(..., help="A conclusion atom, e.g. designated(cjng)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON (--format json)."),
     why_not: bool = typer.Option(False, "--why-not", help="For a `no`, the smallest fact changes that make it `yes`."),
+    fmt: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    brief: bool = typer.Option(False, "--brief", help="Only the answer line, the element ledger and the citations."),
 ) -> None:
     """Answer one question about a scenario, with a cited explanation."""
     from engine.answers import ask as run_ask, parse_day, wanted_for
 
+    view = _view(fmt, as_json, brief)
     day = parse_day(as_of) if as_of is not None else None
     if why_not:
         from engine.session import Session
@@ -133,17 +166,19 @@ def ask(
         model, _ = load(scenario)
         answer = run_ask(Solver(model, day, source=scenario, only=wanted_for(question)), question)
         suggestions = []
-    if as_json:
+    if view == "json":
         data = answer.model_dump(exclude_none=True)
         if why_not:
             data["why_not"] = [s.model_dump() for s in suggestions]
         _print_json(data)
-        return
-    from engine.render import print_answer, print_suggestions
+    elif view == "text":
+        from engine.render import print_answer, print_suggestions
 
-    print_answer(answer)
-    if why_not:
-        print_suggestions(suggestions)
+        print_answer(answer, brief)
+        if why_not:
+            print_suggestions(suggestions)
+    else:
+        sys.stdout.write(_drawn(view, answer, suggestions))
 
 
 @app.command()
@@ -154,7 +189,8 @@ def whatif(
     remove: List[str] = typer.Option([], "--remove", help="PATH to delete, e.g. actors.frontco.agent_of (repeatable)."),
     patch: Optional[str] = typer.Option(None, "--patch", help="A partial scenario file merged over the base."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON (--format json)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP + " memo, dot and svg show the answer after the change."),
 ) -> None:
     """The answer before and after a change, and everything that flipped."""
     from engine.answers import parse_day
@@ -166,14 +202,21 @@ def whatif(
         changes += patch_changes(patch)
     if not changes:
         raise InputError("<command line>", "give at least one --set, --remove or --patch")
+    view = _view(fmt, as_json, False)
     session = Session(scenario, parse_day(as_of) if as_of is not None else None)
     result = session.whatif(question, changes)
-    if as_json:
+    if view == "json":
         _print_json(result.model_dump(exclude_none=True))
-        return
-    from engine.render import print_whatif
+    elif view == "text":
+        from engine.render import print_whatif
 
-    print_whatif(result)
+        print_whatif(result)
+    elif view == "memo":
+        from engine.memo import whatif_memo
+
+        sys.stdout.write(whatif_memo(result))
+    else:
+        sys.stdout.write(_drawn(view, result.after))
 
 
 @app.command()

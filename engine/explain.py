@@ -71,11 +71,13 @@ class Node:
     see: int | None = None
     status: str = ""  # how sure the reading behind the step is (unverified | open | analysis | contested)
     note: str = ""  # a research note or the registry's source note, for the answer's caveats
+    atom: str = ""  # the atom the step is about, where it is one (an element of the ledger names it too)
 
     @classmethod
-    def by(cls, claim: str, authority: "Authority", holds: bool = True, hidden: bool = False) -> "Node":
+    def by(cls, claim: str, authority: "Authority", holds: bool = True, hidden: bool = False,
+           atom: Symbol | None = None) -> "Node":
         return cls(claim, authority.rule, authority.cite, [], holds, hidden, status=authority.status,
-                   note=authority.note)
+                   note=authority.note, atom=str(atom) if atom is not None else "")
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"claim": self.claim, "rule": self.rule, "cite": self.cite, "holds": self.holds,
@@ -83,7 +85,7 @@ class Node:
         for key in ("id", "see"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
-        for key in ("status", "note"):
+        for key in ("status", "note", "atom"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         return out
@@ -109,7 +111,7 @@ def layout(root: Node) -> Node:
     """
     stated: dict[tuple[str, bool], Node] = {}
     refers: dict[int, Node] = {}  # id() of each reference -> the step stated in full
-    REPEAT = Node("", "", "")  # what `lay` gives for a plain fact stated before: leave it out
+    REPEAT = Node("", "", "")  # what `lay` gives for a step already stated, in effect: leave it out
 
     def lay(node: Node, parent: tuple[str, bool] | None) -> Node | None:
         key = (node.claim, node.holds)
@@ -119,18 +121,18 @@ def layout(root: Node) -> Node:
         if full is not None:
             if not full.because:
                 return REPEAT
-            ref = Node(node.claim, node.rule, "", [], node.holds)
+            ref = Node(node.claim, node.rule, "", [], node.holds, atom=node.atom)
             refers[id(ref)] = full
             return ref
-        copy = Node(node.claim, node.rule, node.cite, [], node.holds, status=node.status, note=node.note)
+        copy = Node(node.claim, node.rule, node.cite, [], node.holds, status=node.status, note=node.note, atom=node.atom)
         stated[key] = copy
         laid = [lay(child, key) for child in node.because]
         copy.because = [c for c in laid if c is not None and c is not REPEAT]
         if node is not root and not node.holds and laid and all(c is REPEAT or id(c) in refers for c in laid):
-            del stated[key]  # every reason it had is a failure already stated
+            del stated[key]  # every reason it had is a failure already stated: so is it, in effect
             for child in copy.because:
                 del refers[id(child)]
-            return None
+            return REPEAT
         return copy
 
     laid = lay(root, None)
@@ -230,7 +232,8 @@ class Explainer:
             return {}
         return dict(zip(p.params, atom.arguments))
 
-    def sentence(self, atom: Symbol, negative: bool = False, extra: Mapping[str, Symbol] | None = None) -> str:
+    def sentence(self, atom: Symbol, negative: bool = False, extra: Mapping[str, Symbol] | None = None,
+                 capital: bool = True) -> str:
         p = self.pred(atom)
         binding = {**(extra or {}), **self.pred_binding(atom)}
         types = {name: p.types()[i] for i, name in enumerate(p.params) if i in p.types()} if p else {}
@@ -239,7 +242,8 @@ class Explainer:
         template = p.negative if negative else p.sentence
         if not template:
             template = ("it is not shown that " + p.sentence) if negative else str(atom)
-        return _capital(self.render.fill(template, binding, types))
+        text = self.render.fill(template, binding, types)
+        return _capital(text) if capital else text
 
     def absence(self, atom: Symbol) -> str | None:
         """That `atom` does not hold, where a rule asks that it not (`not p(X, _)` names no value for `_`):
@@ -286,7 +290,7 @@ class Explainer:
             bound = {**head_binding(self.lib, spec, atom), **dict(zip(spec.variables, binding.arguments))}
             sentence = spec.sentence_for(bound)
             claim = _capital(self.render.fill(sentence, bound)) if sentence else self.sentence(atom, extra=bound)
-            node = Node.by(claim, Authority.of(spec), hidden=spec.trivial)
+            node = Node.by(claim, Authority.of(spec), hidden=spec.trivial, atom=atom)
             for premise in prem.arguments:
                 if premise.name == "neg" and len(premise.arguments) == 1:
                     inner = premise.arguments[0]
@@ -307,7 +311,7 @@ class Explainer:
         if len(entries) <= 1:
             return self.why(atom, depth, path)
         first = self.why(atom, depth, path)
-        node = Node(self.sentence(atom), first.rule, first.cite)
+        node = Node(self.sentence(atom), first.rule, first.cite, atom=str(atom))
         for entry in sorted(entries, key=lambda e: (self.lib.rank(e[0]), str(e))):
             derivation = Explainer(self.lib, self.reading.pinned(atom, entry)).why(atom, depth, path)
             # Same rule, same conclusion: its premises are what differ, so show those.
@@ -343,6 +347,7 @@ class Explainer:
                                                  {**self.pred_binding(slot.atom), **slot.binding}))
             rows.append({
                 "key": slot.key,
+                "atom": str(slot.atom),
                 "predicate": ("not " if slot.negated else "") + pred.name,
                 "element": text,
                 "status": {"yes": "established", "no": "refuted"}.get(state, "unknown"),
@@ -368,7 +373,7 @@ class Explainer:
         cite = "; ".join(dict.fromkeys(cites))
         authority = Authority("registry" if registry else "scenario", cite, "unverified" if notes and not cite else "",
                               "; ".join(dict.fromkeys(notes)))
-        return Node.by(self.sentence(atom), authority)
+        return Node.by(self.sentence(atom), authority, atom=atom)
 
     # ---- why not ---------------------------------------------------------------
     def why_not(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
@@ -387,10 +392,10 @@ class Explainer:
         if not kept:
             authority = self.cite_for_pred(atom)
             return Node.by(self.sentence(atom, negative=True),
-                           authority.unengaged() if authority.rule else Authority("scenario"), holds=False)
+                           authority.unengaged() if authority.rule else Authority("scenario"), holds=False, atom=atom)
         first = kept[0]
         node = Node.by(self.sentence(atom, negative=True, extra=first.binding), Authority.of(first.spec).unengaged(),
-                       holds=False)
+                       holds=False, atom=atom)
         for failure in kept:
             for literal in failure.failed:
                 child = self._failed_literal(failure.spec, literal, failure.binding, depth, path | {atom})

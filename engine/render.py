@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Callable, Union
 
-from engine.answers import Answer, Caveat, ExplanationNode
+from engine.answers import READINGS, Answer, Caveat, ExplanationNode
 
 MARK = {True: "✓", False: "✗"}
 STATUS_MARK = {"established": "✓", "refuted": "✗", "unknown": "?", "not reached": "·"}
@@ -71,23 +71,26 @@ def _writer() -> tuple[Writer, Callable[[Answer], None]]:
     return line, lambda answer: line(explanation_text(answer))
 
 
-def print_answer(answer: Answer) -> None:
+def print_answer(answer: Answer, brief: bool = False) -> None:
+    """The answer line, the explanation, what is assumed, the element ledger, the deciding facts,
+    the citations and the caveats; `brief`: the answer line, the ledger and the citations only."""
     line, tree = _writer()
     line((answer.question, "bold"), f" as of {answer.as_of}: ", (answer.answer.upper(), ANSWER_STYLE[answer.answer]))
-    tree(answer)
-    for claim in answer.assumptions:
+    if not brief:
+        tree(answer)
+    for claim in [] if brief else answer.assumptions:
         line(("Assumed:", "bold"), " " + claim)
     if answer.elements:
         line(("Elements:", "bold"))
         for e in answer.elements:
             line(f"  {STATUS_MARK[e.status]} {e.element} — {e.status}{_cite(e.cite)}")
-    for d in answer.deciding:
+    for d in [] if brief else answer.deciding:
         line(("Deciding:", "yellow"), " " + " and ".join(d.questions))
     if answer.citations:
         line(("Citations:", "bold"))
         for c in answer.citations:
             line(f"  {c}")
-    if answer.caveats:
+    if answer.caveats and not brief:
         line(("Caveats:", "bold"))
         for c in answer.caveats:
             line(f"  {caveat_text(c)}")
@@ -95,8 +98,7 @@ def print_answer(answer: Answer) -> None:
 
 def caveat_text(caveat: Caveat) -> str:
     """A caveat as one line: what is qualified, how, and why."""
-    how = {"unverified": "unverified", "open": "an open question of law", "analysis": "our reading",
-           "contested": "a contested reading"}.get(caveat.status, "source")
+    how = READINGS.get(caveat.status, READINGS[""]).lower()
     cite = f" ({caveat.cite})" if caveat.cite else ""
     return f"{caveat.step}{cite} — {how}: {caveat.note}" if caveat.note else f"{caveat.step}{cite} — {how}"
 

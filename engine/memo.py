@@ -1,0 +1,158 @@
+"""An answer as a memo a student could hand in (Markdown): question, short answer, facts relied
+on, analysis element by element, what would change the answer, authorities, caveats.
+
+A renderer of an Answer and nothing else: every sentence in it comes from the answer (and so
+from the rule book); nothing here decides or adds a legal point. `memo(answer)` is the stable
+entry point (the CLI's `--format memo`, the web playground).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from engine.answers import READINGS, Answer, ExplanationNode
+
+STATUS_WORDS = {"established": "established", "refuted": "not established", "unknown": "unknown",
+                "not reached": "not reached"}
+
+
+def memo(answer: Answer, suggestions: Sequence[object] = ()) -> str:
+    """The memo; `suggestions` are `fto ask --why-not`'s (engine.session.Suggestion), if asked for."""
+    parts = [f"# {answer.question}", "", f"**Question.** As of {answer.as_of}, whether {answer.asks or answer.question}.",
+             "", "## Short answer", "", _short(answer), ""]
+    parts += _facts(answer)
+    parts += _analysis(answer)
+    parts += _changes(answer, suggestions)
+    cited = [*answer.citations, *(e.cite for e in answer.elements), *(c.cite for c in answer.caveats)]
+    parts += ["## Authorities", ""] + [f"- {a}" for a in authorities(cited)] + [""]
+    if answer.caveats:
+        parts += ["## Caveats", ""]
+        for c in answer.caveats:
+            how = READINGS.get(c.status, READINGS[""])
+            parts.append(f"- {how}: {c.step}" + (f" ({c.cite})" if c.cite else "") + (f". {_sentence(c.note)}" if c.note else "."))
+        parts.append("")
+    return "\n".join(parts)
+
+
+def authorities(citations: Sequence[str]) -> list[str]:
+    """Each authority once, sorted: a citation naming several ("§ 2339B(a)(1); 8 U.S.C. § 1182")
+    is split where it separates them (not inside a parenthetical)."""
+    found: set[str] = set()
+    for citation in citations:
+        depth, start, title = 0, 0, ""
+        for i, ch in enumerate(citation + ";"):
+            depth += (ch == "(") - (ch == ")")
+            if ch == ";" and depth == 0:
+                piece = citation[start:i].strip()
+                start = i + 1
+                if not piece:
+                    continue
+                head, sign, _ = piece.partition("§")
+                if sign and not head.strip(" cf.") and title:  # "cf. § 1189(a)(7)" after "8 U.S.C. § 1189(c)"
+                    piece = piece.replace("§", title + "§", 1)
+                elif sign:
+                    title = head.removeprefix("cf. ")
+                found.add(piece)
+    return sorted(found, key=lambda a: (_kind(a), a.casefold()))
+
+
+def _kind(authority: str) -> int:
+    """Statutes, then regulations and executive orders, then the Federal Register, then cases and the rest."""
+    if "U.S.C." in authority or authority.startswith(("INA", "Pub. L.", "U.S. Const.")):
+        return 0
+    if "C.F.R." in authority or re.match(r"(EO|Exec\. Order) \d", authority):
+        return 1
+    if re.search(r"\bFR\b|Fed\. Reg\.|FR Doc", authority):
+        return 2
+    return 3
+
+
+def _short(answer: Answer) -> str:
+    word = {"yes": "Yes", "no": "No", "depends": "It depends"}[answer.answer]
+    claim = answer.explanation.claim
+    if answer.answer == "depends":
+        return f"{word}. {claim.removeprefix('It depends on: ')}" if claim.startswith("It depends on") else f"{word}."
+    return f"{word}. {_sentence(claim)}" + (f" ({answer.explanation.cite})" if answer.explanation.cite else "")
+
+
+def _facts(answer: Answer) -> list[str]:
+    facts = [(n.claim, n.cite) for n in _steps(answer.explanation)
+             if not n.because and n.see is None and n.rule in ("scenario", "registry")]
+    facts += [(e.element, e.cite) for e in answer.elements if e.status == "established" and e.rule in ("scenario", "registry")]
+    unknown = [e.element for e in answer.elements if e.status == "unknown"]
+    unknown += [q for d in answer.deciding for q in d.questions]
+    out = ["## Facts relied on", ""]
+    out += [f"- {_sentence(claim)}" + (f" ({cite})" if cite and cite not in claim else "")
+            for claim, cite in dict.fromkeys(facts)]
+    if len(out) == 2:
+        out.append("- None: the answer rests on the rules alone.")
+    if answer.assumptions:
+        out += ["", "**Assumed** (where the record is silent):", ""] + [f"- {_sentence(a)}" for a in answer.assumptions]
+    if unknown:
+        out += ["", "**Unknown** (the scenario leaves open):", ""] + [f"- {_sentence(u)}" for u in dict.fromkeys(unknown)]
+    return out + [""]
+
+
+def _analysis(answer: Answer) -> list[str]:
+    out = ["## Analysis", ""]
+    if not answer.elements:
+        return out + _tree(answer.explanation, 0) + [""]
+    steps = {n.atom: n for n in _steps(answer.explanation) if n.atom and n.see is None}
+    for i, element in enumerate(answer.elements, start=1):
+        cite = f" ({element.cite})" if element.cite else ""
+        step = steps.get(element.atom or "")
+        number = f"({step.id}) " if step is not None and step.id is not None else ""
+        out.append(f"{i}. {number}**{_sentence(element.element)}** — {STATUS_WORDS[element.status]}{cite}")
+        for reason in step.because if step is not None else []:
+            out += _tree(reason, 1)
+    return out + [""]
+
+
+def _changes(answer: Answer, suggestions: Sequence[object]) -> list[str]:
+    out = ["## What would change the answer", ""]
+    if answer.answer == "depends":
+        out += [f"- The answer turns on: {' '.join(d.questions)}" for d in answer.deciding]
+    elif answer.answer == "no":
+        failed = [e for e in answer.elements if e.status == "refuted"]
+        out += [f"- It would be yes only if this were shown: {_sentence(e.element)}" for e in failed]
+        out += [f"- It would be yes if this were so: {_sentence('; '.join(getattr(s, 'change', [])))}"
+                f" ({getattr(s, 'cite', '') or getattr(s, 'rule', '')})" for s in suggestions]
+        if not failed and not suggestions:
+            out.append("- No single element of a rule is named as failing; see the analysis.")
+    else:
+        out.append("- Each element above is established; the answer would be no if any of them were not.")
+    return out + [""]
+
+
+def _tree(node: ExplanationNode, depth: int) -> list[str]:
+    """A step and its reasons as nested bullets (a step stated earlier is referred to by its number)."""
+    number = f"({node.id}) " if node.id is not None else ""
+    ref = f" (see {node.see})" if node.see is not None else ""
+    cite = f" ({node.cite})" if node.cite and node.see is None else ""
+    lines = ["   " * depth + f"- {number}{_sentence(node.claim)}{cite}{ref}"]
+    for child in node.because:
+        lines += _tree(child, depth + 1)
+    return lines
+
+
+def _steps(node: ExplanationNode) -> list[ExplanationNode]:
+    return [node, *(n for child in node.because for n in _steps(child))]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!", ")")) else text + "."
+
+
+
+
+def whatif_memo(result: object) -> str:
+    """A what-if (engine.session.WhatIf) as a memo: the changes, what flipped, then the memo of the answer after."""
+    before, after = getattr(result, "before"), getattr(result, "after")
+    lines = ["# What if", "", *[f"- {c}" for c in getattr(result, "changes")], "",
+             f"{before.question}: {before.answer} before, {after.answer} after.", ""]
+    flipped = getattr(result, "flipped")
+    if flipped:
+        lines += ["Conclusions that flipped:", "", *[f"- {f.conclusion}: {f.before} → {f.after}" for f in flipped], ""]
+    return "\n".join(lines) + "\n" + memo(after)
