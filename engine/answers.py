@@ -38,6 +38,10 @@ class ExplanationNode(BaseModel):
     note: str | None = None  # a research note, or the registry's source note; never inside `cite`
     atom: str | None = None  # the atom the step is about (an element of the ledger names the same atom)
 
+    def steps(self) -> list["ExplanationNode"]:
+        """This step and every step below it, depth first."""
+        return [self, *(n for child in self.because for n in child.steps())]
+
 
 class Element(BaseModel):
     """One statutory element of the conclusion asked about, and where it stands."""
@@ -177,12 +181,8 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
         assert evidence.fails is not None
         yes_tree = explainer.why(question)
         no_tree = Explainer(lib, evidence.fails).why_not(question)
-        renderer = explainer
-        for group in evidence.deciding:
-            deciding.append(Deciding(
-                facts=[str(a) for a in group],
-                questions=[_question_text(renderer, a) for a in group],
-            ))
+        deciding = [Deciding(facts=[str(a) for a in group], questions=[_question_text(explainer, a) for a in group])
+                    for group in evidence.deciding]
         asked = "; ".join(q for d in deciding for q in d.questions) or "facts the scenario leaves open"
         yes_tree.claim = "If so: " + yes_tree.claim
         no_tree.claim = "If not: " + no_tree.claim
@@ -214,7 +214,7 @@ def defects(answer: Answer) -> list[str]:
     a placeholder where a name belongs, a citation carrying a research note. `fto check` and the
     pytest plugin fail a case on any of them."""
     problems = []
-    steps = _steps(answer.explanation)
+    steps = answer.explanation.steps()
     full = [(n.claim, n.holds) for n in steps if n.see is None]
     problems += [f"step stated in full twice: {claim!r}" for claim, _ in sorted({k for k in full if full.count(k) > 1})]
     texts = [n.claim for n in steps] + [e.element for e in answer.elements] + [q for d in answer.deciding for q in d.questions]
@@ -222,10 +222,6 @@ def defects(answer: Answer) -> list[str]:
     cites = answer.citations + [n.cite for n in steps] + [e.cite for e in answer.elements]
     problems += [f"a research note inside the citation {cite!r}" for cite in dict.fromkeys(cites) if STATUS_WORDS.search(cite)]
     return problems
-
-
-def _steps(node: ExplanationNode) -> list[ExplanationNode]:
-    return [node, *(n for child in node.because for n in _steps(child))]
 
 
 def caveats(tree: Node, elements: list[Element]) -> list[Caveat]:
@@ -247,7 +243,7 @@ def _question_text(explainer: Explainer, atom: Symbol) -> str:
     spec = explainer.pred(atom)
     if spec is not None and spec.question:
         return explainer.render.fill(spec.question, explainer.pred_binding(atom))
-    return "Is it so that " + explainer.sentence(atom)[:1].lower() + explainer.sentence(atom)[1:] + "?"
+    return "Is it so that " + explainer.sentence(atom, capital=False) + "?"
 
 
 def parse_day(text: str, where: str = "--as-of") -> dt.date:

@@ -77,7 +77,7 @@ def _short(answer: Answer) -> str:
 
 
 def _facts(answer: Answer) -> list[str]:
-    facts = [(n.claim, n.cite) for n in _steps(answer.explanation)
+    facts = [(n.claim, n.cite) for n in answer.explanation.steps()
              if not n.because and n.see is None and n.rule in ("scenario", "registry")]
     facts += [(e.element, e.cite) for e in answer.elements if e.status == "established" and e.rule in ("scenario", "registry")]
     unknown = [e.element for e in answer.elements if e.status == "unknown"]
@@ -98,7 +98,7 @@ def _analysis(answer: Answer) -> list[str]:
     out = ["## Analysis", ""]
     if not answer.elements:
         return out + _tree(answer.explanation, 0) + [""]
-    steps = {n.atom: n for n in _steps(answer.explanation) if n.atom and n.see is None}
+    steps = {n.atom: n for n in answer.explanation.steps() if n.atom and n.see is None}
     for i, element in enumerate(answer.elements, start=1):
         cite = f" ({element.cite})" if element.cite else ""
         step = steps.get(element.atom or "")
@@ -134,10 +134,6 @@ def _tree(node: ExplanationNode, depth: int) -> list[str]:
     for child in node.because:
         lines += _tree(child, depth + 1)
     return lines
-
-
-def _steps(node: ExplanationNode) -> list[ExplanationNode]:
-    return [node, *(n for child in node.because for n in _steps(child))]
 
 
 def _sentence(text: str) -> str:

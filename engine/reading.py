@@ -29,9 +29,8 @@ class Reading:
     def __init__(self, atoms: Iterable[Symbol]) -> None:
         self.atoms = frozenset(atoms)
         self._by_name: dict[str, list[Symbol]] = defaultdict(list)
-        for atom in self.atoms:
-            if atom.type == SymbolType.Function:
-                self._by_name[atom.name].append(atom)
+        for atom in self.atoms:  # an atom is always a function term: its name is all that is read here
+            self._by_name[atom.name].append(atom)
         self._by_sig: dict[tuple[str, int], list[Symbol]] = {}
 
     def __contains__(self, atom: Symbol) -> bool:

@@ -60,7 +60,7 @@ def test_a_no_memo_says_what_would_have_to_be_shown(answer):
     assert "No. Supplier is not shown to have committed the § 2339B(a)(1) offense through pay1." in text
     assert "- It would be yes only if this were shown: Frontco, which received pay1, is Cartel de Jalisco" in text
     assert "No link between pay1 and Cartel de Jalisco Nueva Generacion (CJNG): frontco" in " ".join(
-        n.claim for n in _steps(a.explanation))
+        n.claim for n in a.explanation.steps())
 
 
 def test_authorities_are_each_listed_once_sorted_with_a_cf_keeping_its_code():
@@ -137,6 +137,3 @@ def test_caveats_keep_status_and_note_out_of_the_cite(answer):
     assert any(c.status == "open" and "set-aside" in c.note and "[" not in c.cite for c in a.caveats), a.caveats
     assert all(isinstance(c, Caveat) and "UNVERIFIED" not in c.cite for c in a.caveats)
 
-
-def _steps(node: ExplanationNode) -> list[ExplanationNode]:
-    return [node, *(n for child in node.because for n in _steps(child))]
