@@ -494,6 +494,8 @@ class Explainer:
         if value is not None and value.type == SymbolType.Number:
             fmt = next((types[v] for v in vars_in(term) if v in types), None)
             return self.render.term(value, fmt)
+        if value is not None and money.value(value) is not None:  # an amount the rule writes as @usd(N)
+            return self.render.term(value, "usd")
         return str(term)
 
     def _variable_types(self, spec: RuleSpec) -> dict[str, str]:
