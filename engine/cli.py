@@ -333,6 +333,91 @@ def registry(
     print(f"{len(found)} entries")
 
 
+@app.command()
+def screen(
+    base: str = typer.Argument(..., help="Base scenario YAML (organizations, registry links, events) the tables extend."),
+    transactions: Optional[str] = typer.Option(None, "--transactions", help="Transactions table (.csv, .parquet, .jsonl)."),
+    parties: Optional[str] = typer.Option(None, "--parties", help="Parties table."),
+    holdings: Optional[str] = typer.Option(None, "--holdings", help="Holdings table."),
+    knowledge: Optional[str] = typer.Option(None, "--knowledge", help="Knowledge table."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Screen as of this date (YYYY-MM-DD)."),
+    out: Optional[str] = typer.Option(None, "--out", help="Results file (.csv, .parquet, .jsonl)."),
+    explain_id: Optional[str] = typer.Option(None, "--explain", help="Explain one row (a transaction or holding id), as `fto ask` would on it alone."),
+    row_scenario: Optional[str] = typer.Option(None, "--row-scenario", help="With --explain: also write that row's scenario here (YAML)."),
+    as_json: bool = typer.Option(False, "--json", help="With --explain: print the answers as JSON."),
+    match_registry: bool = typer.Option(False, "--match-registry", help="Match party names against the registry's names and aliases."),
+    skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help="Leave bad rows out, listing each in a rejects file."),
+    rejects: Optional[str] = typer.Option(None, "--rejects", help="Where to list rejected rows (default: OUT.rejects.csv)."),
+    workers: int = typer.Option(0, "--workers", help="Solve on a local Dask cluster of this many processes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Solve on the Dask cluster at this address."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+) -> None:
+    """Screen a ledger of transactions and holdings: every conclusion the rules draw about each row."""
+    from engine import screen as sc
+    from engine.answers import parse_day
+    from engine.errors import InputError
+
+    tables = {"transactions": transactions, "parties": parties, "holdings": holdings, "knowledge": knowledge}
+    if workers < 0:
+        raise InputError("<command line>", "must be 0 or more", where="--workers")
+    opts = sc.Options(base, tables, parse_day(as_of) if as_of else None, out, match_registry, skip_bad_rows, rejects,
+                      workers, scheduler, not no_progress)
+    if explain_id is not None:
+        _explain_row(opts, explain_id, row_scenario, as_json)
+        return
+    if not out:
+        raise InputError("<command line>", "say where to write the results (--out FILE), or --explain ID", where="--out")
+    rows, found, ledger = sc.screen(opts)
+    _print_summary(sc.summary(rows, found), len(rows), out, len(ledger.rejects))
+
+
+@app.command("explain")
+def explain_result(
+    results: str = typer.Argument(..., help="A results file written by `fto screen --out`."),
+    row: str = typer.Argument(..., help="A transaction or holding id."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answers as JSON."),
+) -> None:
+    """Explain one row of a screen's results, as `fto ask` would on that row alone."""
+    from engine import screen as sc
+
+    _explain_row(sc.options_from_results(results), row, None, as_json)
+
+
+def _explain_row(opts: Any, ident: str, scenario_out: Optional[str], as_json: bool) -> None:
+    from engine import screen as sc
+
+    data, answers = sc.explain(opts, ident)
+    if scenario_out:
+        sc.write_row_scenario(data, scenario_out)
+    if as_json:
+        _print_json([a.model_dump() for a in answers])
+        return
+    from engine.render import print_answer
+
+    for answer in answers:
+        print_answer(answer)
+
+
+def _print_summary(counts: list[tuple[str, int, int, int]], total: int, out: str, rejected: int) -> None:
+    """Counts per conclusion and answer: a rich table on a terminal, plain text elsewhere."""
+    title = f"{total} rows screened into {out}" + (f"; {rejected} rejected" if rejected else "")
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title)
+        for name in ("conclusion", "yes", "no", "depends"):
+            table.add_column(name, justify="left" if name == "conclusion" else "right")
+        for name, yes, no, depends in counts:
+            table.add_row(name, str(yes), str(no), str(depends))
+        Console().print(table)
+        return
+    print(title)
+    print(f"{'conclusion':32s} {'yes':>8s} {'no':>8s} {'depends':>8s}")
+    for name, yes, no, depends in counts:
+        print(f"{name:32s} {yes:8d} {no:8d} {depends:8d}")
+
+
 @app.command("new-case")
 def new_case(path: str = typer.Argument(..., help="Where to write the template (an existing file is never overwritten).")) -> None:
     """Write a commented case template to fill in."""

@@ -55,6 +55,7 @@ class Entry:
     signed: dt.date | None = None
     signed_by: str | None = None
     signing_source: str = ""
+    original_name: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -149,6 +150,7 @@ def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None)
         signed=signed,
         signed_by=row["signed_by"] or None,
         signing_source=row["signing_source"],
+        original_name=row["original_name"],
     )
 
 
@@ -165,10 +167,16 @@ def entry(ident: str) -> Entry | None:
 
 
 def search(term: str = "") -> list[Entry]:
-    """Entries whose id, name or region contains `term` (case-insensitive), by id."""
+    """Entries whose id, name or region contains `term` (case-insensitive), or one of whose names
+    or aliases matches it accent-, case- and transliteration-tolerantly (engine/match.py), by id."""
     needle = term.casefold()
+    if not needle:
+        return [e for _, e in sorted(entries().items())]
+    from engine.match import search_scores
+
+    fuzzy = search_scores(term)
     return [
         e
         for _, e in sorted(entries().items())
-        if needle in e.id.casefold() or needle in e.name.casefold() or needle in e.region.casefold()
+        if needle in e.id.casefold() or needle in e.name.casefold() or needle in e.region.casefold() or e.id in fuzzy
     ]

@@ -1,0 +1,422 @@
+"""Ledger tables: the transactions, parties, holdings and knowledge a screen adds to a base scenario.
+
+A table is CSV, Parquet or JSONL. Its columns are the fields the scenario model has for that
+record (`fto schema`), plus `id`; each row is validated by the same pydantic model as a scenario
+file, so a row means exactly what the same record would mean in YAML. A bad cell, a missing
+column, a dangling id or a repeated one is one error naming the file, the row (1 = the first
+row of data) and the column, or, when bad rows are skipped, one reject per bad row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from engine.errors import InputError
+from engine.scenario import Actor, Holding, Id, Knowledge, Scenario, Transaction, _message, parse
+from engine.yamlsource import Located
+
+
+class TransactionRow(Transaction):
+    id: Id
+
+
+class PartyRow(Actor):
+    id: Id
+
+
+class HoldingRow(Holding):
+    id: Id  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One kind of table: the model of its rows and the columns it must have."""
+
+    kind: str
+    model: type[BaseModel]
+    required: tuple[str, ...]
+
+
+SPECS = {
+    "transactions": TableSpec("transactions", TransactionRow, ("id", "on", "from", "to", "provides")),
+    "parties": TableSpec("parties", PartyRow, ("id",)),
+    "holdings": TableSpec("holdings", HoldingRow, ("id", "institution", "owner", "amount_usd", "since")),
+    "knowledge": TableSpec("knowledge", Knowledge, ("actor", "org", "knew")),
+}
+
+LIST_SEPARATOR = ";"
+"""A cell of a list-valued field in CSV: `designated;terrorism` (JSONL and Parquet take real lists)."""
+
+
+def columns(model: type[BaseModel]) -> dict[str, str]:
+    """Column name -> field name (a column is named by the field's alias, e.g. `from`)."""
+    return {(f.alias or name): name for name, f in model.model_fields.items()}
+
+
+def _list_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Columns whose field may hold a list, so a CSV cell is split at LIST_SEPARATOR."""
+    out = set()
+    for column, name in columns(model).items():
+        annotation = model.model_fields[name].annotation
+        if _admits_list(annotation):
+            out.add(column)
+    return frozenset(out)
+
+
+def _admits_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is list:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_admits_list(a) for a in typing.get_args(annotation))
+    return False
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A bad row left out (`--skip-bad-rows`): where it is and what is wrong with it."""
+
+    file: str
+    row: int
+    column: str
+    problem: str
+
+    def error(self) -> InputError:
+        place = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return InputError(self.file, self.problem, where=place)
+
+
+@dataclass
+class Table:
+    """The valid rows of one table, in file order, each with its row number."""
+
+    spec: TableSpec
+    source: str
+    rows: list[Any] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+
+
+def read_rows(path: str) -> list[dict[str, Any]]:
+    """A table file's rows as plain dicts (CSV cells as text; empty cells and nulls left out)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(path, "no such file" if not p.exists() else "is not a file")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".csv":
+            table = _read_csv(p)
+        elif suffix in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(p)
+        elif suffix in (".jsonl", ".ndjson", ".json"):
+            import pyarrow.json as pj
+
+            table = pj.read_json(p)
+        else:
+            raise InputError(path, "a table must be .csv, .parquet or .jsonl")
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow's own errors: a malformed file
+        raise InputError(path, f"cannot read the table: {' '.join(str(exc).split())[:300]}") from None
+    return [{k: v for k, v in row.items() if v is not None and v != ""} for row in table.to_pylist()]
+
+
+def _read_csv(p: Path) -> Any:
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pc
+
+    with p.open(encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f), None)
+    if not header:
+        raise InputError(str(p), "the table is empty: it needs a header row naming its columns")
+    strings = {name: pa.string() for name in header}
+    return pc.read_csv(p, read_options=pc.ReadOptions(use_threads=True),
+                       convert_options=pc.ConvertOptions(column_types=strings, strings_can_be_null=True))
+
+
+def load_table(kind: str, path: str, skip_bad: bool, rejects: list[Reject]) -> Table:
+    """Read and validate one table; a bad row is an error, or a reject when `skip_bad`."""
+    spec = SPECS[kind]
+    raw = read_rows(path)
+    known = columns(spec.model)
+    present: set[str] = set()
+    for row in raw:
+        present.update(row)
+    header = _header(path, raw)
+    for column in (*header, *sorted(present - set(header))):
+        if column not in known:
+            raise InputError(path, f"unknown column (a {kind} table takes: {', '.join(known)})", where=f"column {column}")
+    for column in spec.required:
+        if column not in header and column not in present:
+            raise InputError(path, "required column is missing", where=f"column {column}")
+    lists = _list_fields(spec.model)
+    cleaned = [_clean(row, lists) for row in raw]
+    table = Table(spec, path)
+    try:
+        valid = TypeAdapter(list[spec.model]).validate_python(cleaned)  # type: ignore[valid-type]
+        bad: dict[int, Reject] = {}
+    except ValidationError as exc:
+        bad = {}
+        for err in exc.errors():
+            index = err["loc"][0]
+            if isinstance(index, int) and index not in bad:
+                column = next((str(p) for p in err["loc"][1:] if isinstance(p, str)), "")
+                column = {v: k for k, v in known.items()}.get(column, column)
+                problem = "required value is missing" if err.get("type") == "missing" else _message(err)
+                bad[index] = Reject(path, index + 1, column, problem)
+        if not skip_bad:
+            raise bad[min(bad)].error() from None
+        valid = [None] * len(cleaned)
+        for i, row in enumerate(cleaned):
+            if i not in bad:
+                valid[i] = spec.model.model_validate(row)
+    for i, row in enumerate(valid):
+        if i in bad:
+            rejects.append(bad[i])
+        else:
+            table.rows.append(row)
+            table.numbers.append(i + 1)
+    return table
+
+
+def _header(path: str, raw: list[dict[str, Any]]) -> list[str]:
+    """The CSV header (so that a column present but empty in every row still counts as present)."""
+    if not path.lower().endswith(".csv"):
+        return []
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f), [])
+
+
+def _clean(row: dict[str, Any], lists: frozenset[str]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, str):
+            value = value.strip()
+            if key in lists and LIST_SEPARATOR in value:
+                value = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+        out[key] = value
+    return out
+
+
+@dataclass
+class Ledger:
+    """A base scenario and the tables that extend it, checked together."""
+
+    base: Scenario
+    transactions: Table | None = None
+    parties: Table | None = None
+    holdings: Table | None = None
+    knowledge: Table | None = None
+    rejects: list[Reject] = field(default_factory=list)
+    matches: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    """Party id -> (engine.match.Match, the registry organization it was linked to)."""
+    base_data: dict[str, Any] = field(default_factory=dict)
+    """The base scenario as file data (with any linked registry organizations)."""
+
+    def tables(self) -> list[Table]:
+        return [t for t in (self.parties, self.transactions, self.holdings, self.knowledge) if t is not None]
+
+
+def load(base: Located, paths: dict[str, str | None], skip_bad: bool = False, match: bool = False) -> Ledger:
+    """Read every table, validate each row, and check the ids the rows use against each other and
+    the base (in dependency order: parties first, so a transaction may name a party). With `match`,
+    parties named like a registry entry become organizations first (`link_registry`)."""
+    rejects: list[Reject] = []
+    tables: dict[str, Table | None] = {}
+    for kind in ("parties", "transactions", "holdings", "knowledge"):
+        path = paths.get(kind)
+        tables[kind] = load_table(kind, path, skip_bad, rejects) if path else None
+    matches: dict[str, tuple[Any, str]] = {}
+    data = base.data
+    if match and tables["parties"]:
+        data, matches = link_registry(base, tables["parties"])
+    ledger = Ledger(parse(Located(data, base.lines, base.source)), tables["transactions"], tables["parties"],
+                    tables["holdings"], tables["knowledge"], rejects, matches, data)
+    _check_references(ledger, skip_bad)
+    return ledger
+
+
+MATCHABLE_KINDS = frozenset({"company", "charity"})
+"""Parties whose name may be an organization's: a company or charity, or a party of no stated kind."""
+
+
+def link_registry(base: Located, parties: Table) -> tuple[dict[str, Any], dict[str, tuple[Any, str]]]:
+    """Parties whose name matches a registry entry, made organizations of the base: an exact match is
+    the entry under another name (`alias_of`, in fact the same), a likely one is open (`in_fact_same:
+    unknown`), so the rules answer `depends` on it. The entry joins the base if it is not there yet.
+    Returns the base's data so extended, and party id -> (match, the entry's organization id)."""
+    from engine.match import best
+
+    data = dict(base.data)
+    orgs = dict(data.get("organizations") or {})
+    by_registry = {v.get("registry"): k for k, v in orgs.items() if isinstance(v, dict) and v.get("registry")}
+    matches: dict[str, tuple[Any, str]] = {}
+    keep_rows, keep_numbers = [], []
+    for row, number in zip(parties.rows, parties.numbers):
+        m = best(row.name) if row.name and ("kind" not in row.model_fields_set or row.kind in MATCHABLE_KINDS) else None
+        if m is None:
+            keep_rows.append(row)
+            keep_numbers.append(number)
+            continue
+        org = by_registry.get(m.entry)
+        if org is None:
+            org = by_registry[m.entry] = m.entry
+            orgs[org] = {"registry": m.entry}
+        orgs[row.id] = {"name": row.name, "alias_of": org, "in_fact_same": True if m.exact else "unknown"}
+        matches[row.id] = (m, org)
+    parties.rows, parties.numbers = keep_rows, keep_numbers
+    data["organizations"] = orgs
+    return data, matches
+
+
+def _check_references(ledger: Ledger, skip_bad: bool) -> None:
+    base = ledger.base
+    orgs = set(base.organizations)
+    taken: dict[str, str] = {i: "the base scenario" for i in (*base.organizations, *base.actors, *base.transactions,
+                                                                *base.acts, *base.solicitations)}
+    taken.update({e.id: "the base scenario" for e in base.events if e.id})
+    taken.update({h.id: "the base scenario" for h in base.holdings if h.id})
+    kinds = {aid: a.kind for aid, a in base.actors.items()}
+
+    def keep(table: Table, check: Any) -> None:
+        """Keep the rows `check` finds nothing wrong with; `check(row)` -> (column, problem) or None."""
+        rows, numbers = [], []
+        for row, number in zip(table.rows, table.numbers):
+            found = check(row)
+            if found is None:
+                rows.append(row)
+                numbers.append(number)
+                continue
+            reject = Reject(table.source, number, *found)
+            if not skip_bad:
+                raise reject.error()
+            ledger.rejects.append(reject)
+        table.rows, table.numbers = rows, numbers
+
+    def fresh(table: Table) -> Any:
+        def check(row: Any) -> tuple[str, str] | None:
+            if row.id in taken:
+                return "id", f"id {row.id!r} is already used in {taken[row.id]}"
+            taken[row.id] = f"{Path(table.source).name} row"
+            return None
+        return check
+
+    if ledger.parties:
+        keep(ledger.parties, fresh(ledger.parties))
+        kinds.update({p.id: p.kind for p in ledger.parties.rows})
+        parties = orgs | set(kinds)
+
+        def party(row: PartyRow) -> tuple[str, str] | None:
+            if row.agent_of is not None and row.agent_of not in parties:
+                return "agent_of", f"{row.agent_of!r} is not a defined organization or party"
+            if row.agent_of == row.id:
+                return "agent_of", "a party cannot be its own agent"
+            for name in ("spouse_of", "child_of"):
+                other = getattr(row, name)
+                if other is not None and other not in kinds:
+                    return name, f"{other!r} is not a defined party"
+            for name in ("member_of", "representative_of"):
+                for o in getattr(row, name):
+                    if o not in orgs:
+                        return name, f"{o!r} is not a defined organization"
+            return None
+
+        keep(ledger.parties, party)
+        kinds = {aid: a.kind for aid, a in base.actors.items()} | {p.id: p.kind for p in ledger.parties.rows}
+    parties = orgs | set(kinds)
+    if ledger.transactions:
+        keep(ledger.transactions, fresh(ledger.transactions))
+
+        def transaction(row: TransactionRow) -> tuple[str, str] | None:
+            for column, ident in (("from", row.from_), ("to", row.to)):
+                if ident not in parties:
+                    return column, f"{ident!r} is not a defined organization or party"
+            if row.from_ == row.to:
+                return "to", "a transaction needs two different parties"
+            if not isinstance(row.on, dt.date):
+                return "on", "an unknown transaction date is not supported yet; give a date"
+            return None
+
+        keep(ledger.transactions, transaction)
+    if ledger.holdings:
+        keep(ledger.holdings, fresh(ledger.holdings))
+
+        def holding(row: HoldingRow) -> tuple[str, str] | None:
+            if row.institution not in kinds:
+                return "institution", f"{row.institution!r} is not a defined party"
+            if kinds[row.institution] != "financial_institution":
+                return "institution", f"{row.institution!r} is not a financial_institution"
+            if row.owner not in parties:
+                return "owner", f"{row.owner!r} is not a defined organization or party"
+            return None
+
+        keep(ledger.holdings, holding)
+    if ledger.knowledge:
+        def knowledge(row: Knowledge) -> tuple[str, str] | None:
+            if row.actor not in kinds:
+                return "actor", f"{row.actor!r} is not a defined party"
+            if row.org not in orgs:
+                return "org", f"{row.org!r} is not a defined organization"
+            return None
+
+        keep(ledger.knowledge, knowledge)
+
+
+def closure(ledger: Ledger, names: Iterable[str]) -> set[str]:
+    """The table parties these ids name, and every party they reach through agent_of, spouse_of
+    and child_of (what a record's rules may read about its parties)."""
+    by_id = {p.id: p for p in ledger.parties.rows} if ledger.parties else {}
+    seen: set[str] = set()
+    todo = [n for n in names if n in by_id]
+    while todo:
+        ident = todo.pop()
+        if ident in seen:
+            continue
+        seen.add(ident)
+        row = by_id[ident]
+        todo.extend(x for x in (row.agent_of, row.spouse_of, row.child_of) if x in by_id and x not in seen)
+    return seen
+
+
+def model_of(row: BaseModel, target: type[BaseModel]) -> BaseModel:
+    """A table row as the scenario's own record (without its `id` column, where the record has none)."""
+    data = {name: getattr(row, name) for name in target.model_fields}
+    return target.model_construct(_fields_set=row.model_fields_set & set(target.model_fields), **data)
+
+
+def scenario_for(ledger: Ledger, transactions: Iterable[Any], holdings: Iterable[Any]) -> Scenario:
+    """The base scenario extended by these rows, the parties they reach and what those parties knew."""
+    transactions, holdings = list(transactions), list(holdings)
+    names = [n for t in transactions for n in (t.from_, t.to)] + [n for h in holdings for n in (h.institution, h.owner)]
+    reached = closure(ledger, names)
+    actors = dict(ledger.base.actors)
+    if ledger.parties:
+        actors.update((p.id, model_of(p, Actor)) for p in ledger.parties.rows if p.id in reached)
+    known = set(actors)
+    knowledge = list(ledger.base.knowledge)
+    if ledger.knowledge:
+        knowledge.extend(k for k in ledger.knowledge.rows if k.actor in known)
+    return ledger.base.model_copy(update={
+        "actors": actors,
+        "transactions": {**ledger.base.transactions, **{t.id: model_of(t, Transaction) for t in transactions}},
+        "holdings": [*ledger.base.holdings, *holdings],
+        "knowledge": knowledge,
+    })
+
+
+def row_data(row: BaseModel) -> dict[str, Any]:
+    """A row as scenario-file data: the fields its table set, by their YAML names (a transaction's or
+    a party's id is its key in the scenario, not a field)."""
+    return row.model_dump(by_alias=True, exclude_unset=True,
+                          exclude={"id"} if isinstance(row, (TransactionRow, PartyRow)) else set())

@@ -1,0 +1,631 @@
+"""Screening a ledger: every transaction and holding, and every conclusion the rules draw about it.
+
+Which conclusions a row gets is read from the rule book, not listed here: an askable conclusion
+concerns a transaction (or a holding) when every rule that concludes it binds one of its
+arguments to the id of a `transaction/4` (or `holding/5`) record, the dated views of
+rules/record.lp. So a conclusion added to the rules appears as a column of its own.
+
+The ledger is cut into partitions, each the base scenario plus a block of rows and the parties,
+agent chains and knowledge those rows reach (what every row needs, broadcast), and each is
+solved on its own by the engine's whole-scenario analysis (`Solver(only=...)`, `statuses`):
+the law is the rules', a partition's answers are read off its solve. Transactions are put in
+partitions by their recipient, so rows that a rule joins (co-conspirators paying the same
+recipient, § 2339B(d)(1)(F)) are always solved together; the partitioning depends on the rows
+alone, so a run on one process and one on a cluster give the same answers row for row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from clingo.ast import ASTType
+from clingo.symbol import Function, Symbol, SymbolType
+
+from engine import ledger as ledger_mod
+from engine.errors import InputError
+from engine.rules import Library, RuleSpec
+from engine.scenario import Scenario
+
+RECORDS = {("transaction", 4): "transaction", ("holding", 5): "holding"}
+"""The dated records (rules/record.lp) whose first argument is the id of a ledger row."""
+
+ANSWERS = ("yes", "no", "depends")
+BLOCK_ROWS = 4000
+"""Rows per partition. Why not one partition for the whole ledger: finding which answers depend
+on open facts takes one solve per model the solver must enumerate, and their number grows with the
+open facts in a partition, so the cost of one big partition grows faster than its rows."""
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """An askable conclusion about a ledger row: which argument is the row's id, and which of its
+    arguments the row's own record fixes (the others, such as an organization, vary)."""
+
+    name: str
+    arity: int
+    record: str
+    position: int
+    bound: tuple[int | None, ...]
+    cites: tuple[str, ...]
+
+    @property
+    def signature(self) -> tuple[str, int]:
+        return (self.name, self.arity)
+
+
+def conclusions(library: Library) -> list[Conclusion]:
+    """The row conclusions of the rule book, in the order of `Library.asks` (by name)."""
+    out = []
+    for spec in library.asks():
+        rules = library.rules_for(spec.signature)
+        found = [_binding(rule) for rule in rules]
+        if not found or any(f is None for f in found):
+            continue
+        kinds = {(f[0], f[1]) for f in found if f}
+        if len(kinds) != 1:
+            continue
+        record, position = kinds.pop()
+        bound = tuple(found[0][2][i] if all(f[2][i] == found[0][2][i] for f in found) else None  # type: ignore[index]
+                      for i in range(len(spec.params)))
+        cites = tuple(dict.fromkeys(r.cite for r in rules))
+        out.append(Conclusion(spec.name, len(spec.params), record, position, bound, cites))
+    return out
+
+
+def _binding(rule: RuleSpec) -> tuple[str, int, tuple[int | None, ...]] | None:
+    """(record, position of the row id in the head, for each head argument the record argument it
+    is bound to), if a positive body literal of a record binds a head argument to its id."""
+    head = rule.head
+    if head is None or head.ast_type != ASTType.Function:
+        return None
+    head_vars = [a.name if a.ast_type == ASTType.Variable else None for a in head.arguments]
+    for lit in rule.body:
+        if lit.ast_type != ASTType.Literal or lit.sign != 0 or lit.atom.ast_type != ASTType.SymbolicAtom:
+            continue
+        sym = lit.atom.symbol
+        if sym.ast_type != ASTType.Function or (sym.name, len(sym.arguments)) not in RECORDS:
+            continue
+        args = [a.name if a.ast_type == ASTType.Variable else None for a in sym.arguments]
+        if args[0] is None or args[0] not in head_vars:
+            continue
+        bound = tuple(args.index(v) if v is not None and v in args else None for v in head_vars)
+        return RECORDS[(sym.name, len(sym.arguments))], head_vars.index(args[0]), bound
+    return None
+
+
+REACH = ("acts_for", 2)
+"""Whom a row reaches: the organizations its recipient (or a holding's owner) acts for (rules/parties.lp)."""
+DEADLINE = ("report_deadline", 2)
+"""A holding's reporting deadline (rules/financial.lp)."""
+
+
+def wanted(found: Sequence[Conclusion]) -> list[tuple[str, int]]:
+    return [*(c.signature for c in found), REACH, DEADLINE]
+
+
+@dataclass
+class Row:
+    """One result row: a transaction's or a holding's answers."""
+
+    id: str
+    record: str
+    parties: tuple[str, ...] = ()
+    reaches: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+    deadline: str = ""
+    cites: list[str] = field(default_factory=list)
+    deciding: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Partition:
+    """A block of rows, solved on its own."""
+
+    number: int
+    transactions: list[Any]
+    holdings: list[Any]
+
+    def __len__(self) -> int:
+        return len(self.transactions) + len(self.holdings)
+
+
+def partitions(ledger: ledger_mod.Ledger, block_rows: int = BLOCK_ROWS) -> list[Partition]:
+    """The ledger's rows in blocks of about `block_rows`: transactions by recipient (a stable hash,
+    so the same ledger always gives the same blocks), holdings by their id. The base scenario's own
+    transactions and holdings are rows too."""
+    txs = [*_base_rows(ledger.base), *(ledger.transactions.rows if ledger.transactions else [])]
+    hs = [*_base_holdings(ledger.base), *(ledger.holdings.rows if ledger.holdings else [])]
+    count = max(1, -(-(len(txs) + len(hs)) // block_rows))
+    parts = [Partition(i, [], []) for i in range(count)]
+    for t in txs:
+        parts[zlib.crc32(t.to.encode()) % count].transactions.append(t)
+    for h in hs:
+        parts[zlib.crc32(h.id.encode()) % count].holdings.append(h)
+    return [p for p in parts if len(p)]
+
+
+def _base_rows(base: Scenario) -> list[Any]:
+    return [ledger_mod.TransactionRow.model_construct(_fields_set=tx.model_fields_set | {"id"}, id=tid,
+                                                      **{k: getattr(tx, k) for k in type(tx).model_fields})
+            for tid, tx in base.transactions.items()]
+
+
+def _base_holdings(base: Scenario) -> list[Any]:
+    return [h for h in base.holdings if h.id]  # a holding without an id is no ledger row
+
+
+def partition_scenario(ledger: ledger_mod.Ledger, part: Partition) -> Scenario:
+    own = {t.id for t in _base_rows(ledger.base)}
+    extra = [t for t in part.transactions if t.id not in own]
+    base_holdings = {id(h) for h in ledger.base.holdings}
+    return ledger_mod.scenario_for(ledger, extra, [h for h in part.holdings if id(h) not in base_holdings])
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one partition's solve needs, in a form that travels to another process."""
+
+    number: int
+    scenario: Scenario
+    rows: tuple[tuple[str, str, tuple[str, ...], tuple[int, ...]], ...]  # (id, record, parties, days)
+    source: str
+    as_of: dt.date | None
+
+
+def jobs(ledger: ledger_mod.Ledger, source: str, as_of: dt.date | None, block_rows: int = BLOCK_ROWS) -> Iterator[Job]:
+    for part in partitions(ledger, block_rows):
+        rows = tuple((t.id, "transaction", (t.from_, t.to), (_day(t.on),)) for t in part.transactions) + tuple(
+            (h.id, "holding", (h.institution, h.owner), tuple(_day(d) for d in (h.since, h.aware_on, h.reported_on)
+                                                             if isinstance(d, dt.date)))
+            for h in part.holdings)
+        yield Job(part.number, partition_scenario(ledger, part), rows, source, as_of)
+
+
+def _day(d: Any) -> int:
+    return d.toordinal() if isinstance(d, dt.date) else -1
+
+
+def solve(job: Job) -> list[Row]:
+    """One partition's rows: its solve, read back row by row. Runs in any process."""
+    from engine import rules
+    from engine.solve import Solver
+
+    library = rules.library()
+    found = conclusions(library)
+    only = wanted(found)
+    solver = Solver(job.scenario, job.as_of, provenance=False, source=job.source, only=only)
+    statuses = solver.statuses(only)
+    by_row: dict[str, list[tuple[Conclusion, Symbol, str]]] = {}
+    by_sig = {c.signature: c for c in found}
+    reach: dict[str, list[str]] = {}
+    deadlines: dict[str, list[str]] = {}
+    for atom, status in statuses.items():
+        sig = (atom.name, len(atom.arguments))
+        if sig == REACH:
+            who, org = (str(a) for a in atom.arguments)
+            reach.setdefault(who, []).append(org if status == "yes" else f"{org} (depends)")
+        elif sig == DEADLINE:
+            day = dt.date.fromordinal(atom.arguments[1].number).isoformat()
+            deadlines.setdefault(str(atom.arguments[0]), []).append(day if status == "yes" else f"{day} (depends)")
+        else:
+            c = by_sig[sig]
+            by_row.setdefault(str(atom.arguments[c.position]), []).append((c, atom, status))
+    deciding = _Deciding(library, solver, job.scenario)
+    out = []
+    for ident, record, parties, days in job.rows:
+        row = Row(ident, record, parties)
+        reached = sorted(set(reach.get(parties[1], [])))
+        row.reaches = reached
+        found_here = by_row.get(ident, [])
+        for c in found:
+            if c.record != record:
+                continue
+            states = {status for cc, _, status in found_here if cc is c}
+            row.answers[c.name] = "yes" if "yes" in states else "depends" if "depends" in states else "no"
+        row.cites = list(dict.fromkeys(cite for c, _, _ in found_here for cite in c.cites))
+        row.deadline = "; ".join(sorted(set(deadlines.get(ident, [])))) if record == "holding" else ""
+        depends = [atom for c, atom, status in found_here if status == "depends"]
+        if depends:
+            row.deciding = deciding.questions(depends, {ident, *parties, *(o.split(" ")[0] for o in reached)}, set(days))
+        out.append(row)
+    return out
+
+
+class _Deciding:
+    """The open facts a `depends` row turns on, phrased as questions.
+
+    Why not the solver's search for the smallest deciding sets, as `fto ask` does: it takes
+    several solves per answer, and a ledger has thousands of `depends`. Instead: the open atoms
+    (unknown facts, undated listings, open points of law) that the rule book lets the conclusion
+    depend on (Library.needed) and that are about this row — about its own record, its parties,
+    the organizations it reaches or its days, or about no scenario id at all (a reading of the
+    law). `fto screen --explain ID` gives the exact deciding sets, as `fto ask` does.
+    """
+
+    def __init__(self, library: Library, solver: Any, scenario: Scenario) -> None:
+        self.library = library
+        self.open = list(solver.open_atoms)
+        s = scenario
+        self.ids = {*s.organizations, *s.actors, *s.transactions, *s.acts, *s.solicitations,
+                    *(e.id for e in s.events if e.id), *(h.id for h in s.holdings if h.id)}
+        self.needed: dict[tuple[str, int], frozenset[Any]] = {}
+        self.words: dict[Symbol, str] = {}
+
+    def _keys(self, sig: tuple[str, int]) -> frozenset[Any]:
+        if sig not in self.needed:
+            self.needed[sig] = self.library._needed_keys(frozenset({sig}))
+        return self.needed[sig]
+
+    def _relevant(self, keys: frozenset[Any], atom: Symbol) -> bool:
+        sig = (atom.name, len(atom.arguments))
+        if sig not in {k[:2] for k in keys}:
+            return False
+        first = atom.arguments[0] if atom.arguments else None
+        if first is not None and first.type == SymbolType.Function and not first.arguments:
+            return sig in keys or (sig[0], sig[1], first.name) in keys
+        return True
+
+    def _about(self, atom: Symbol, names: set[str], days: set[int]) -> bool:
+        for arg in atom.arguments:
+            if arg.type == SymbolType.Number:
+                if arg.number not in days:
+                    return False
+            elif arg.type == SymbolType.Function:
+                if not arg.arguments and arg.name in self.ids and arg.name not in names:
+                    return False
+                if arg.arguments and not self._about(arg, names, days):
+                    return False
+        return True
+
+    def questions(self, depends: list[Symbol], names: set[str], days: set[int]) -> list[str]:
+        out: list[str] = []
+        for atom in depends:
+            keys = self._keys((atom.name, len(atom.arguments)))
+            for u in self.open:
+                if self._relevant(keys, u) and self._about(u, names, days):
+                    out.append(self._word(u))
+        return list(dict.fromkeys(out))
+
+    def _word(self, atom: Symbol) -> str:
+        if atom not in self.words:
+            from engine.answers import _question_text
+            from engine.explain import Explainer, Model
+
+            self.words[atom] = _question_text(Explainer(self.library, Model(frozenset())), atom)
+        return self.words[atom]
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+def run(jobs_: Iterable[Job], workers: int = 0, scheduler: str | None = None,
+        progress: Callable[[int], None] | None = None) -> list[list[Row]]:
+    """Every partition's rows, in partition order: here, one after the other, or on a Dask cluster
+    (`workers` local processes, or the cluster at `scheduler`)."""
+    todo = list(jobs_)
+    if not workers and not scheduler:
+        out = []
+        for job in todo:
+            out.append(solve(job))
+            if progress:
+                progress(len(job.rows))
+        return out
+    from engine import cluster
+
+    return cluster.run(todo, solve, workers, scheduler, progress, lambda job: len(job.rows))
+
+
+def merge(parts: list[list[Row]], order: Sequence[str]) -> list[Row]:
+    """The rows of every partition in the ledger's order."""
+    by_id = {row.id: row for part in parts for row in part}
+    return [by_id[i] for i in order]
+
+
+def row_order(ledger: ledger_mod.Ledger) -> list[str]:
+    txs = [*ledger.base.transactions, *(t.id for t in (ledger.transactions.rows if ledger.transactions else []))]
+    hs = [*(h.id for h in ledger.base.holdings if h.id), *(h.id for h in (ledger.holdings.rows if ledger.holdings else []))]
+    return [*txs, *hs]
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+def columns(found: Sequence[Conclusion]) -> list[str]:
+    return ["id", "record", "reaches", *(c.name for c in found), "report_deadline", "cites", "deciding", "matches"]
+
+
+def records(rows: Iterable[Row], found: Sequence[Conclusion],
+            matches: dict[str, tuple[Any, str]] | None = None) -> Iterator[dict[str, str]]:
+    matches = matches or {}
+    for row in rows:
+        out = {"id": row.id, "record": row.record, "reaches": "; ".join(row.reaches)}
+        out.update({c.name: row.answers.get(c.name, "") for c in found})
+        linked = [f"{p} ~ {matches[p][0].name} ({'exact' if matches[p][0].exact else f'score {matches[p][0].score:g}'})"
+                  for p in row.parties if p in matches]
+        out.update(report_deadline=row.deadline, cites="; ".join(row.cites), deciding=" | ".join(row.deciding),
+                   matches="; ".join(linked))
+        yield out
+
+
+def write(rows: list[Row], found: Sequence[Conclusion], out: str,
+          matches: dict[str, tuple[Any, str]] | None = None) -> None:
+    """Write the results to `out` (.csv, .parquet or .jsonl) through a temporary file renamed into
+    place, so nothing half-written is ever left there."""
+    target = Path(out)
+    kind = _format(out)
+    names = columns(found)
+    data = {name: [] for name in names}  # type: dict[str, list[str]]
+    for record in records(rows, found, matches):
+        for name in names:
+            data[name].append(record[name])
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(out, "the folder to write the results in does not exist", where="--out")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        _write_as(kind, data, names, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _format(out: str) -> str:
+    suffix = Path(out).suffix.lower()
+    kinds = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+    if suffix not in kinds:
+        raise InputError(out, "results are written as .csv, .parquet or .jsonl", where="--out")
+    return kinds[suffix]
+
+
+def _write_as(kind: str, data: dict[str, list[str]], names: list[str], path: str) -> None:
+    if kind == "jsonl":
+        import json
+
+        with open(path, "w", encoding="utf-8") as f:
+            for i in range(len(data["id"])):
+                f.write(json.dumps({n: data[n][i] for n in names}, ensure_ascii=False) + "\n")
+        return
+    import pyarrow as pa
+
+    table = pa.table({n: pa.array(data[n], pa.string()) for n in names})
+    if kind == "csv":
+        import pyarrow.csv as pc
+
+        pc.write_csv(table, path)
+    else:
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, path)
+
+
+def write_rejects(rejects: Sequence[ledger_mod.Reject], path: str) -> None:
+    import csv
+
+    folder = Path(path).parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".tmp", dir=folder if str(folder) else ".")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "row", "column", "problem"])
+        for r in rejects:
+            w.writerow([r.file, r.row, r.column, r.problem])
+    os.replace(tmp, path)
+
+
+def summary(rows: Sequence[Row], found: Sequence[Conclusion]) -> list[tuple[str, int, int, int]]:
+    """(conclusion, yes, no, depends) over the rows it concerns."""
+    out = []
+    for c in found:
+        counts = Counter(row.answers[c.name] for row in rows if c.name in row.answers)
+        out.append((c.name, counts["yes"], counts["no"], counts["depends"]))
+    return out
+
+
+# --- one row, explained --------------------------------------------------------------------------
+
+
+def row_scenario(ledger: ledger_mod.Ledger, located_data: dict[str, Any], ident: str) -> dict[str, Any]:
+    """The scenario of one row alone, as scenario-file data: the base file, the row, the parties it
+    reaches and what they knew (and, for a transaction to a recipient that others paid too, those
+    payments: a rule joins them, § 2339B(d)(1)(F))."""
+    txs = {t.id: t for t in (ledger.transactions.rows if ledger.transactions else [])}
+    hs = {h.id: h for h in (ledger.holdings.rows if ledger.holdings else [])}
+    if ident not in txs and ident not in hs:
+        raise InputError("<command line>", f"{ident!r} is not a transaction or holding id of the tables", where="--explain")
+    chosen_t = [txs[ident]] if ident in txs else []
+    if chosen_t and chosen_t[0].conspired:
+        chosen_t += [t for t in txs.values() if t.to == chosen_t[0].to and t.conspired and t.id != ident]
+    chosen_h = [hs[ident]] if ident in hs else []
+    names = [n for t in chosen_t for n in (t.from_, t.to)] + [n for h in chosen_h for n in (h.institution, h.owner)]
+    reached = ledger_mod.closure(ledger, names)
+    data = {k: v for k, v in located_data.items()}
+    parties = ledger.parties.rows if ledger.parties else []
+    data["actors"] = {**(data.get("actors") or {}),
+                      **{p.id: ledger_mod.row_data(p) for p in parties if p.id in reached}}
+    data["transactions"] = {**(data.get("transactions") or {}), **{t.id: ledger_mod.row_data(t) for t in chosen_t}}
+    data["holdings"] = [*(data.get("holdings") or []), *(ledger_mod.row_data(h) for h in chosen_h)]
+    known = set(data["actors"])
+    data["knowledge"] = [*(data.get("knowledge") or []),
+                         *(ledger_mod.row_data(k) for k in (ledger.knowledge.rows if ledger.knowledge else [])
+                           if k.actor in known)]
+    return {k: v for k, v in data.items() if v not in ({}, [])}
+
+
+def row_questions(scenario: Scenario, ident: str, as_of: dt.date | None, source: str) -> list[str]:
+    """The questions of one row: each conclusion atom about it that holds in some reading, and, for a
+    conclusion that holds in none, its atom where the row's record fixes every argument."""
+    from engine import rules
+    from engine.solve import Solver
+
+    found = [c for c in conclusions(rules.library())]
+    record = "transaction" if ident in scenario.transactions else "holding"
+    mine = [c for c in found if c.record == record]
+    only = [c.signature for c in mine]
+    solver = Solver(scenario, as_of, provenance=False, source=source, only=only)
+    statuses = solver.statuses(only)
+    held: dict[str, list[str]] = {}
+    for atom in statuses:
+        c = next(c for c in mine if c.signature == (atom.name, len(atom.arguments)))
+        if str(atom.arguments[c.position]) == ident:
+            held.setdefault(c.name, []).append(str(atom))
+    values = _record_values(scenario, ident, record)
+    out = []
+    for c in mine:
+        if c.name in held:
+            out.extend(sorted(held[c.name]))
+        elif all(b is not None for b in c.bound):
+            if all(b < len(values) for b in c.bound):  # type: ignore[operator]
+                out.append(str(Function(c.name, [values[b] for b in c.bound])))  # type: ignore[index]
+    return out
+
+
+def _record_values(scenario: Scenario, ident: str, record: str) -> list[Symbol]:
+    """The arguments of the row's record view as the facts give them (ids and day numbers)."""
+    from clingo.symbol import Number
+
+    if record == "transaction":
+        t = scenario.transactions[ident]
+        return [Function(ident), Function(t.from_), Function(t.to), Number(t.on.toordinal())]  # type: ignore[union-attr]
+    h = next(h for h in scenario.holdings if h.id == ident)
+    return [Function(ident), Function(h.institution), Function(h.owner)]
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    base: str
+    tables: dict[str, str | None]
+    as_of: dt.date | None = None
+    out: str | None = None
+    match: bool = False
+    skip_bad: bool = False
+    rejects: str | None = None
+    workers: int = 0
+    scheduler: str | None = None
+    progress: bool = True
+    block_rows: int = BLOCK_ROWS
+
+
+def load_ledger(opts: Options) -> ledger_mod.Ledger:
+    from engine.yamlsource import load_file
+
+    located = load_file(opts.base)
+    return ledger_mod.load(located, opts.tables, opts.skip_bad, opts.match)
+
+
+def screen(opts: Options) -> tuple[list[Row], list[Conclusion], ledger_mod.Ledger]:
+    """Read, solve and write a whole ledger; the rows, the conclusions, and the ledger read."""
+    from engine import rules
+
+    if opts.out:
+        _format(opts.out)  # refuse a bad --out before any work
+    ledger = load_ledger(opts)
+    found = conclusions(rules.library())
+    todo = list(jobs(ledger, opts.base, opts.as_of, opts.block_rows))
+    total = sum(len(j.rows) for j in todo)
+    with _progress(opts.progress, total) as advance:
+        parts = run(todo, opts.workers, opts.scheduler, advance)
+    rows = merge(parts, row_order(ledger))
+    if opts.out:
+        write(rows, found, opts.out, ledger.matches)
+        _write_manifest(opts)
+    if ledger.rejects:
+        write_rejects(ledger.rejects, opts.rejects or f"{opts.out or 'screen'}.rejects.csv")
+    return rows, found, ledger
+
+
+class _progress:
+    """A rich progress bar on stderr (rows done, rate, time left) when it is a terminal; else nothing."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        import sys
+
+        self.bar: Any = None
+        if enabled and sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=True)
+            self.task = self.bar.add_task("rows", total=total, rate="")
+
+    def __enter__(self) -> Callable[[int], None] | None:
+        if self.bar is None:
+            return None
+        self.bar.start()
+
+        def advance(n: int) -> None:
+            self.bar.advance(self.task, n)
+            speed = self.bar.tasks[0].speed
+            self.bar.update(self.task, rate=f"{speed:,.0f} rows/s" if speed else "")
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+MANIFEST = ".screen.json"
+
+
+def _write_manifest(opts: Options) -> None:
+    """Beside the results: what they were made from, so `fto explain RESULTS ID` can rebuild a row."""
+    import json
+
+    def absolute(p: str | None) -> str | None:
+        return str(Path(p).resolve()) if p else None
+
+    data = {"base": absolute(opts.base), "tables": {k: absolute(v) for k, v in opts.tables.items()},
+            "as_of": opts.as_of.isoformat() if opts.as_of else None, "match_registry": opts.match}
+    Path(str(opts.out) + MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def options_from_results(results: str) -> Options:
+    import json
+
+    path = Path(results + MANIFEST)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise InputError(results, f"no screen manifest beside it ({path.name}); run `fto screen ... --out {results}` first") from None
+    return Options(data["base"], data["tables"], dt.date.fromisoformat(data["as_of"]) if data["as_of"] else None,
+                   match=data["match_registry"], progress=False)
+
+
+def explain(opts: Options, ident: str) -> tuple[dict[str, Any], list[Any]]:
+    """One row's scenario (as file data) and the answers `fto ask` gives on it, one per question."""
+    from engine.answers import ask, wanted_for
+    from engine.scenario import parse
+    from engine.solve import Solver
+    from engine.yamlsource import Located
+
+    ledger = load_ledger(opts)
+    data = row_scenario(ledger, ledger.base_data, ident)
+    scenario = parse(Located(data, {}, opts.base))
+    answers = [ask(Solver(scenario, opts.as_of, source=opts.base, only=wanted_for(q)), q)
+               for q in row_questions(scenario, ident, opts.as_of, opts.base)]
+    return data, answers
+
+
+def write_row_scenario(data: dict[str, Any], path: str) -> None:
+    """A row's scenario as a YAML file that `fto ask` reads (amounts written as exact decimals)."""
+    from decimal import Decimal
+
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
+    text = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=200)
+    Path(path).write_text(text, encoding="utf-8")
