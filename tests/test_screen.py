@@ -1,0 +1,187 @@
+"""`fto screen`: the bundled example ledger's answers, row explanations equal to `fto ask`, bad tables,
+output formats, registry matching, and a 2-worker Dask run equal to the single-process one."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import ledger, match, rules, screen, yamlsource
+from engine.answers import ask, wanted_for
+from engine.errors import InputError
+from engine.registry import search
+from engine.scenario import load
+from engine.solve import Solver
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ledger"
+TABLES = {"transactions": str(EXAMPLE / "transactions.csv"), "parties": str(EXAMPLE / "parties.csv"),
+          "holdings": str(EXAMPLE / "holdings.csv"), "knowledge": str(EXAMPLE / "knowledge.csv")}
+
+
+def options(**kw: object) -> screen.Options:
+    return screen.Options(str(EXAMPLE / "base.yaml"), dict(TABLES), progress=False, match=True, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def example() -> dict[str, screen.Row]:
+    rows, _, _ = screen.screen(options())
+    return {row.id: row for row in rows}
+
+
+def test_columns_come_from_the_rule_book() -> None:
+    found = {c.name: c for c in screen.conclusions(rules.library())}
+    for name in ("material_support", "prohibited_sdgt_dealing", "ina_material_support", "ieepa_civil_penalty"):
+        assert found[name].record == "transaction"
+    for name in ("must_retain", "must_block_sdgt", "must_report", "penalty_2339b"):
+        assert found[name].record == "holding"
+    assert "designated" not in found and "sdgt" not in found  # about organizations, not rows
+    assert found["material_support"].bound == (1, 0)  # the giver and the transaction itself
+
+
+def test_example_ledger_answers(example: dict[str, screen.Row]) -> None:
+    # t1: a US national who knew CJNG was designated pays CJNG's front's front after the 2025-02-20
+    # designation (90 FR 10030): the § 2339B(a)(1) offense (18 U.S.C. § 2339B(a)(1), (d)(1)(A)).
+    t1 = example["t1"]
+    assert t1.reaches == ["cjng"] and t1.answers["material_support"] == "yes"
+    assert any("2339B(a)(1)" in c for c in t1.cites)
+    # t2: the same payment on 2025-01-15, before the designation: no offense (§ 2339B(a)(1) needs a
+    # designated organization on the day), and INA Tier I status turns on when it is judged.
+    t2 = example["t2"]
+    assert t2.answers["material_support"] == "no" and t2.answers["ina_material_support"] == "depends"
+    assert any("adjudication" in q for q in t2.deciding)
+    # t4: whether Ana acted knowingly is unknown.
+    t4 = example["t4"]
+    assert t4.answers["material_support"] == "depends"
+    assert "Did the giver act knowingly in t4?" in t4.deciding
+    # t6: an unrelated shop reaches no one and nothing follows.
+    assert example["t6"].reaches == [] and set(example["t6"].answers.values()) == {"no"}
+    # h1: Acme holds funds of CJNG's front, aware on 2025-03-03 while CJNG was designated: retain and
+    # report within 10 business days, by 2025-03-17 (18 U.S.C. § 2339B(a)(2); 31 C.F.R. § 501.603(b)(1)(i)).
+    h1 = example["h1"]
+    assert h1.answers["must_retain"] == "yes" and h1.answers["must_report"] == "yes"
+    assert h1.deadline == "2025-03-17"
+    assert example["h2"].answers["must_retain"] == "no"
+
+
+def test_registry_match_is_an_open_fact(example: dict[str, screen.Row]) -> None:
+    t7 = example["t7"]  # a payment to a party named "Hezbollah": a likely match for Hizballah, not certain
+    assert t7.answers["designation_reaches"] == "depends"
+
+
+def test_row_explanation_is_fto_ask_on_that_row(tmp_path: Path) -> None:
+    data, answers = screen.explain(options(), "t4")
+    path = tmp_path / "t4.yaml"
+    screen.write_row_scenario(data, str(path))
+    scenario, _ = load(path)
+    assert set(scenario.transactions) == {"t4"}
+    questions = [a.question for a in answers]
+    assert "material_support(ana,t4)" in questions
+    for answer in answers:
+        alone = ask(Solver(scenario, source=str(path), only=wanted_for(answer.question)), answer.question)
+        assert alone.model_dump() == answer.model_dump()
+
+
+def test_output_formats_agree(tmp_path: Path) -> None:
+    out = {}
+    for kind in ("csv", "parquet", "jsonl"):
+        target = tmp_path / f"r.{kind}"
+        screen.screen(options(out=str(target)))
+        if kind == "csv":
+            with target.open(newline="") as f:
+                out[kind] = list(csv.DictReader(f))
+        elif kind == "parquet":
+            import pyarrow.parquet as pq
+
+            out[kind] = pq.read_table(target).to_pylist()
+        else:
+            out[kind] = [json.loads(line) for line in target.read_text().splitlines()]
+    assert out["csv"] == out["parquet"] == out["jsonl"]
+    assert list(out["csv"][0])[0] == "id" and "material_support" in out["csv"][0]
+    assert [r["id"] for r in out["csv"]] == ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "h1", "h2", "h3"]
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("text,where", [
+    ("id,on,from,to\nt1,2025-03-10,ana,delta_logistics\n", "column provides"),
+    ("id,on,from,to,provides\nt1,2025-03-10,ana,delta_logistics,currency\nt2,2025-03-10,ana,ghost,currency\n",
+     "row 2, column to"),
+    ("id,on,from,to,provides\nt1,2025-02-30,ana,delta_logistics,currency\n", "row 1, column on"),
+    ("id,on,from,to,provides,amount_usd\nt1,2025-03-10,ana,delta_logistics,currency,12x\n", "row 1, column amount_usd"),
+    ("id,on,from,to,provides,colour\nt1,2025-03-10,ana,delta_logistics,currency,red\n", "column colour"),
+])
+def test_bad_rows_name_file_row_and_column(tmp_path: Path, text: str, where: str) -> None:
+    tx = write(tmp_path, "tx.csv", text)
+    with pytest.raises(InputError) as err:
+        screen.load_ledger(screen.Options(str(EXAMPLE / "base.yaml"), {**TABLES, "transactions": tx}))
+    assert err.value.source == tx and where in err.value.where
+
+
+def test_bad_rows_skipped_into_a_rejects_file(tmp_path: Path) -> None:
+    tx = write(tmp_path, "tx.csv", "id,on,from,to,provides,amount_usd\n"
+                                   "t1,2025-03-10,ana,delta_logistics,currency,10\n"
+                                   "t2,2025-03-10,ana,ghost,currency,10\n"
+                                   "t3,2025-13-01,ana,delta_logistics,currency,10\n")
+    out = tmp_path / "r.csv"
+    rows, _, led = screen.screen(screen.Options(str(EXAMPLE / "base.yaml"), {**TABLES, "transactions": tx},
+                                                out=str(out), skip_bad=True, progress=False))
+    assert [r.id for r in rows if r.record == "transaction"] == ["t1"]
+    with open(f"{out}.rejects.csv", newline="") as f:
+        rejected = list(csv.DictReader(f))
+    assert [(r["row"], r["column"]) for r in rejected] == [("3", "on"), ("2", "to")]
+
+
+def test_cli_error_leaves_nothing_at_out(tmp_path: Path) -> None:
+    tx = write(tmp_path, "tx.csv", "id,on,from,to,provides\nt1,2025-03-10,ana,ghost,currency\n")
+    out = tmp_path / "r.csv"
+    run = subprocess.run([sys.executable, "-m", "engine.cli", "screen", str(EXAMPLE / "base.yaml"),
+                          "--transactions", tx, "--parties", TABLES["parties"], "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith(f"error: {tx}: row 1, column to: 'ghost' is not a defined")
+    assert not out.exists() and not list(tmp_path.glob(".r.csv*"))
+
+
+def test_dask_two_workers_give_the_same_rows() -> None:
+    pytest.importorskip("dask.distributed")
+    single, _, _ = screen.screen(options(block_rows=3))
+    spread, _, _ = screen.screen(options(block_rows=3, workers=2))
+    assert len(list(screen.partitions(screen.load_ledger(options()), 3))) > 1
+    assert [vars(r) for r in spread] == [vars(r) for r in single]
+
+
+def test_registry_search_is_tolerant() -> None:
+    assert "hizballah" in [e.id for e in search("hezbollah")]
+    assert [e.id for e in search("Cártel de Sinaloa")] == ["cartel_de_sinaloa"]
+    assert match.best("HAMAS").exact  # type: ignore[union-attr]
+    likely = match.best("Hezbollah")
+    assert likely is not None and likely.entry == "hizballah" and not likely.exact
+    assert match.best("Corner Shop LLC") is None
+
+
+def test_large_honest_yaml_is_not_an_alias_bomb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlsource, "MAX_ALIAS_VALUES", 50)
+    plain = "items:\n" + "".join(f"  - {{a: {i}, b: x}}\n" for i in range(200))
+    assert len(yamlsource.load_text(plain, "big.yaml").data["items"]) == 200
+    bomb = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: [" + ", ".join(["*a"] * 10) + "]\n"
+    with pytest.raises(InputError, match="alias bomb"):
+        yamlsource.load_text(bomb, "bomb.yaml")
+
+
+def test_ledger_rows_mean_what_yaml_would() -> None:
+    led = screen.load_ledger(options())
+    t4 = next(t for t in led.transactions.rows if t.id == "t4")  # type: ignore[union-attr]
+    assert t4.knowingly == "unknown" and t4.on == dt.date(2025, 5, 20) and str(t4.amount_usd) == "500.00"
+    assert "hzb_front" in led.base.organizations and led.base.organizations["hzb_front"].alias_of == "hizballah"
+    assert isinstance(ledger.SPECS["transactions"].required, tuple)
