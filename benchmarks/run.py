@@ -235,6 +235,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--procs", type=int, default=3,
                     help="fresh worker processes per side and size, taking turns (default: 3)")
     ap.add_argument("--sizes", type=str, default="", help="comma-separated sizes (overrides --quick)")
+    ap.add_argument("--screen", metavar="SIZES", default="",
+                    help="also run `fto screen` end to end on generated ledgers of these sizes (benchmarks/screen.py)")
     ap.add_argument("--wall", action="store_true",
                     help="report wall-clock medians (default: process CPU medians, which a busy machine disturbs less)")
     args = ap.parse_args(argv)
@@ -287,8 +289,13 @@ def main(argv: list[str] | None = None) -> None:
         growth = (last["engine_s"] / first["engine_s"]) / (last["transactions"] / first["transactions"])
         print(f"engine time growth from {first['transactions']} to {last['transactions']}: "
               f"{growth:.2f}x linear", flush=True)
+    screened = []
+    if args.screen:
+        from benchmarks.screen import main as screen_main
+
+        screened = screen_main(["--sizes", args.screen])
     if args.json:
-        print(json.dumps({"sizes": rows, "cold_ask_s": round(ask_s, 4), "cold_ask_wall_s": round(ask["wall"], 4),
+        print(json.dumps({"sizes": rows, "screen": screened, "cold_ask_s": round(ask_s, 4), "cold_ask_wall_s": round(ask["wall"], 4),
                           "interpreter_start_s": round(ask["bare_cpu"], 4), "rules": args.rules}))
 
 
