@@ -40,6 +40,7 @@ class Context:
 
     def __init__(self, rows: Mapping[tuple[str, int], Sequence[Symbol]] | None = None) -> None:
         self._rows = rows or {}
+        self._twice: dict[Symbol, Symbol] = {}
 
     def rows(self, name: Symbol, arity: Symbol) -> Sequence[Symbol]:
         return self._rows.get((name.name, arity.number), ())
@@ -67,12 +68,16 @@ class Context:
         """A whole-dollar figure as an amount (engine.money)."""
         return money.term(money.cents(dollars.number))
 
-    @staticmethod
-    def twice(amount: Symbol) -> Symbol:
-        cents = money.value(amount)
-        if cents is None:
-            raise ValueError(f"@twice needs an amount, not {amount}")
-        return money.term(2 * cents)
+    def twice(self, amount: Symbol) -> Symbol:
+        """Twice an amount, remembered: a rule asks it of the same amount once per figure it compares
+        with (at 1e4 transactions, 8,582 calls for 922 amounts, a fifth of the grounding time)."""
+        found = self._twice.get(amount)
+        if found is None:
+            cents = money.value(amount)
+            if cents is None:
+                raise ValueError(f"@twice needs an amount, not {amount}")
+            found = self._twice[amount] = money.term(2 * cents)
+        return found
 
 
 CONTEXT = Context()
@@ -199,6 +204,7 @@ class Solver:
         self._cone: Cone | None | bool = False  # False: not built yet for the current facts
         self._switched = 0  # depth of `switched` contexts: nothing is cached inside one
         self._shown_sigs: set[tuple[str, int]] = set()  # predicates statuses() has added a #show for
+        self._guides: tuple[int, int] | None = None  # switches of the enumeration heuristic (_guided)
 
     def _readings(self) -> list[Symbol]:
         found: set[Symbol] = set()
@@ -423,15 +429,63 @@ class Solver:
         nothing is open, so the one reading is both)."""
         if not self.open_atoms:
             brave = clasp.last_model(self.ctl, clasp.shown_atoms)
+            cautious = None
         else:
-            brave = clasp.last_model(self.ctl, clasp.shown_atoms, "brave", 0)
-        cautious = None
-        if self.open_atoms:
-            found = clasp.last_model(self.ctl, clasp.shown_atoms, "cautious", 0)
+            with self._guided(True):
+                brave = clasp.last_model(self.ctl, clasp.shown_atoms, "brave", 0)
+            with self._guided(False):
+                found = clasp.last_model(self.ctl, clasp.shown_atoms, "cautious", 0)
             cautious = frozenset(found) if found is not None else None
         if brave is None or (self.open_atoms and cautious is None):
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return brave, cautious
+
+    @contextmanager
+    def _guided(self, sign: bool) -> Iterator[None]:
+        """clasp's domain heuristic for one enumeration: the open atoms decided first, each true
+        first (`sign`, for brave consequences) or false first (for cautious ones).
+
+        Why: clasp enumerates consequences by finding one answer set after another, each of
+        which must add an atom (brave) or drop one (cautious); left to itself it changes few
+        open atoms at a time, so a scenario with hundreds of independent unknowns took hundreds
+        of answer sets (320 for cautious at 1e4 transactions), each read back whole. Deciding
+        the open atoms first, all one way, reaches the consequences in two or three (the
+        consequences are the same: a heuristic changes only the order of the search). The
+        modifiers hang on two switches (externals with no name) so that either sign can be on.
+        """
+        if self.warm or self._switched:  # a warm solver's cone reads its own models; leave it alone
+            yield
+            return
+        if self._guides is None:
+            self._guides = self._add_guides()
+        solver = self.ctl.configuration.solver
+        usual = solver.heuristic  # type: ignore[union-attr]
+        switch = self._guides[0 if sign else 1]
+        self.ctl.assign_external(switch, True)
+        solver.heuristic = "Domain"  # type: ignore[union-attr]
+        try:
+            yield
+        finally:
+            solver.heuristic = usual  # type: ignore[union-attr]
+            self.ctl.assign_external(switch, False)
+
+    def _add_guides(self) -> tuple[int, int]:
+        from clingo.backend import HeuristicType
+
+        atoms = self.ctl.symbolic_atoms
+        with self.ctl.backend() as backend:
+            true_first, false_first = backend.add_atom(), backend.add_atom()
+            backend.add_external(true_first)
+            backend.add_external(false_first)
+            for sym in self.open_atoms:
+                found = atoms[sym]
+                if found is None:
+                    continue
+                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [true_first])
+                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [false_first])
+                backend.add_heuristic(found.literal, HeuristicType.Sign, 1, 1, [true_first])
+                backend.add_heuristic(found.literal, HeuristicType.Sign, -1, 1, [false_first])
+        return true_first, false_first
 
     def conclusion_atoms(self) -> list[Symbol]:
         if self._conclusions is None:
