@@ -558,6 +558,10 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
         rows = [(aid, a) for aid, a in items if a.country]
         fs.put_all("country", 2, [f"({aid},{strings[a.country]})" for aid, a in rows],
                    paths=_paths("actors", rows, ".country", paths))
+    if fs.reads("recorded_found_in_us"):
+        rows = [(aid, a) for aid, a in items if a.found_in_us_on]
+        fs.put_all("recorded_found_in_us", 2, [f"({aid},{a.found_in_us_on.toordinal()})" for aid, a in rows],  # type: ignore[union-attr]
+                   paths=_paths("actors", rows, ".found_in_us_on", paths))
     if fs.reads("agent_of"):
         rows = [(aid, a) for aid, a in items if a.agent_of]
         fs.put_all("agent_of", 2, [f"({aid},{ids[a.agent_of]})" for aid, a in rows],

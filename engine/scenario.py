@@ -203,6 +203,7 @@ class Actor(Model):
     permanent_resident: Tri = False
     stateless_us_resident: bool = False
     found_in_us: Tri = False
+    found_in_us_on: Day | None = Field(None, description="18 U.S.C. § 2339B(d)(1)(C): the day the party was brought into or found in the United States")
     agent_of: Id | None = None
     member_of: list[Id] = []
     representative_of: list[Id] = []

@@ -378,6 +378,37 @@ def write(rows: list[Row], found: Sequence[Conclusion], out: str,
         raise
 
 
+def _partitioned(out: str) -> bool:
+    """`--out DIR/` (a folder): one Parquet file per partition, as a cluster run makes them."""
+    return out.endswith(("/", os.sep)) or Path(out).is_dir()
+
+
+def write_partitions(parts: list[list[Row]], found: Sequence[Conclusion], out: str,
+                     matches: dict[str, tuple[Any, str]] | None = None) -> None:
+    """One Parquet file per partition (part-00000.parquet, ...) in the folder `out`, written into a
+    temporary folder beside it and renamed into place; a folder already there is replaced whole."""
+    import shutil
+
+    target = Path(out.rstrip("/" + os.sep))
+    if not target.parent.is_dir():
+        raise InputError(out, "the folder to write the results in does not exist", where="--out")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        for i, part in enumerate(parts):
+            write(part, found, str(tmp / f"part-{i:05d}.parquet"), matches)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+        tmp.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def _format(out: str) -> str:
     suffix = Path(out).suffix.lower()
     kinds = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -527,7 +558,7 @@ def screen(opts: Options) -> tuple[list[Row], list[Conclusion], ledger_mod.Ledge
     """Read, solve and write a whole ledger; the rows, the conclusions, and the ledger read."""
     from engine import rules
 
-    if opts.out:
+    if opts.out and not _partitioned(opts.out):
         _format(opts.out)  # refuse a bad --out before any work
     ledger = load_ledger(opts)
     found = conclusions(rules.library())
@@ -536,7 +567,10 @@ def screen(opts: Options) -> tuple[list[Row], list[Conclusion], ledger_mod.Ledge
     with _progress(opts.progress, total) as advance:
         parts = run(todo, opts.workers, opts.scheduler, advance)
     rows = merge(parts, row_order(ledger))
-    if opts.out:
+    if opts.out and _partitioned(opts.out):
+        write_partitions(parts, found, opts.out, ledger.matches)
+        _write_manifest(opts)
+    elif opts.out:
         write(rows, found, opts.out, ledger.matches)
         _write_manifest(opts)
     if ledger.rejects:
@@ -587,13 +621,13 @@ def _write_manifest(opts: Options) -> None:
 
     data = {"base": absolute(opts.base), "tables": {k: absolute(v) for k, v in opts.tables.items()},
             "as_of": opts.as_of.isoformat() if opts.as_of else None, "match_registry": opts.match}
-    Path(str(opts.out) + MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    Path(str(opts.out).rstrip("/" + os.sep) + MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def options_from_results(results: str) -> Options:
     import json
 
-    path = Path(results + MANIFEST)
+    path = Path(results.rstrip("/" + os.sep) + MANIFEST)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

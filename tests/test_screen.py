@@ -56,6 +56,9 @@ def test_example_ledger_answers(example: dict[str, screen.Row]) -> None:
     t2 = example["t2"]
     assert t2.answers["material_support"] == "no" and t2.answers["ina_material_support"] == "depends"
     assert any("adjudication" in q for q in t2.deciding)
+    # t3: Bruno, a Mexican national, paid Sinaloa's front in Mexico; found in the United States on
+    # 2025-07-01, after the conduct, he is within § 2339B's jurisdiction (18 U.S.C. § 2339B(d)(1)(C)).
+    assert example["t3"].answers["material_support"] == "yes"
     # t4: whether Ana acted knowingly is unknown.
     t4 = example["t4"]
     assert t4.answers["material_support"] == "depends"
@@ -73,6 +76,18 @@ def test_example_ledger_answers(example: dict[str, screen.Row]) -> None:
 def test_registry_match_is_an_open_fact(example: dict[str, screen.Row]) -> None:
     t7 = example["t7"]  # a payment to a party named "Hezbollah": a likely match for Hizballah, not certain
     assert t7.answers["designation_reaches"] == "depends"
+
+
+def test_parquet_partitions(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    target = tmp_path / "parts"
+    rows, _, _ = screen.screen(options(out=str(target) + "/", block_rows=3))
+    files = sorted(target.glob("part-*.parquet"))
+    assert len(files) > 1
+    read = [r for f in files for r in pq.read_table(f).to_pylist()]
+    assert sorted(r["id"] for r in read) == sorted(r.id for r in rows)
+    assert (tmp_path / "parts.screen.json").exists()
 
 
 def test_row_explanation_is_fto_ask_on_that_row(tmp_path: Path) -> None:
