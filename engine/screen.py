@@ -251,45 +251,59 @@ class _Deciding:
 
     def __init__(self, library: Library, solver: Any, scenario: Scenario) -> None:
         self.library = library
-        self.open = list(solver.open_atoms)
         s = scenario
         self.ids = {*s.organizations, *s.actors, *s.transactions, *s.acts, *s.solicitations,
                     *(e.id for e in s.events if e.id), *(h.id for h in s.holdings if h.id)}
-        self.needed: dict[tuple[str, int], frozenset[Any]] = {}
+        # Each open atom once: the ids and days it names, filed under one of them (or under None),
+        # so a row looks only at the open atoms about its own ids and days.
+        self.open: list[tuple[Symbol, frozenset[str], frozenset[int]]] = []
+        self.by_anchor: dict[object, list[int]] = {}
+        for atom in solver.open_atoms:
+            ids: set[str] = set()
+            days: set[int] = set()
+            self._names(atom, ids, days)
+            anchor: object = min(ids) if ids else (min(days) if days else None)
+            self.by_anchor.setdefault(anchor, []).append(len(self.open))
+            self.open.append((atom, frozenset(ids), frozenset(days)))
+        self.relevant: dict[tuple[str, int], frozenset[int]] = {}
         self.words: dict[Symbol, str] = {}
 
-    def _keys(self, sig: tuple[str, int]) -> frozenset[Any]:
-        if sig not in self.needed:
-            self.needed[sig] = self.library._needed_keys(frozenset({sig}))
-        return self.needed[sig]
-
-    def _relevant(self, keys: frozenset[Any], atom: Symbol) -> bool:
-        sig = (atom.name, len(atom.arguments))
-        if sig not in {k[:2] for k in keys}:
-            return False
-        first = atom.arguments[0] if atom.arguments else None
-        if first is not None and first.type == SymbolType.Function and not first.arguments:
-            return sig in keys or (sig[0], sig[1], first.name) in keys
-        return True
-
-    def _about(self, atom: Symbol, names: set[str], days: set[int]) -> bool:
+    def _names(self, atom: Symbol, ids: set[str], days: set[int]) -> None:
         for arg in atom.arguments:
             if arg.type == SymbolType.Number:
-                if arg.number not in days:
-                    return False
+                days.add(arg.number)
             elif arg.type == SymbolType.Function:
-                if not arg.arguments and arg.name in self.ids and arg.name not in names:
-                    return False
-                if arg.arguments and not self._about(arg, names, days):
-                    return False
-        return True
+                if not arg.arguments and arg.name in self.ids:
+                    ids.add(arg.name)
+                elif arg.arguments:
+                    self._names(arg, ids, days)
+
+    def _relevant_to(self, sig: tuple[str, int]) -> frozenset[int]:
+        """The open atoms (by position) that the rule book lets `sig` depend on (Library.needed)."""
+        if sig not in self.relevant:
+            keys = self.library._needed_keys(frozenset({sig}))
+            sigs = {k[:2] for k in keys}
+            found = set()
+            for i, (atom, _, _) in enumerate(self.open):
+                u_sig = (atom.name, len(atom.arguments))
+                if u_sig not in sigs:
+                    continue
+                first = atom.arguments[0] if atom.arguments else None
+                if first is not None and first.type == SymbolType.Function and not first.arguments \
+                        and u_sig not in keys and (*u_sig, first.name) not in keys:
+                    continue  # e.g. reading(x) where the rules read only reading(y)
+                found.add(i)
+            self.relevant[sig] = frozenset(found)
+        return self.relevant[sig]
 
     def questions(self, depends: list[Symbol], names: set[str], days: set[int]) -> list[str]:
+        near = [i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ())]
         out: list[str] = []
         for atom in depends:
-            keys = self._keys((atom.name, len(atom.arguments)))
-            for u in self.open:
-                if self._relevant(keys, u) and self._about(u, names, days):
+            relevant = self._relevant_to((atom.name, len(atom.arguments)))
+            for i in near:
+                u, ids, u_days = self.open[i]
+                if i in relevant and ids <= names and u_days <= days:
                     out.append(self._word(u))
         return list(dict.fromkeys(out))
 
