@@ -310,9 +310,10 @@ class _Deciding:
     def _word(self, atom: Symbol) -> str:
         if atom not in self.words:
             from engine.answers import _question_text
-            from engine.explain import Explainer, Model
+            from engine.explain import Explainer
+            from engine.reading import Reading
 
-            self.words[atom] = _question_text(Explainer(self.library, Model(frozenset())), atom)
+            self.words[atom] = _question_text(Explainer(self.library, Reading(())), atom)
         return self.words[atom]
 
 
