@@ -1,0 +1,90 @@
+"""The README's two commands, run as a newcomer would: a copy of the project, a Python with no
+packages of its own (the system's, where it refuses `pip install` under PEP 668), nothing else.
+
+The commands are read from README.md (the first block of the Quickstart, and the block after the
+`<!-- test-command -->` marker that .ci/run runs), so a change to the README changes what is
+tested. It installs from the package index, so it is the slowest test; it is the only one of
+its kind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+CASE = "cases/designation/sinaloa_designated_after_publication.yaml"
+
+
+def readme_commands() -> tuple[str, str]:
+    """(install and ask, test): the Quickstart's first command and the one after the marker."""
+    text = README.read_text(encoding="utf-8")
+    quickstart = text.split("## Quickstart", 1)[1]
+    install = re.search(r"```\n(.+?)\n```", quickstart)
+    test = re.search(r"<!-- test-command -->\s*```\n(.+?)\n```", quickstart)
+    assert install and test, "the README's Quickstart lost its commands"
+    return install.group(1).strip(), test.group(1).strip()
+
+
+def system_like_python() -> str:
+    """Debian's own interpreter where there is one (PEP 668 applies to it), else the interpreter
+    this one was built from: never a virtual environment's, so nothing comes pre-installed."""
+    system = Path("/usr/bin/python3")
+    if system.exists() and subprocess.run([str(system), "-c", "import ensurepip, venv"],
+                                          capture_output=True).returncode == 0:
+        return str(system)
+    return getattr(sys, "_base_executable", sys.executable)
+
+
+def test_the_readme_commands_work_in_a_fresh_virtual_environment(tmp_path: Path):
+    install, test = readme_commands()
+    project = tmp_path / "fto"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "__pycache__", "*.egg-info", "build", "dist", ".pytest_cache", ".hypothesis"))
+    # `python3` is the system-like interpreter and nothing else is set up: no active virtual
+    # environment, no PYTHONPATH pointing into this checkout.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(system_like_python())
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env["PATH"] = os.pathsep.join([str(bin_dir), "/usr/bin", "/bin"])
+    bare = subprocess.run([str(bin_dir / "python3"), "-c", "import pydantic"], capture_output=True, env=env)
+    assert bare.returncode != 0, "the interpreter used must come without the engine's dependencies"
+
+    first = subprocess.run(["sh", "-c", install], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "designated(sinaloa) as of 2025-03-01: YES" in first.stdout, first.stdout[-3000:]
+    assert "90 FR 10030" in first.stdout
+
+    # The test command as written; PYTEST_ADDOPTS (read by pytest itself) narrows the run to one
+    # case file, so this test does not run the whole suite, and itself, again.
+    env["PYTEST_ADDOPTS"] = f"-p no:cacheprovider {CASE}"
+    second = subprocess.run(["sh", "-c", test], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    expectations = len(yaml.safe_load((ROOT / CASE).read_text(encoding="utf-8"))["expect"])
+    assert re.search(rf"\b{expectations} passed\b", second.stdout), second.stdout[-3000:]
+    assert (project / ".venv" / "bin" / "fto").exists()
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_the_readme_commands_make_and_use_a_virtual_environment(index: int):
+    # PEP 668: a system Python (Debian, Ubuntu) refuses `pip install` outside a virtual environment.
+    command = readme_commands()[index]
+    assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && python -m pip install ")
+
+
+def test_ci_runs_the_readme_test_command_as_written():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "-m venv" not in script and "activate" not in script, "CI must not set up an environment of its own"
+    assert 'eval "$cmd"' in script
+    extract = next(line for line in script.splitlines() if line.startswith('cmd="$('))
+    shown = subprocess.run(["bash", "-c", extract + '\nprintf %s "$cmd"'], cwd=ROOT, capture_output=True, text=True)
+    assert shown.stdout == readme_commands()[1]
