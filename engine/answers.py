@@ -15,7 +15,7 @@ from typing import Any, Literal
 from clingo.symbol import Symbol, SymbolType
 from pydantic import BaseModel
 
-from engine.errors import InputError
+from engine.errors import InputError, did_you_mean
 from engine.evidence import Evidence, gather
 from engine.explain import UNBOUND, Explainer, Node, layout
 from engine.facts import unnamed_ids
@@ -108,7 +108,8 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
         if same_name:
             shapes = ", ".join(f"{p.name}({', '.join(p.params)})" for p in same_name)
             raise InputError("<question>", f"{text!r} has the wrong number of arguments; use {shapes}")
-        raise InputError("<question>", f"{question.name!r} is not an askable conclusion; `fto predicates` lists them")
+        raise InputError("<question>", f"{question.name!r} is not an askable conclusion"
+                         + (did_you_mean(question.name, [p.name for p in lib.asks()]) or "; `fto predicates` lists them"))
     known = set(solver.scenario.organizations) | set(solver.scenario.actors) | set(solver.scenario.transactions)
     known |= set(solver.scenario.acts) | set(solver.scenario.solicitations) | {e.id for e in solver.scenario.events if e.id}
     known |= set(solver.scenario.drug_activities)
@@ -135,7 +136,8 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
         if arg.type == SymbolType.Number and types.get(i) in NUMERIC_FORMATS:
             continue
         if not is_term(arg):
-            raise InputError("<question>", f"{str(arg)!r} in {text!r} is not an id defined in the scenario")
+            raise InputError("<question>", f"{str(arg)!r} in {text!r} is not an id defined in the scenario"
+                             + did_you_mean(arg, words))
 
 
 NUMERIC_FORMATS = frozenset({"date", "usd", "years"})
@@ -247,7 +249,10 @@ def _question_text(explainer: Explainer, atom: Symbol) -> str:
 
 
 def parse_day(text: str, where: str = "--as-of") -> dt.date:
+    """A date from the command line, held to the same rules as a date in a scenario file."""
+    from engine.scenario import day_from_text
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError("<command line>", f"{text!r} is not a date (YYYY-MM-DD)", where=where) from None
+        return day_from_text(text)
+    except ValueError as exc:
+        raise InputError("<command line>", str(exc), where=where) from None

@@ -8,27 +8,80 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
-from typing import Any, List, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, List, Optional
 
 import typer
+from typer.core import TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+def _untagged(command: Any) -> None:
+    """Help without type tags such as `<bool>` or `<list[str]>`: an option that takes a value
+    shows its metavar (DATE, PATH=VALUE), a flag or an argument shows none. Applied when help
+    is formatted, so an ordinary run does not pay for it."""
+    plain = type(command).format_help
+
+    def format_help(ctx: Any, formatter: Any) -> None:
+        for param in command.get_params(ctx):
+            takes_value = param.param_type_name == "option" and not param.is_flag and not param.count
+            shown = (param.metavar or param.name.upper()) if takes_value else None
+            param.display_type_rich = lambda ctx, shown=shown: shown
+        plain(command, ctx, formatter)
+
+    command.format_help = format_help
+
+
+class _Group(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for cmd in [self, *self.commands.values()]:  # every command, whoever adds it, gets the same help
+            _untagged(cmd)
+
+
+app = typer.Typer(cls=_Group, no_args_is_help=True, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Reason about US Foreign Terrorist Organization law.")
+EXIT_CODES = {"yes": 0, "no": 1, "depends": 4}
+"""--exit-code: the answer as the exit status (2 stays bad input, 3 a limit reached)."""
+STDIN = "Scenario YAML file, or - to read it from standard input."
+_pager = {"off": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"fto {version('fto-engine')}")
+        except PackageNotFoundError:
+            print("fto (not installed: running from a checkout)")
+        raise typer.Exit()
 
 
 @app.callback()
 def limits(
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Give up after this many seconds (exit 3)."),
-    max_memory_mb: int = typer.Option(8192, "--max-memory-mb", help="Give up beyond this much memory (exit 3)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
+                                            help="Give up after this many seconds (exit 3)."),
+    max_memory_mb: int = typer.Option(8192, "--max-memory-mb", metavar="MB",
+                                      help="Give up beyond this much memory (exit 3)."),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Print long output straight out, not through a pager."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version, help="Print the version."),
 ) -> None:
     """Limits for every command: a run that exceeds them ends with one `error:` line and exit code 3."""
-    if timeout is not None:
-        if timeout <= 0:
-            from engine.errors import InputError
+    import math
 
-            raise InputError("<command line>", "must be a positive number of seconds", where="--timeout")
+    from engine.errors import InputError
+
+    if timeout is not None:
+        if not math.isfinite(timeout) or timeout <= 0:
+            raise InputError("<command line>", f"{timeout:g} is not a positive number of seconds", where="--timeout")
         _start_watchdog(timeout)
+    if max_memory_mb <= 0:
+        raise InputError("<command line>", f"{max_memory_mb} is not a positive number of megabytes",
+                         where="--max-memory-mb")
+    _pager["off"] = no_pager
     _limit_memory(max_memory_mb)
 
 
@@ -138,15 +191,72 @@ def _drawn(view: str, answer: Any, suggestions: Any = ()) -> str:
     return dot(answer) if view == "dot" else svg(answer)
 
 
+def _exit_with(answer: str, wanted: bool) -> None:
+    if wanted and EXIT_CODES[answer]:
+        raise SystemExit(EXIT_CODES[answer])
+
+
+@contextmanager
+def _paged(wanted: bool = True) -> Iterator[None]:
+    """Output longer than the terminal goes through a pager, as git's does: $FTO_PAGER, else
+    $PAGER, else `less` (with LESS=FRX unless set: colours kept, the screen left as it was).
+    Nothing is paged off a terminal, with --no-pager, or when the pager is `cat` or missing."""
+    import shlex
+    import shutil
+
+    command = os.environ.get("FTO_PAGER", os.environ.get("PAGER", "less")).strip()
+    if not wanted or _pager["off"] or not sys.stdout.isatty() or command in ("", "cat") \
+            or shutil.which(shlex.split(command)[0]) is None:
+        yield
+        return
+    import io
+
+    class Screen(io.StringIO):
+        def isatty(self) -> bool:  # so rich still draws for a terminal
+            return True
+
+    rows = shutil.get_terminal_size().lines
+    real, sys.stdout = sys.stdout, Screen()
+    try:
+        yield
+    finally:
+        text = sys.stdout.getvalue()
+        sys.stdout = real
+        if text.count("\n") < rows - 1 or not _page(command, text):
+            real.write(text)
+
+
+def _page(command: str, text: str) -> bool:
+    import signal
+    import subprocess
+
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the pager's to handle
+    try:
+        sys.stdout.flush()
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+        try:
+            pager.communicate(text.encode("utf-8"))
+        except BrokenPipeError:  # the reader quit early
+            pager.wait()
+        return True
+    except OSError:
+        return False
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
+
+
 @app.command()
 def ask(
-    scenario: str = typer.Argument(..., help="Scenario YAML file."),
-    question: str = typer.Argument(..., help="A conclusion atom, e.g. designated(cjng)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
+    question: str = typer.Argument(..., metavar="QUESTION", help="A conclusion atom, e.g. designated(cjng).",
+                                   autocompletion=lambda incomplete: _askable(incomplete)),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Ask as of this date (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON (--format json)."),
     why_not: bool = typer.Option(False, "--why-not", help="For a `no`, the smallest fact changes that make it `yes`."),
-    fmt: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help=FORMAT_HELP),
     brief: bool = typer.Option(False, "--brief", help="Only the answer line, the element ledger and the citations."),
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0 for yes, 1 for no, 4 for depends."),
 ) -> None:
     """Answer one question about a scenario, with a cited explanation."""
     from engine.answers import ask as run_ask, parse_day, wanted_for
@@ -163,8 +273,8 @@ def ask(
         from engine.scenario import load
         from engine.solve import Solver
 
-        model, _ = load(scenario)
-        answer = run_ask(Solver(model, day, source=scenario, only=wanted_for(question)), question)
+        model, located = load(scenario)
+        answer = run_ask(Solver(model, day, source=located.source, only=wanted_for(question)), question)
         suggestions = []
     if view == "json":
         data = answer.model_dump(exclude_none=True)
@@ -174,23 +284,39 @@ def ask(
     elif view == "text":
         from engine.render import print_answer, print_suggestions
 
-        print_answer(answer, brief)
-        if why_not:
-            print_suggestions(suggestions)
+        with _paged():
+            print_answer(answer, brief)
+            if why_not:
+                print_suggestions(suggestions)
     else:
         sys.stdout.write(_drawn(view, answer, suggestions))
+    _exit_with(answer.answer, exit_code)
+
+
+def _askable(incomplete: str) -> list[str]:
+    """Shell completion of a question: the askable conclusions, as `name(`."""
+    from engine.rules import library
+
+    return sorted({f"{p.name}(" for p in library().asks() if p.name.startswith(incomplete)})
 
 
 @app.command()
 def whatif(
-    scenario: str = typer.Argument(..., help="Scenario YAML file."),
-    question: str = typer.Argument(..., help="A conclusion atom, e.g. material_support(supplier, t1)."),
-    set_: List[str] = typer.Option([], "--set", help="PATH=VALUE, e.g. transactions.t1.on=2025-02-19 (repeatable)."),
-    remove: List[str] = typer.Option([], "--remove", help="PATH to delete, e.g. actors.frontco.agent_of (repeatable)."),
-    patch: Optional[str] = typer.Option(None, "--patch", help="A partial scenario file merged over the base."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
+    question: str = typer.Argument(..., metavar="QUESTION", help="A conclusion atom, e.g. material_support(supplier, t1).",
+                                   autocompletion=lambda incomplete: _askable(incomplete)),
+    set_: List[str] = typer.Option([], "--set", metavar="PATH=VALUE",
+                                   help="e.g. transactions.t1.on=2025-02-19; the value is read as YAML, "
+                                        "never as a comment (repeatable)."),
+    remove: List[str] = typer.Option([], "--remove", metavar="PATH",
+                                     help="Delete a fact, e.g. actors.frontco.agent_of (repeatable)."),
+    patch: Optional[str] = typer.Option(None, "--patch", metavar="FILE",
+                                        help="A partial scenario merged over the base; its `remove:` lists paths to delete."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Ask as of this date (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON (--format json)."),
-    fmt: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP + " memo, dot and svg show the answer after the change."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT",
+                                     help=FORMAT_HELP + " memo, dot and svg show the answer after the change."),
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0, 1 or 4 for the answer after the change (yes, no, depends)."),
 ) -> None:
     """The answer before and after a change, and everything that flipped."""
     from engine.answers import parse_day
@@ -200,7 +326,7 @@ def whatif(
     changes = [parse_set(item) for item in set_] + [Change(p, remove=True) for p in remove]
     if patch:
         changes += patch_changes(patch)
-    if not changes:
+    elif not changes:
         raise InputError("<command line>", "give at least one --set, --remove or --patch")
     view = _view(fmt, as_json, False)
     session = Session(scenario, parse_day(as_of) if as_of is not None else None)
@@ -210,68 +336,107 @@ def whatif(
     elif view == "text":
         from engine.render import print_whatif
 
-        print_whatif(result)
+        with _paged():
+            print_whatif(result)
     elif view == "memo":
         from engine.memo import whatif_memo
 
         sys.stdout.write(whatif_memo(result))
     else:
         sys.stdout.write(_drawn(view, result.after))
+    _exit_with(result.after.answer, exit_code)
 
 
 @app.command()
 def shell(
-    scenario: str = typer.Argument(..., help="Scenario YAML file."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Ask as of this date (YYYY-MM-DD)."),
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Ask as of this date (YYYY-MM-DD)."),
 ) -> None:
-    """An interactive session: ask, set, remove, undo, diff, explain, why-not."""
+    """An interactive session: ask, set, remove, undo, diff, explain, why-not, save."""
     from engine.answers import parse_day
+    from engine.errors import InputError
     from engine.repl import run
 
+    if scenario == "-":
+        raise InputError("<command line>", "the shell reads its commands from standard input; give the scenario as a file",
+                         where="SCENARIO")
     run(scenario, parse_day(as_of) if as_of is not None else None)
 
 
 @app.command()
 def check(
-    paths: List[str] = typer.Argument(..., help="Case files or folders of cases."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every expectation."),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Case files or folders of cases."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every expectation, and a failing one's explanation."),
     coverage: bool = typer.Option(False, "--coverage", help="Report which cases exercise each rule and cite."),
+    update: bool = typer.Option(False, "--update", "--accept",
+                                help="Rewrite failing expectations from the engine's answers, showing the diff."),
 ) -> None:
-    """Run case files; print `N passed, N failed`; exit 1 on any failure."""
+    """Run case files: print each failing expectation, then `N passed, N failed` (expectations); exit 1 on any failure."""
     from engine.cases import case_files, judge, load_case, rules_used
     from engine.errors import InputError
 
-    passed = failed = 0
+    passed = failed = updated = 0
     exercised: dict[str, set[str]] = {}
     for path in case_files(paths):
         try:
             case = load_case(path)
-            results = [judge(case, i) for i in range(len(case.meta.expect))]
+            verdicts = [judge(case, i) for i in range(len(case.meta.expect))]
         except InputError as exc:
-            failed += 1
+            failed += 1  # the file itself: its expectations cannot be counted
             print(f"ERROR {exc.render()}")
             continue
-        ok = all(r[0] for r in results)
-        for _, _, answer in results:
-            if answer is not None:
-                for rule in rules_used(answer):
-                    exercised.setdefault(rule, set()).add(str(path))
-        passed += ok
-        failed += not ok
-        if not ok or verbose:
-            print(f"{'PASS' if ok else 'FAIL'} {path}  ({case.title})")
-            for good, message, answer in results:
-                if not good or verbose:
-                    print(f"    {'ok  ' if good else 'FAIL'} {message}")
-                    if not good and answer is not None:
-                        from engine.render import explanation_text
+        for verdict in verdicts:
+            for rule in rules_used(verdict.answer):
+                exercised.setdefault(rule, set()).add(str(path))
+        bad = [v for v in verdicts if not v.passed]
+        if update and bad and _update(case, bad):
+            updated += len(bad)
+            passed += len(verdicts)
+            continue
+        passed += len(verdicts) - len(bad)
+        failed += len(bad)
+        for verdict in verdicts:
+            if verdict.passed:
+                if verbose:
+                    print(f"ok   {path} {verdict.summary()}")
+                continue
+            print(f"FAIL {path} {verdict.label}")
+            for line in verdict.diff():
+                print(f"       {line}")
+            if verbose:
+                from engine.render import explanation_text
 
-                        print(explanation_text(answer, indent="        "))
+                print(explanation_text(verdict.answer, indent="       "))
     if coverage:
         _print_coverage(exercised)
+    if updated:
+        print(f"updated {updated} expectation{'s' * (updated != 1)}; review the changes above")
     print(f"{passed} passed, {failed} failed")
     if failed:
         raise SystemExit(1)
+
+
+def _update(case: Any, bad: list[Any]) -> bool:
+    """Show and write a case file's failing expectations as the engine now answers them."""
+    import difflib
+
+    from engine.cases import corrections, updated
+    from engine.errors import InputError
+    from engine.files import read_text, write_text
+
+    text = read_text(case.path)
+    if text is None:
+        print(f"NOT UPDATED {case.path}: cannot read it again")
+        return False
+    try:
+        new = updated(case, text, {v.index: corrections(v) for v in bad})
+        sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
+                                                   f"{case.path} (before)", f"{case.path} (updated)"))
+        write_text(case.path, new, replace=True, was=text)
+    except InputError as exc:
+        print(f"NOT UPDATED {exc.render()}")
+        return False
+    return True
 
 
 def _print_coverage(exercised: dict[str, set[str]]) -> None:
@@ -308,13 +473,14 @@ def predicates(as_json: bool = typer.Option(False, "--json", help="Print as JSON
     if as_json:
         _print_json(rows)
         return
-    for row in rows:
-        print(f"{row['predicate']}\n    {row['sentence']}\n    cites: {'; '.join(row['cites'])}")
+    with _paged():
+        for row in rows:
+            print(f"{row['predicate']}\n    {row['sentence']}\n    cites: {'; '.join(row['cites'])}")
 
 
 @app.command()
 def registry(
-    term: str = typer.Argument("", help="Search ids, names and regions (case-insensitive)."),
+    term: str = typer.Argument("", metavar="TERM", help="Search ids, names and regions (case-insensitive)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """List and search the bundled registry of real FTO designations."""
@@ -324,13 +490,14 @@ def registry(
     if as_json:
         _print_json([e.as_dict() for e in found])
         return
-    for e in found:
-        status = f"revoked {e.revoked}" if e.revoked else "in effect (per registry)"
-        cite = f" ({e.fr_citation})" if e.fr_citation else ""
-        signer = f" by the {e.signed_by.replace('_', ' ')}" if e.signed_by else ""
-        signed = f"signed {e.signed}{signer}" if e.signed else "signing date not in the sources"
-        print(f"{e.id:40s} designated {e.designated}{cite}; {signed}; {status}; {e.name}")
-    print(f"{len(found)} entries")
+    with _paged():
+        for e in found:
+            status = f"revoked {e.revoked}" if e.revoked else "in effect (per registry)"
+            cite = f" ({e.fr_citation})" if e.fr_citation else ""
+            signer = f" by the {e.signed_by.replace('_', ' ')}" if e.signed_by else ""
+            signed = f"signed {e.signed}{signer}" if e.signed else "signing date not in the sources"
+            print(f"{e.id:40s} designated {e.designated}{cite}; {signed}; {status}; {e.name}")
+        print(f"{len(found)} entries")
 
 
 @app.command()
@@ -419,7 +586,8 @@ def _print_summary(counts: list[tuple[str, int, int, int]], total: int, out: str
 
 
 @app.command("new-case")
-def new_case(path: str = typer.Argument(..., help="Where to write the template (an existing file is never overwritten).")) -> None:
+def new_case(path: str = typer.Argument(..., metavar="FILE",
+                                        help="Where to write the template (an existing file is never overwritten).")) -> None:
     """Write a commented case template to fill in."""
     from pathlib import Path
 
@@ -434,12 +602,17 @@ def new_case(path: str = typer.Argument(..., help="Where to write the template (
     except OSError as exc:
         raise InputError(path, f"cannot write: {exc.strerror or exc}") from None
     print(f"wrote {path}; fill it in, then run: fto check {path}")
+    print("every key a case may hold: fto schema (a JSON Schema; editors with a YAML language server read it)")
 
 
 CASE_TEMPLATE = """\
-# A case: a scenario plus what the engine must answer, and why. Run it with `fto check FILE`.
+# A case: a scenario plus what the engine must answer, and why. Run it with `fto check FILE`;
+# `fto check --update FILE` rewrites failing expectations from the engine, showing the diff.
+# Every key, for scenario and case alike: `fto schema`. To have an editor check this file as you
+# type, save the schema (fto schema > fto.schema.json) and keep the next line:
+# yaml-language-server: $schema=fto.schema.json
 name: One line saying what this case shows
-scenario: The question in plain words
+scenario: The question in plain words    # a title (optional)
 as_of: 2025-06-01                       # the day the question is asked
 # source: "Full citation, for a real matter"
 
@@ -477,10 +650,10 @@ expect:
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of scenario files, for editors."""
-    from engine.scenario import Scenario
+    """Print the JSON Schema of scenario and case files (`expect:`, `set:` ...), for editors."""
+    from engine.cases import CaseFile
 
-    _print_json(Scenario.model_json_schema(by_alias=True))
+    _print_json(CaseFile.model_json_schema(by_alias=True))
 
 
 def main() -> None:
@@ -488,7 +661,7 @@ def main() -> None:
     from engine.errors import InputError
 
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="fto")
     except InputError as exc:
         _fail(exc.render())
     except MemoryError:
@@ -506,8 +679,10 @@ def main() -> None:
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as exc:  # click's usage errors (typer vendors click, so match the interface)
-        if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
-            sys.stdout.write(exc.ctx.get_help() + "\n")  # type: ignore[attr-defined]
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `fto`: the help, once
+            text = exc.format_message()  # type: ignore[attr-defined]
+            if text.strip():  # empty when rich has already printed it
+                sys.stdout.write(text + "\n")
             raise SystemExit(0) from None
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             _fail(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]

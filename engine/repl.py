@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from engine.errors import InputError
+
+if TYPE_CHECKING:
+    from engine.session import Session
 
 HELP = """commands:
   ask Q            answer Q (e.g. ask designated(cjng))
@@ -16,6 +20,7 @@ HELP = """commands:
   undo             take back the last change
   diff             conclusions that differ from the scenario as loaded
   changes          the changes made so far
+  save FILE        write the scenario as changed to FILE (asks before replacing a file)
   predicates       askable conclusions
   help, quit"""
 
@@ -27,7 +32,8 @@ def run(path: str, as_of: dt.date | None) -> None:
     session = Session(path, as_of)
     start = session.conclusions()
     asks = sorted(p.name for p in session.solver.library.asks())
-    words = ["ask", "explain", "whynot", "set", "remove", "undo", "diff", "changes", "predicates", "help", "quit"]
+    words = ["ask", "explain", "whynot", "set", "remove", "undo", "diff", "changes", "save", "predicates", "help",
+             "quit"]
     ids = sorted({*session.solver.scenario.organizations, *session.solver.scenario.actors,
                   *session.solver.scenario.transactions})
     _enable_readline(words + asks + ids)
@@ -73,12 +79,49 @@ def run(path: str, as_of: dt.date | None) -> None:
             elif cmd == "changes":
                 for group in session.applied:
                     print("  " + "; ".join(c.describe() for c in group))
+            elif cmd == "save":
+                save(session, arg)
             elif cmd == "predicates":
                 print("  " + " ".join(asks))
             else:
                 print(f"unknown command {cmd!r}; type help")
         except InputError as exc:
             print(f"error: {exc.render()}", file=sys.stderr)
+
+
+def save(session: Session, target: str) -> None:
+    """Write the scenario as changed so far; an existing file is replaced only when the user says so."""
+    from pathlib import Path
+
+    from engine.files import write_text
+
+    if not target:
+        print("usage: save FILE")
+        return
+    replace = Path(target).exists()
+    if replace:
+        try:
+            agreed = input(f"{target} exists; replace it? [y/N] ").strip().lower() in ("y", "yes")
+        except EOFError:
+            agreed = False
+        if not agreed:
+            print("not saved")
+            return
+    write_text(target, scenario_text(session), replace=replace)
+    print(f"saved {target}")
+
+
+def scenario_text(session: Session) -> str:
+    """The session's scenario as a YAML file, headed by where it came from and what was changed."""
+    import yaml
+
+    changes = [c.describe() for group in session.applied for c in group]
+    head = [f"# Saved by `fto shell` from {session.source}" + (":" if changes else " (unchanged)")]
+    head += [f"#   {c}" for c in changes]
+    if session.as_of is not None:
+        head.append(f"# (the session asked as of {session.as_of.isoformat()}; as_of below is the file's own)")
+    body = yaml.safe_dump(session.data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    return "\n".join(head) + "\n" + body
 
 
 def _enable_readline(vocabulary: list[str]) -> None:

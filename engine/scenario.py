@@ -9,14 +9,16 @@ solver except as escaped string symbols.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from engine import money
-from engine.errors import InputError
+from engine.errors import InputError, did_you_mean
 from engine.yamlsource import Located, load_file, load_text
 
 LARGEST = 2**31 - 1
@@ -36,10 +38,16 @@ Unknown = Literal["unknown"]
 Tri = Union[bool, Unknown]
 """A fact that is true, false, or not known (the engine then reasons over both)."""
 def _calendar_date(value: Any) -> Any:
-    """A date is written YYYY-MM-DD; a bare number would otherwise be read as a Unix timestamp."""
+    """A date is written YYYY-MM-DD; a number, or a string of digits, would otherwise be read as a
+    Unix timestamp, and a week date (2025-W01-1) or a time of day would be let through."""
     if isinstance(value, (bool, int, float)):
         raise ValueError("a date must be written YYYY-MM-DD, not as a number")
+    if isinstance(value, str) and not _YYYY_MM_DD.fullmatch(value):
+        raise ValueError("a date must be written YYYY-MM-DD")
     return value
+
+
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _not_too_late(value: dt.date) -> dt.date:
@@ -49,6 +57,17 @@ def _not_too_late(value: dt.date) -> dt.date:
 
 
 Day = Annotated[dt.date, BeforeValidator(_calendar_date), AfterValidator(_not_too_late)]
+
+
+def day_from_text(text: str) -> dt.date:
+    """A date typed on the command line (`--as-of`), held to the rules of a date in a file; ValueError says why not."""
+    try:
+        day = dt.date.fromisoformat(_calendar_date(text))
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date: {exc}" if _YYYY_MM_DD.fullmatch(text)
+                         else f"{text!r} is not a date written YYYY-MM-DD") from None
+    return _not_too_late(day)
+
 DayOrUnknown = Union[Day, Unknown]
 
 Official = Literal[
@@ -410,7 +429,7 @@ class DrugActivity(Model):
 
 
 class Scenario(Model):
-    scenario: str = Field(max_length=500)
+    scenario: str | None = Field(None, max_length=500, description="A title, in plain words (optional)")
     as_of: Day
     source: str | None = Field(None, max_length=2000)
     notes: str | None = Field(None, max_length=20000)
@@ -437,23 +456,72 @@ def parse(located: Located) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple("from" if p == "from_" else p for p in first["loc"] if p != "[key]")
-        raise located.error(loc, _message(first)) from None
+        raise validation_error(exc, located, Scenario, also=CASE_KEYS) from None
     check_references(scenario, located)
     return scenario
 
 
-CASE_KEYS = frozenset({"expect", "whatif", "name", "tags"})
+CASE_KEYS = frozenset({"expect", "name", "tags"})
 """Keys a case file adds around a scenario; they are checked by the case runner."""
 
 
-def _message(err: dict[str, Any]) -> str:
+def validation_error(exc: ValidationError, located: Located, model: type[BaseModel],
+                     also: frozenset[str] = frozenset()) -> InputError:
+    """The one problem to show, with its line. An unknown key comes first: a misspelt key also
+    leaves the right one missing, and the misspelling is what to fix. `also`: keys allowed at
+    the top level besides the model's own."""
+    errors = exc.errors()
+    first = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+    loc = tuple("from" if p == "from_" else p for p in first["loc"] if p != "[key]")
+    keys = _keys_at(model, loc[:-1]) | (also if len(loc) == 1 else frozenset())
+    return located.error(loc, _message(first, keys))
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> frozenset[str]:
+    """The keys a file may write at `loc` (the mapping a key at loc + (key,) would sit in)."""
+    node: Any = model
+    for part in loc:
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            fields = {f.alias or name: f for name, f in node.model_fields.items()}
+            if part not in fields:
+                return frozenset()
+            node = _inner(fields[part].annotation)
+        elif get_origin(node) in (list, dict):
+            node = _inner(get_args(node)[-1])
+        else:
+            return frozenset()
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return frozenset(f.alias or name for name, f in node.model_fields.items())
+    return frozenset()
+
+
+def _inner(annotation: Any) -> Any:
+    """The model, list or mapping inside an optional or annotated type."""
+    if get_origin(annotation) is Annotated:
+        return _inner(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        for arg in get_args(annotation):
+            inner = _inner(arg)
+            if get_origin(inner) in (list, dict) or (isinstance(inner, type) and issubclass(inner, BaseModel)):
+                return inner
+    return annotation
+
+
+def _message(err: dict[str, Any], keys: frozenset[str] = frozenset()) -> str:
     kind = err.get("type", "")
+    loc = err.get("loc", ())
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; `fto schema` lists the allowed keys)"
+        key = loc[-1] if loc else ""
+        return (f"unknown key {str(key)!r}" + (did_you_mean(key, keys) or " (`fto schema` lists the allowed keys)"))
     if kind == "missing":
         return "required key is missing"
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        inp = err.get("input")
+        if isinstance(inp, str) and allowed:
+            hint = did_you_mean(inp, allowed)
+            if hint:
+                return f"{inp!r} is not one of the allowed values{hint}"
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         if "A-Z" in pattern:
@@ -572,29 +640,31 @@ def check_references(s: Scenario, located: Located) -> None:
         if drug.substance == "other" and drug.schedule is None:
             raise located.error(("drug_activities", did, "schedule"), "an `other` substance needs its schedule (1-5)")
     for i, path in enumerate(s.unknown):
-        if not _resolves(s, path):
-            raise located.error(("unknown", i), f"{path!r} does not name a fact in this scenario")
+        missing = _unresolved(s, path)
+        if missing is not None:
+            raise located.error(("unknown", i), f"{path!r} does not name a fact in this scenario{missing}")
 
 
-def _resolves(s: Scenario, path: str) -> bool:
+def _unresolved(s: Scenario, path: str) -> str | None:
+    """None if `path` names a value of the scenario; else a hint at the closest key where it goes astray."""
     node: Any = s
     for part in path.split("."):
         if isinstance(node, BaseModel):
-            name = "from_" if part == "from" else part
-            if name not in type(node).model_fields:
-                return False
-            node = getattr(node, name)
+            fields = {f.alias or name: name for name, f in type(node).model_fields.items()}
+            if part not in fields:
+                return did_you_mean(part, fields)
+            node = getattr(node, fields[part])
         elif isinstance(node, dict):
             if part not in node:
-                return False
+                return did_you_mean(part, node)
             node = node[part]
         elif isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                return False
+                return ""
             node = node[int(part)]
         else:
-            return False
-    return True
+            return ""
+    return None
 
 
 def load(path: str | Path) -> tuple[Scenario, Located]:

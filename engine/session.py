@@ -17,7 +17,7 @@ from clingo.symbol import Symbol
 from pydantic import BaseModel
 
 from engine.answers import Answer, ask
-from engine.errors import InputError
+from engine.errors import InputError, did_you_mean
 from engine.scenario import CASE_KEYS, Scenario, parse
 from engine.solve import Solver, parse_question
 from engine.yamlsource import Located, load_file, load_text
@@ -25,43 +25,83 @@ from engine.yamlsource import Located, load_file, load_text
 
 @dataclass(frozen=True)
 class Change:
-    """One edit to a scenario: set a path to a value, or remove it."""
+    """One edit to a scenario: set a path to a value, or remove it. `merge` (from a patch file):
+    a mapping is merged into the mapping already there, so an empty one changes nothing."""
 
     path: str
     value: Any = None
     remove: bool = False
+    merge: bool = False
 
     def describe(self) -> str:
         if self.remove:
             return f"remove {self.path}"
+        if self.merge and self.value == {}:
+            return f"{self.path} = {{}} (where absent)"
         shown = self.value.isoformat() if isinstance(self.value, dt.date) else self.value
         return f"{self.path} = {shown}"
 
 
 def parse_set(text: str) -> Change:
-    """`PATH=VALUE`, the value read as a YAML scalar or flow collection (dates, booleans, lists)."""
+    """`PATH=VALUE`, the value read as a YAML scalar or flow collection (dates, booleans, lists).
+
+    A value is never a YAML comment: `#1`, or `Acme #2`, is kept as the text written.
+    """
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
         raise InputError("--set", f"{text!r} is not PATH=VALUE, e.g. transactions.t1.on=2025-02-19")
-    value = load_text(raw, "--set").data if raw.strip() else ""
+    value = raw.strip()
+    if value and not _has_comment(value):
+        value = load_text(value, "--set").data
     return Change(path.strip(), value)
 
 
-def patch_changes(path: str) -> list[Change]:
-    """Every leaf of a partial scenario file, as changes to merge over the base."""
-    located = load_file(path)
-    if not isinstance(located.data, dict):
-        raise InputError(path, "a patch must be a mapping of scenario keys")
-    out: list[Change] = []
+def _has_comment(text: str) -> bool:
+    """Whether YAML would drop part of `text` as a comment (text after its last token)."""
+    import yaml
 
-    def walk(prefix: str, node: Any) -> None:
+    if "#" not in text:
+        return False
+    try:
+        tokens = [t for t in yaml.scan(text) if not isinstance(t, (yaml.StreamStartToken, yaml.StreamEndToken))]
+    except yaml.YAMLError:
+        return False  # not valid YAML: load_text says why
+    return not tokens or tokens[-1].end_mark.index < len(text)
+
+
+PATCH_REMOVE = "remove"
+"""The key of a patch file that lists the paths to delete (before the rest is merged)."""
+
+
+def patch_changes(path: str) -> list[Change]:
+    """A partial scenario file as changes merged over the base.
+
+    Mappings merge key by key, down to the values: a value (a date, a flag, a list) replaces
+    the one at its path, and a mapping, even an empty one, keeps whatever it does not name.
+    Nothing is removed unless the patch says so, in `remove:` (a list of paths, deleted before
+    the rest is merged). A list item is changed by its index: `events: {2: {on: 2025-04-01}}`.
+    """
+    located = load_file(path)
+    data = located.data
+    if not isinstance(data, dict):
+        raise InputError(located.source, "a patch must be a mapping of scenario keys")
+    removals = data.get(PATCH_REMOVE, [])
+    if not isinstance(removals, list) or not all(isinstance(p, str) for p in removals):
+        raise located.error((PATCH_REMOVE,), "remove: must be a list of paths, e.g. [actors.frontco.agent_of, events.2]")
+    out = [Change(p, remove=True) for p in removals]
+
+    def walk(prefix: tuple[Any, ...], node: Any) -> None:
         if isinstance(node, dict) and node:
             for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), value)
+                walk(prefix + (key,), value)
+        elif node is None:
+            raise located.error(prefix, "a patch cannot set a value to nothing; to delete it, list its path under remove:")
         else:
-            out.append(Change(prefix, node))
+            out.append(Change(".".join(map(str, prefix)), node, merge=True))
 
-    walk("", located.data)
+    for key, value in data.items():
+        if key != PATCH_REMOVE:
+            walk((key,), value)
     return out
 
 
@@ -78,29 +118,34 @@ def apply(data: dict[str, Any], change: Change, source: str) -> dict[str, Any]:
             if isinstance(node, dict) and not change.remove:
                 child = node[key] = {}
             else:
-                raise InputError(source, f"{'.'.join(parts[:i + 1])!r} does not exist", where=change.path) from None
+                raise InputError(source, f"{'.'.join(parts[:i + 1])!r} does not exist" + _hint(node, part),
+                                 where=change.path) from None
         node = child
     last: Any = parts[-1]
     if isinstance(node, list):
         if not last.isdigit() or int(last) > len(node) - (1 if change.remove else 0):
-            raise InputError(source, f"no list item {last!r}", where=change.path)
+            raise InputError(source, f"no list item {last!r} (the list has {len(node)})", where=change.path)
         last = int(last)
         if change.remove:
             node.pop(last)
         elif last == len(node):
             node.append(change.value)
-        else:
+        elif not (change.merge and change.value == {} and isinstance(node[last], dict)):
             node[last] = change.value
         return result
     if not isinstance(node, dict):
         raise InputError(source, "this path does not lead into the scenario", where=change.path)
     if change.remove:
         if last not in node:
-            raise InputError(source, "nothing to remove here", where=change.path)
+            raise InputError(source, "nothing to remove here" + _hint(node, last), where=change.path)
         del node[last]
-    else:
+    elif not (change.merge and change.value == {} and isinstance(node.get(last), (dict, list))):
         node[last] = change.value
     return result
+
+
+def _hint(node: Any, part: str) -> str:
+    return did_you_mean(part, node) if isinstance(node, dict) else ""
 
 
 class Flip(BaseModel):
@@ -141,7 +186,7 @@ class Session:
     def __init__(self, path: str | Path, as_of: dt.date | None = None) -> None:
         located = load_file(path)
         scenario = parse(located)
-        self.source = str(path)
+        self.source = located.source
         base = located.data if isinstance(located.data, dict) else {}
         self.history: list[dict[str, Any]] = [{k: v for k, v in base.items() if k not in CASE_KEYS}]
         self.lines = located.lines

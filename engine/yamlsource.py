@@ -10,6 +10,7 @@ where the nesting depth is checked: about four times faster on a large scenario.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,14 @@ class Located:
         return InputError(self.source, problem, self.line_of(path), where)
 
 
+STDIN = "-"
+"""The file name that means standard input, as for most command-line tools."""
+
+
 def load_file(path: str | Path) -> Located:
-    """Read and parse a YAML file; every failure is an InputError."""
+    """Read and parse a YAML file (`-`: standard input); every failure is an InputError."""
+    if str(path) == STDIN:
+        return _load_stdin()
     p = Path(path)
     source = str(path)
     try:
@@ -68,6 +75,20 @@ def load_file(path: str | Path) -> Located:
         raise InputError(source, f"not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise InputError(source, f"cannot read file: {exc.strerror or exc}") from None
+    return load_text(text, source)
+
+
+def _load_stdin() -> Located:
+    source = "<stdin>"
+    if sys.stdin is None:
+        raise InputError(source, "there is no standard input to read the scenario from")
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(source, f"more than {MAX_FILE_BYTES // 1_000_000} MB; scenario files are limited to that")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"not UTF-8 text (byte {exc.start})") from None
     return load_text(text, source)
 
 
