@@ -9,9 +9,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 
 from engine.cases import load_case
+from engine.errors import InputError
 from engine.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +78,14 @@ def test_the_plugin_collects_only_where_a_project_opts_in(tmp_path: Path):
 def test_this_project_opts_in_for_its_own_cases():
     run = pytest_in(ROOT, "--collect-only", "-q", "cases/designation/sinaloa_designated_after_publication.yaml")
     assert run.returncode == 0 and "3 tests collected" in run.stdout, run.stdout
+
+
+def test_a_misspelt_case_key_is_named_before_the_key_it_leaves_missing(tmp_path: Path):
+    path = tmp_path / "typo.yaml"
+    path.write_text(CASE.replace('cites: ["90 FR 10030"]', 'cite: ["90 FR 10030"]'), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_case(path)
+    assert err.value.render() == f"{path}:9: expect.0.cite: unknown key 'cite'; did you mean 'cites'?"
 
 
 def test_check_counts_expectations_names_each_failure_and_refuses_an_empty_folder(tmp_path: Path):

@@ -122,23 +122,6 @@ def test_a_misspelt_key_value_or_path_gets_a_suggestion(scenario_file, text: str
     assert err.value.line == line and err.value.render().endswith(hint), err.value.render()
 
 
-def test_a_misspelt_case_key_is_named_before_the_key_it_leaves_missing(scenario_file):
-    from engine.cases import load_case
-
-    path = scenario_file("""\
-        as_of: 2025-03-01
-        organizations:
-          sinaloa: {registry: cartel_de_sinaloa}
-        expect:
-          - ask: designated(sinaloa)
-            answer: yes
-            cite: ["90 FR 10030"]
-        """)
-    with pytest.raises(InputError) as err:
-        load_case(path)
-    assert err.value.render() == f"{path}:7: expect.0.cite: unknown key 'cite'; did you mean 'cites'?"
-
-
 def test_a_misspelt_question_id_or_path_gets_a_suggestion(tmp_path: Path):
     assert one_error(fto("ask", str(SINALOA), "designatd(sinaloa)")).endswith("did you mean 'designated'?")
     assert one_error(fto("ask", str(SINALOA), "designated(sinalo)")).endswith("did you mean 'sinaloa'?")

@@ -88,3 +88,25 @@ def test_ci_runs_the_readme_test_command_as_written():
     extract = next(line for line in script.splitlines() if line.startswith('cmd="$('))
     shown = subprocess.run(["bash", "-c", extract + '\nprintf %s "$cmd"'], cwd=ROOT, capture_output=True, text=True)
     assert shown.stdout == readme_commands()[1]
+
+
+COUNTED = re.compile(r"\b([0-9][0-9,]*) (cases|case files|expectations|rules|askable conclusions|registry entries)\b")
+
+
+def test_the_readmes_state_no_count_that_has_gone_stale():
+    # A count of the project's own things goes stale as they grow (the README once said 78 cases
+    # when there were 122): state none, or state the true one.
+    from engine.registry import search
+    from engine.rules import library
+
+    lib = library()
+    files = sorted((ROOT / "cases").rglob("*.y*ml"))
+    actual = {
+        "cases": len(files), "case files": len(files),
+        "expectations": sum(len(yaml.safe_load(f.read_text(encoding="utf-8"))["expect"]) for f in files),
+        "rules": len(lib.rules), "askable conclusions": len(list(lib.asks())), "registry entries": len(search("")),
+    }
+    for readme in [README, *ROOT.glob("*/README.md")]:
+        for number, what in COUNTED.findall(readme.read_text(encoding="utf-8")):
+            assert what in actual and int(number.replace(",", "")) == actual[what], \
+                f"{readme.relative_to(ROOT)} says {number} {what}; there are {actual.get(what, 'uncounted')}"
