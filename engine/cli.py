@@ -7,11 +7,12 @@ reaches the user. Heavy modules are imported inside commands to keep start-up fa
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -192,12 +193,24 @@ def _drawn(view: str, answer: Any, suggestions: Any = ()) -> str:
 
 
 def _exit_with(answer: str, wanted: bool) -> None:
+    """With --exit-code, end with the answer's exit status."""
     if wanted and EXIT_CODES[answer]:
         raise SystemExit(EXIT_CODES[answer])
 
 
+def _pageable(command: Callable[..., None]) -> Callable[..., None]:
+    """A command whose output, when longer than the terminal, goes through a pager (see _paged)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        with _paged():
+            command(*args, **kwargs)
+
+    return run
+
+
 @contextmanager
-def _paged(wanted: bool = True) -> Iterator[None]:
+def _paged() -> Iterator[None]:
     """Output longer than the terminal goes through a pager, as git's does: $FTO_PAGER, else
     $PAGER, else `less` (with LESS=FRX unless set: colours kept, the screen left as it was).
     Nothing is paged off a terminal, with --no-pager, or when the pager is `cat` or missing."""
@@ -205,7 +218,7 @@ def _paged(wanted: bool = True) -> Iterator[None]:
     import shutil
 
     command = os.environ.get("FTO_PAGER", os.environ.get("PAGER", "less")).strip()
-    if not wanted or _pager["off"] or not sys.stdout.isatty() or command in ("", "cat") \
+    if _pager["off"] or not sys.stdout.isatty() or command in ("", "cat") \
             or shutil.which(shlex.split(command)[0]) is None:
         yield
         return
@@ -247,6 +260,7 @@ def _page(command: str, text: str) -> bool:
 
 
 @app.command()
+@_pageable
 def ask(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
     question: str = typer.Argument(..., metavar="QUESTION", help="A conclusion atom, e.g. designated(cjng).",
@@ -284,10 +298,9 @@ def ask(
     elif view == "text":
         from engine.render import print_answer, print_suggestions
 
-        with _paged():
-            print_answer(answer, brief)
-            if why_not:
-                print_suggestions(suggestions)
+        print_answer(answer, brief)
+        if why_not:
+            print_suggestions(suggestions)
     else:
         sys.stdout.write(_drawn(view, answer, suggestions))
     _exit_with(answer.answer, exit_code)
@@ -301,6 +314,7 @@ def _askable(incomplete: str) -> list[str]:
 
 
 @app.command()
+@_pageable
 def whatif(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
     question: str = typer.Argument(..., metavar="QUESTION", help="A conclusion atom, e.g. material_support(supplier, t1).",
@@ -336,8 +350,7 @@ def whatif(
     elif view == "text":
         from engine.render import print_whatif
 
-        with _paged():
-            print_whatif(result)
+        print_whatif(result)
     elif view == "memo":
         from engine.memo import whatif_memo
 
@@ -460,6 +473,7 @@ def _print_coverage(exercised: dict[str, set[str]]) -> None:
 
 
 @app.command()
+@_pageable
 def predicates(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """List every askable conclusion with its sentence and cites."""
     from engine.rules import library
@@ -473,12 +487,12 @@ def predicates(as_json: bool = typer.Option(False, "--json", help="Print as JSON
     if as_json:
         _print_json(rows)
         return
-    with _paged():
-        for row in rows:
-            print(f"{row['predicate']}\n    {row['sentence']}\n    cites: {'; '.join(row['cites'])}")
+    for row in rows:
+        print(f"{row['predicate']}\n    {row['sentence']}\n    cites: {'; '.join(row['cites'])}")
 
 
 @app.command()
+@_pageable
 def registry(
     term: str = typer.Argument("", metavar="TERM", help="Search ids, names and regions (case-insensitive)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
@@ -490,14 +504,13 @@ def registry(
     if as_json:
         _print_json([e.as_dict() for e in found])
         return
-    with _paged():
-        for e in found:
-            status = f"revoked {e.revoked}" if e.revoked else "in effect (per registry)"
-            cite = f" ({e.fr_citation})" if e.fr_citation else ""
-            signer = f" by the {e.signed_by.replace('_', ' ')}" if e.signed_by else ""
-            signed = f"signed {e.signed}{signer}" if e.signed else "signing date not in the sources"
-            print(f"{e.id:40s} designated {e.designated}{cite}; {signed}; {status}; {e.name}")
-        print(f"{len(found)} entries")
+    for e in found:
+        status = f"revoked {e.revoked}" if e.revoked else "in effect (per registry)"
+        cite = f" ({e.fr_citation})" if e.fr_citation else ""
+        signer = f" by the {e.signed_by.replace('_', ' ')}" if e.signed_by else ""
+        signed = f"signed {e.signed}{signer}" if e.signed else "signing date not in the sources"
+        print(f"{e.id:40s} designated {e.designated}{cite}; {signed}; {status}; {e.name}")
+    print(f"{len(found)} entries")
 
 
 @app.command()
@@ -649,6 +662,7 @@ expect:
 
 
 @app.command()
+@_pageable
 def schema() -> None:
     """Print the JSON Schema of scenario and case files (`expect:`, `set:` ...), for editors."""
     from engine.cases import CaseFile

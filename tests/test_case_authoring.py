@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,10 @@ def test_shell_save_writes_the_edited_scenario_and_never_replaces_a_file_unasked
         as_of: 2025-06-01
         organizations:
           acme: {name: "Acme #1 Gang"}
+        actors:
+          bob: {name: Bob}
+        transactions:
+          t1: {on: 2025-04-01, from: bob, to: acme, provides: currency, amount_usd: 1500.25}
         events:
           - {on: 2025-03-01, act: notify_congress, org: acme, by: secretary_of_state}
           - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state}
@@ -169,5 +174,7 @@ def test_shell_save_writes_the_edited_scenario_and_never_replaces_a_file_unasked
     assert "not saved" in run.stdout and f"saved {out}" in run.stdout
     saved = Session(out)
     assert saved.ask("designated(acme)").answer == "no"
-    assert len(saved.solver.scenario.events) == 1 and saved.solver.scenario.organizations["acme"].name == "Acme #1 Gang"
+    scenario = saved.solver.scenario
+    assert len(scenario.events) == 1 and scenario.organizations["acme"].name == "Acme #1 Gang"
+    assert scenario.transactions["t1"].amount_usd == Decimal("1500.25")
     assert "# Saved by `fto shell`" in out.read_text(encoding="utf-8") and "remove events.1" in out.read_text()
