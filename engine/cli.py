@@ -408,18 +408,20 @@ def check(
             continue
         passed += len(verdicts) - len(bad)
         failed += len(bad)
+        if bad or verbose:
+            print(f"{'FAIL' if bad else 'ok  '} {path}  ({case.title})")
         for verdict in verdicts:
             if verdict.passed:
                 if verbose:
-                    print(f"ok   {path} {verdict.summary()}")
+                    print(f"  ok   {verdict.summary()}")
                 continue
-            print(f"FAIL {path} {verdict.label}")
+            print(f"  FAIL {verdict.label}")
             for line in verdict.diff():
-                print(f"       {line}")
+                print(f"         {line}")
             if verbose:
                 from engine.render import explanation_text
 
-                print(explanation_text(verdict.answer, indent="       "))
+                print(explanation_text(verdict.answer, indent="         "))
     if coverage:
         _print_coverage(exercised)
     if updated:

@@ -98,8 +98,8 @@ def test_check_counts_expectations_names_each_failure_and_refuses_an_empty_folde
     run = fto("check", str(case))
     assert run.returncode == 1
     assert run.stdout.splitlines()[-1] == "2 passed, 1 failed"
-    assert f"FAIL {case} expect.1: designated(sinaloa) as of 2025-02-19" in run.stdout
-    assert "answer    expected yes, got no" in run.stdout
+    assert f"FAIL {case}  (Sinaloa before and after)\n  FAIL expect.1: designated(sinaloa) as of 2025-02-19\n" \
+           "         answer    expected yes, got no\n" in run.stdout
 
 
 def test_check_update_rewrites_the_failing_expectation_and_keeps_the_rest(tmp_path: Path):
