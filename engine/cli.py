@@ -672,10 +672,18 @@ def schema() -> None:
     _print_json(CaseFile.model_json_schema(by_alias=True))
 
 
+def _completing(argv: list[str]) -> bool:
+    return not argv or "_FTO_COMPLETE" in os.environ or any(
+        arg in ("--install-completion", "--show-completion", "-h", "--help") for arg in argv)
+
+
 def main() -> None:
     """Entry point: run the app and turn every input problem into one `error:` line."""
     from engine.errors import InputError
 
+    # Shell completion's options cost about 4 ms of every start (typer builds them from a function's
+    # signature); they are built only when they can be used: to complete, to install, or in help.
+    app._add_completion = _completing(sys.argv[1:])
     try:
         app(standalone_mode=False, prog_name="fto")
     except InputError as exc:
