@@ -68,8 +68,10 @@ def test_shell_completion_offers_questions_and_installs(tmp_path: Path):
     assert "designated(" in offered.stdout.split() and "designation_reaches(" in offered.stdout.split()
     installed = fto("--install-completion", "bash", env={"HOME": str(tmp_path), "SHELL": "/bin/bash"})
     assert installed.returncode == 0, installed.stderr
-    scripts = list(tmp_path.rglob("fto*"))
-    assert scripts and "_FTO_COMPLETE" in scripts[0].read_text(encoding="utf-8")
+    script = tmp_path / ".bash_completions" / "fto.sh"
+    assert f"installed in {script}" in installed.stdout, installed.stdout
+    assert "_FTO_COMPLETE" in script.read_text(encoding="utf-8")
+    assert f"source '{script}'" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
 
 
 # --- exit codes and standard input -------------------------------------------------------------
