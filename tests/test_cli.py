@@ -221,7 +221,7 @@ def _on_terminal(args: list[str], env: dict[str, str], rows: int) -> str:
         pytest.skip("no pseudo-terminal to run fto on")
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 200, 0, 0))
     proc = subprocess.Popen([sys.executable, "-m", "engine.cli", *args], stdout=follower, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, cwd=ROOT, env={**os.environ, **env})
+                            stdin=subprocess.DEVNULL, cwd=ROOT, env={**_without_size(os.environ), **env})
     os.close(follower)
     chunks = []
     while True:
@@ -236,6 +236,12 @@ def _on_terminal(args: list[str], env: dict[str, str], rows: int) -> str:
     os.close(leader)
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
     return plain(b"".join(chunks).decode("utf-8", "replace"))
+
+
+def _without_size(environ: os._Environ[str]) -> dict[str, str]:
+    """LINES and COLUMNS override the terminal's own size (shutil.get_terminal_size), and test
+    runners such as pytest-xdist's workers may set them."""
+    return {k: v for k, v in environ.items() if k not in ("LINES", "COLUMNS")}
 
 
 def plain(text: str) -> str:
