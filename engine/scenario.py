@@ -40,7 +40,7 @@ Tri = Union[bool, Unknown]
 def _calendar_date(value: Any) -> Any:
     """A date is written YYYY-MM-DD; a number, or a string of digits, would otherwise be read as a
     Unix timestamp, and a week date (2025-W01-1) or a time of day would be let through."""
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, (bool, int, float, Decimal)):
         raise ValueError("a date must be written YYYY-MM-DD, not as a number")
     if isinstance(value, str) and not _YYYY_MM_DD.fullmatch(value):
         raise ValueError("a date must be written YYYY-MM-DD")
@@ -528,7 +528,11 @@ def _message(err: dict[str, Any], keys: frozenset[str] = frozenset()) -> str:
             return f"{err.get('input')!r} is not a two-letter country code such as US or MX"
         return f"{err.get('input')!r} is not a valid id (lowercase letters, digits and _; starting with a letter)"
     inp = err.get("input")
+    if kind == "less_than_equal" and err.get("ctx", {}).get("le") == money.LIMIT:
+        return f"{inp if len(str(inp)) < 80 else 'this amount'}: more than $10^15, the largest amount the engine accepts"
     shown = repr(inp) if isinstance(inp, (str, int, float, bool)) and len(repr(inp)) < 80 else "this value"
+    if isinstance(inp, Decimal) and len(str(inp)) < 80:
+        shown = str(inp)  # a number as written (engine.yamlsource reads it exactly)
     return f"{shown}: {err.get('msg', 'invalid value')}"
 
 

@@ -11,6 +11,7 @@ where the nesting depth is checked: about four times faster on a large scenario.
 from __future__ import annotations
 
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,8 @@ class _Walker:
     def walk(self, node: yaml.Node, path: Path_) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _FLOAT and (exact := _decimal(node.value)) is not None:
+                return exact
             try:
                 return self.constructor.construct_object(node, deep=True)
             except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
@@ -234,3 +237,25 @@ class _Walker:
         finally:
             self.active.discard(id(node))
         raise self.fail(node, "unsupported YAML node")
+
+
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _decimal(text: str) -> Decimal | None:
+    """A YAML number with a fraction, exactly as written (a float would turn 99999999999999.99 into
+    ...98 before any amount check); None for what only a float can be (.inf, .nan, 1:30.5)."""
+    try:
+        value = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    """Write a loaded number back as it was read (a scenario saved after editing keeps its cents)."""
+    text = format(value, "f")
+    return dumper.represent_scalar(_FLOAT if "." in text else "tag:yaml.org,2002:int", text)
+
+
+yaml.SafeDumper.add_representer(Decimal, _represent_decimal)

@@ -193,7 +193,7 @@ CASES: list[Case] = [
     Case("amount_infinite", base("transactions:\n  t1: {on: 2025-05-01, from: bob, to: acme, provides: currency,"
                                  " amount_usd: .inf}\n"), line=12, fragment="amount_usd"),
     Case("amount_beyond_the_engine", base("holdings:\n  - {institution: bank, owner: acme, amount_usd: 10000000000000000,"
-                                          " since: 2025-01-01}\n"), line=12, fragment="less than or equal to 1000000000000000"),
+                                          " since: 2025-01-01}\n"), line=12, fragment="more than $10^15, the largest amount the engine accepts"),
     Case("amount_below_a_cent", base("holdings:\n  - {institution: bank, owner: acme, amount_usd: 12.345,"
                                      " since: 2025-01-01}\n"), line=12, fragment="2 decimal places"),
     Case("as_of_integer_zero", "scenario: t\nas_of: 0\n", line=2, fragment="as_of"),
