@@ -509,7 +509,7 @@ def registry(
     for e in found:
         status = f"revoked {e.revoked}" if e.revoked else "in effect (per registry)"
         cite = f" ({e.fr_citation})" if e.fr_citation else ""
-        signer = f" by the {e.signed_by.replace('_', ' ')}" if e.signed_by else ""
+        signer = f" by the {e.signed_by.replace('_', ' ')}" if e.signed_by else " (signer not in the sources)"
         signed = f"signed {e.signed}{signer}" if e.signed else "signing date not in the sources"
         print(f"{e.id:40s} designated {e.designated}{cite}; {signed}; {status}; {e.name}")
     print(f"{len(found)} entries")

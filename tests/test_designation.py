@@ -111,6 +111,13 @@ def test_fto_registry_shows_the_signing_or_says_the_sources_lack_it():
     assert "signed 2025-02-06 by the secretary of state" in result.output
     result = CliRunner().invoke(app, ["registry", "hamas"])
     assert "signing date not in the sources" in result.output
+    # A signing date whose signer the sources do not name (/work/shared/data: FR Doc 2025-07464 and the
+    # public notices of 2025-11 to 2025-12 give the day signed, not who signed; so does the 2009 statement).
+    for entry, day in [("viv_ansanm", "2025-04-22"), ("gran_grif", "2025-04-22"), ("cartel_de_los_soles", "2025-11-16"),
+                       ("clan_del_golfo", "2025-12-04"), ("lebanese_muslim_brotherhood", "2025-12-19"),
+                       ("revolutionary_struggle", "2009-04-22")]:
+        line = CliRunner().invoke(app, ["registry", entry]).output.splitlines()[0]
+        assert f"signed {day} (signer not in the sources);" in line, line
     data = json.loads(CliRunner().invoke(app, ["registry", "viv_ansanm", "--json"]).output)
     assert data[0]["signed"] == "2025-04-22" and data[0]["signed_by"] == "unknown"
     assert [e["act"] for e in data[0]["events"]][:2] == ["sign_designation", "notify_congress"]
