@@ -19,23 +19,19 @@ from engine.scenario import loads
 from engine.session import parse_set
 from engine.yamlsource import load_text
 from tests.conftest import claims
+from tests.test_figures import SDGT
 
-PAYMENT = """scenario: A US company pays an SDGT
-as_of: 2024-06-01
-organizations:
-  acme: {{name: Acme Gang}}
-actors:
-  co: {{name: Co, kind: company, country: US}}
-events:
-  - {{on: 2020-01-01, act: designate_sdgt, org: acme, by: secretary_of_state}}
-transactions:
-  t1: {{on: 2023-01-05, from: co, to: acme, provides: currency, amount_usd: {amount}}}
-"""
-LINE = 10  # the line of amount_usd above
+
+def payment(amount: str, paid: str = "2023-01-05") -> str:
+    """A US company's payment to an SDGT of `amount`, as written in the file."""
+    return SDGT.format(as_of="2024-06-01", paid=paid, amount=amount)
+
+
+LINE = next(n for n, text in enumerate(payment("0").splitlines(), start=1) if "amount_usd" in text)
 
 
 def amount(text: str) -> Decimal:
-    return loads(PAYMENT.format(amount=text), "pay.yaml").transactions["t1"].amount_usd
+    return loads(payment(text), "pay.yaml").transactions["t1"].amount_usd
 
 
 @pytest.mark.parametrize(("written", "exact"), [
@@ -75,7 +71,7 @@ def test_amounts_beyond_the_cent_or_the_limit_are_refused_with_their_place(writt
 
 
 def test_an_exact_amount_reaches_the_answer_exactly(answer) -> None:
-    result = answer(PAYMENT.format(amount="99999999999999.99"), "ieepa_civil_penalty(t1)")
+    result = answer(payment("99999999999999.99"), "ieepa_civil_penalty(t1)")
     assert claims(result.explanation)[0].endswith("the maximum civil penalty is $199,999,999,999,999.98")
 
 
@@ -85,7 +81,7 @@ def test_a_number_given_on_the_command_line_is_exact_too() -> None:
 
 def test_a_date_written_as_a_number_is_still_refused() -> None:
     with pytest.raises(InputError, match="a date must be written YYYY-MM-DD, not as a number"):
-        loads(PAYMENT.format(amount="5").replace("on: 2023-01-05", "on: 2023.0105"), "pay.yaml")
+        loads(payment("5", paid="2023.0105"), "pay.yaml")
 
 
 def test_an_exact_amount_is_written_back_as_read() -> None:
@@ -95,7 +91,7 @@ def test_an_exact_amount_is_written_back_as_read() -> None:
 
 def test_the_command_line_refuses_an_amount_over_the_limit_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "pay.yaml"
-    path.write_text(PAYMENT.format(amount="1000000000000000.01"), encoding="utf-8")
+    path.write_text(payment("1000000000000000.01"), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "engine.cli", "ask", str(path), "ieepa_civil_penalty(t1)"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""

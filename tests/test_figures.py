@@ -10,8 +10,14 @@ $250,000 or twice the transaction. 18 U.S.C. § 2339B(b): the 2017 adjustment ($
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
+from engine.answers import ask
+from engine.scenario import load
+from engine.solve import Solver
 from tests.conftest import claims
 
 SDGT = """
@@ -24,7 +30,7 @@ actors:
 events:
   - {{on: 1980-01-01, act: designate_sdgt, org: acme, by: secretary_of_state}}
 transactions:
-  t1: {{on: {paid}, from: co, to: acme, provides: currency, amount_usd: 1000000}}
+  t1: {{on: {paid}, from: co, to: acme, provides: currency, amount_usd: {amount}}}
 """
 
 
@@ -38,32 +44,18 @@ transactions:
     ("2004-01-05", "2008-03-01", "$2,000,000"),   # Pub. L. 110-96 reaches the enforcement, whenever the violation
 ])
 def test_ieepa_civil_maximum_by_date(answer, paid, as_of, maximum):
-    result = answer(SDGT.format(paid=paid, as_of=as_of), "ieepa_civil_penalty(t1)")
+    result = answer(SDGT.format(paid=paid, as_of=as_of, amount=1000000), "ieepa_civil_penalty(t1)")
     assert result.answer == "yes"
     assert claims(result.explanation)[0].endswith(f"so the maximum civil penalty is {maximum}")
 
 
-BANK = """
-scenario: A bank keeps quiet about FTO funds
-as_of: 2017-02-01
-organizations:
-  acme: {name: Acme Gang}
-actors:
-  bank: {name: First Border Bank, kind: financial_institution, country: US}
-events:
-  - {on: 2016-03-01, act: notify_congress, org: acme, by: secretary_of_state}
-  - {on: 2016-03-08, act: publish_designation, org: acme, by: secretary_of_state}
-holdings:
-  - {id: h1, institution: bank, owner: acme, amount_usd: 10000, since: 2016-01-01, aware_on: 2016-05-02}
-knowledge:
-  - {actor: bank, org: acme, knew: designated}
-"""
+BANK = Path(__file__).resolve().parent.parent / "cases" / "financial" / "penalty_2017_effective_date.yaml"
 
 
 @pytest.mark.parametrize(("as_of", "amount"), [
     ("2016-07-31", "$55,000"), ("2016-08-01", "$75,122"), ("2017-02-09", "$75,122"), ("2017-02-10", "$76,351"),
 ])
-def test_2339b_b_figure_from_its_effective_day(answer, as_of, amount):
-    result = answer(BANK, "penalty_2339b(bank, h1)", as_of)
+def test_2339b_b_figure_from_its_effective_day(as_of, amount):
+    result = ask(Solver(load(BANK)[0], dt.date.fromisoformat(as_of)), "penalty_2339b(bank, h1)")
     assert result.answer == "yes"
     assert f"civil penalty of {amount}," in claims(result.explanation)[0]
