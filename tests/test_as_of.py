@@ -33,10 +33,12 @@ CASES = sorted(ROOT.joinpath("cases").rglob("*.yaml"))
 LATER = dt.timedelta(days=400)
 
 # Where a scenario states a day, by (section, field): what that day is the day of.
-RECORDS = {("events", "on"), ("transactions", "on"), ("holdings", "since"), ("acts", "on"), ("solicitations", "on")}
+RECORDS = {("events", "on"), ("transactions", "on"), ("holdings", "since"), ("acts", "on"), ("solicitations", "on"),
+           ("drug_activities", "on")}
 """The day of the record itself: a record dated after D is deleted."""
 OCCURRENCES = {("holdings", "aware_on"): (), ("holdings", "reported_on"): (), ("acts", "suit_filed_on"): (),
-               ("acts", "planned_on"): (), ("acts", "authorized_on"): (), ("actors", "exemption_on"): ("exempted_by",)}
+               ("acts", "planned_on"): (), ("acts", "authorized_on"): (), ("actors", "exemption_on"): ("exempted_by",),
+               ("transactions", "detected_on"): ("detected_by",), ("transactions", "sar_filed_on"): ()}
 """The day of something that happened to a record (with the fields that describe it): deleted when after D."""
 ATTRIBUTES = {("events", "effective")}
 """A day a record states about the future (a revocation's effective date): kept; only moved."""
@@ -106,12 +108,10 @@ def forget(data: dict[str, Any], asked: dt.date) -> tuple[dict[str, Any], int]:
         renumber[section] = {old: new for new, old in enumerate(kept)}
         if section in out:
             out[section] = [out[section][i] for i in kept]
-    for section in ("transactions", "acts", "solicitations"):
-        for key in [k for s, k in gone_records if s == section]:
-            del out[section][key]
-    for tx in out.get("transactions", {}).values():  # an act not yet committed is not one a payment aided
-        if ("acts", tx.get("aids_act")) in gone_records:
-            del tx["aids_act"]
+    gone_ids = {k for s, k in gone_records if s not in renumber}
+    for section, key in sorted(r for r in gone_records if r[0] not in renumber):
+        del out[section][key]
+    _drop_references(out, gone_ids)  # an act not yet committed is not one a payment aided, and so on
     unknown = []
     for entry in out.get("unknown", []):
         parts = entry.split(".")
@@ -124,6 +124,19 @@ def forget(data: dict[str, Any], asked: dt.date) -> tuple[dict[str, Any], int]:
     if "unknown" in out:
         out["unknown"] = unknown
     return out, len(gone_records) + len(gone_fields)
+
+
+def _drop_references(node: Any, ids: set[str]) -> None:
+    """Remove every mention of the deleted records' ids (aids_act, proceeds_of, conceals, ...)."""
+    if isinstance(node, dict):
+        for key in [k for k, v in node.items() if isinstance(v, str) and v in ids]:
+            del node[key]
+        for value in node.values():
+            _drop_references(value, ids)
+    elif isinstance(node, list):
+        node[:] = [v for v in node if not (isinstance(v, str) and v in ids)]
+        for value in node:
+            _drop_references(value, ids)
 
 
 def _scenario(data: dict[str, Any], source: str) -> Scenario:
@@ -148,6 +161,7 @@ def _case(path: Path) -> tuple[dict[str, Any], dict[dt.date, tuple[str, ...]]]:
 def _ids(data: dict[str, Any]) -> set[str]:
     """The ids a question may name for a record."""
     return ({*data.get("transactions", {}), *data.get("acts", {}), *data.get("solicitations", {})}
+            | set(data.get("drug_activities", {}))
             | {r["id"] for r in (*data.get("events", []), *data.get("holdings", [])) if "id" in r})
 
 
