@@ -32,16 +32,19 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(ROOT.joinpath("cases").rglob("*.yaml"))
 LATER = dt.timedelta(days=400)
 
-# Where a scenario states a day, by (section, field): what that day is the day of.
+# Where a scenario states a day, by its place with ids and list positions left out (section, ..., field):
+# what that day is the day of.
 RECORDS = {("events", "on"), ("transactions", "on"), ("holdings", "since"), ("acts", "on"), ("solicitations", "on"),
-           ("drug_activities", "on")}
-"""The day of the record itself: a record dated after D is deleted."""
+           ("drug_activities", "on"), ("actors", "convictions", "on"), ("actors", "aea_notice", "on"),
+           ("actors", "association_determination", "on")}
+"""The day of the record that holds it: a record dated after D is deleted."""
 OCCURRENCES = {("holdings", "aware_on"): (), ("holdings", "reported_on"): (), ("acts", "suit_filed_on"): (),
                ("acts", "planned_on"): (), ("acts", "authorized_on"): (), ("actors", "exemption_on"): ("exempted_by",),
-               ("transactions", "detected_on"): ("detected_by",), ("transactions", "sar_filed_on"): ()}
+               ("actors", "admitted_on"): (), ("transactions", "detected_on"): ("detected_by",),
+               ("transactions", "sar_filed_on"): ()}
 """The day of something that happened to a record (with the fields that describe it): deleted when after D."""
-ATTRIBUTES = {("events", "effective")}
-"""A day a record states about the future (a revocation's effective date): kept; only moved."""
+ATTRIBUTES = {("events", "effective"), ("actors", "aea_notice", "removal_on")}
+"""A day a record states about the future (a revocation's effective date, a removal's): kept; only moved."""
 
 
 def _day(value: Any) -> dt.date | None:
@@ -86,44 +89,54 @@ def forget(data: dict[str, Any], asked: dt.date) -> tuple[dict[str, Any], int]:
     A day a scenario states at a place this test does not know fails the test: a new kind of dated
     record must say here whether it is a record, an occurrence or an attribute.
     """
-    out = copy.deepcopy(data)
-    gone_records: set[tuple[str, Any]] = set()
-    gone_fields: set[tuple[str, Any, str]] = set()
+    doomed: set[tuple[Any, ...]] = set()
     for path, when in _dates(data):
         if path == ("as_of",) or when <= asked:
             continue
-        kind = (path[0], path[2]) if len(path) == 3 else path
+        kind = (path[0], *(part for part in path[2:] if not isinstance(part, int)))
         if kind in RECORDS:
-            gone_records.add((path[0], path[1]))
+            doomed.add(path[:-1])
         elif kind in OCCURRENCES:
-            gone_fields.update((path[0], path[1], f) for f in (path[2], *OCCURRENCES[kind]))
+            doomed.update(path[:-1] + (field,) for field in (path[-1], *OCCURRENCES[kind]))
         elif kind not in ATTRIBUTES:
             raise AssertionError(f"{'.'.join(map(str, path))}: a day this test does not classify (tests/test_as_of.py)")
-    for section, key, field in gone_fields:
-        if (section, key) not in gone_records:
-            out[section][key].pop(field, None)
-    renumber: dict[str, dict[int, int]] = {}
-    for section in ("events", "holdings"):
-        kept = [i for i in range(len(out.get(section, []))) if (section, i) not in gone_records]
-        renumber[section] = {old: new for new, old in enumerate(kept)}
-        if section in out:
-            out[section] = [out[section][i] for i in kept]
-    gone_ids = {k for s, k in gone_records if s not in renumber}
-    for section, key in sorted(r for r in gone_records if r[0] not in renumber):
-        del out[section][key]
+    positions: dict[tuple[Any, ...], dict[int, int]] = {}
+
+    def keep(node: Any, path: tuple[Any, ...]) -> Any:
+        if isinstance(node, dict):
+            return {k: keep(v, path + (k,)) for k, v in node.items() if path + (k,) not in doomed}
+        if isinstance(node, list):
+            kept = [i for i in range(len(node)) if path + (i,) not in doomed]
+            positions[path] = {old: new for new, old in enumerate(kept)}
+            return [keep(node[i], path + (i,)) for i in kept]
+        return node
+
+    out = keep(data, ())
+    gone_ids = {path[1] for path in doomed if len(path) == 2 and isinstance(path[1], str)}
+    gone_ids |= {data[path[0]][path[1]]["id"] for path in doomed
+                 if len(path) == 2 and isinstance(path[1], int) and "id" in data[path[0]][path[1]]}
     _drop_references(out, gone_ids)  # an act not yet committed is not one a payment aided, and so on
-    unknown = []
-    for entry in out.get("unknown", []):
-        parts = entry.split(".")
-        head = (parts[0], int(parts[1]) if parts[0] in renumber else parts[1]) if len(parts) > 1 else None
-        if head in gone_records or (len(parts) > 2 and (head[0], head[1], parts[2]) in gone_fields):
-            continue
-        if head and head[0] in renumber:
-            parts[1] = str(renumber[head[0]][head[1]])
-        unknown.append(".".join(parts))
     if "unknown" in out:
-        out["unknown"] = unknown
-    return out, len(gone_records) + len(gone_fields)
+        out["unknown"] = [moved for entry in out["unknown"] if (moved := _follow(entry, doomed, positions))]
+    return out, len(doomed)
+
+
+def _follow(entry: str, doomed: set[tuple[Any, ...]], positions: dict[tuple[Any, ...], dict[int, int]]) -> str | None:
+    """Where a path of the `unknown:` list points once the doomed records are gone (None: gone with them)."""
+    old: tuple[Any, ...] = ()
+    new: list[str] = []
+    for part in entry.split("."):
+        if old in positions:
+            index = int(part)
+            if index not in positions[old]:
+                return None
+            old, part = old + (index,), str(positions[old][index])
+        else:
+            old = old + (part,)
+        if old in doomed:
+            return None
+        new.append(part)
+    return ".".join(new)
 
 
 def _drop_references(node: Any, ids: set[str]) -> None:
