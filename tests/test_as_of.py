@@ -40,7 +40,8 @@ RECORDS = {("events", "on"), ("transactions", "on"), ("holdings", "since"), ("ac
 """The day of the record that holds it: a record dated after D is deleted."""
 OCCURRENCES = {("holdings", "aware_on"): (), ("holdings", "reported_on"): (), ("acts", "suit_filed_on"): (),
                ("acts", "planned_on"): (), ("acts", "authorized_on"): (), ("actors", "exemption_on"): ("exempted_by",),
-               ("actors", "admitted_on"): (), ("transactions", "detected_on"): ("detected_by",),
+               ("actors", "admitted_on"): (), ("actors", "found_in_us_on"): (),
+               ("transactions", "detected_on"): ("detected_by",),
                ("transactions", "sar_filed_on"): ()}
 """The day of something that happened to a record (with the fields that describe it): deleted when after D."""
 ATTRIBUTES = {("events", "effective"), ("actors", "aea_notice", "removal_on")}
