@@ -63,6 +63,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def limits(
+    ctx: typer.Context,
     timeout: Optional[float] = typer.Option(None, "--timeout", metavar="SECONDS",
                                             help="Give up after this many seconds (exit 3)."),
     max_memory_mb: int = typer.Option(8192, "--max-memory-mb", metavar="MB",
@@ -75,13 +76,16 @@ def limits(
 
     from engine.errors import InputError
 
-    if timeout is not None:
-        if not math.isfinite(timeout) or timeout <= 0:
-            raise InputError("<command line>", f"{timeout:g} is not a positive number of seconds", where="--timeout")
-        _start_watchdog(timeout)
+    if timeout is not None and (not math.isfinite(timeout) or timeout <= 0):
+        raise InputError("<command line>", f"{timeout:g} is not a positive number of seconds", where="--timeout")
     if max_memory_mb <= 0:
         raise InputError("<command line>", f"{max_memory_mb} is not a positive number of megabytes",
                          where="--max-memory-mb")
+    if ctx.invoked_subcommand == "serve":  # the server applies them to each request, not to itself
+        ctx.obj = (timeout, max_memory_mb)
+        return
+    if timeout is not None:
+        _start_watchdog(timeout)
     _pager["off"] = no_pager
     _limit_memory(max_memory_mb)
 
@@ -92,7 +96,7 @@ def _start_watchdog(seconds: float) -> None:
     import threading
 
     def expire() -> None:
-        sys.stderr.write(f"error: timed out after {seconds:g} s (--timeout); nothing was written\n")
+        sys.stderr.write(f"error: {TIMED_OUT.format(seconds=seconds)}\n")
         sys.stderr.flush()
         os._exit(3)
 
@@ -101,6 +105,7 @@ def _start_watchdog(seconds: float) -> None:
     timer.start()
 
 
+TIMED_OUT = "timed out after {seconds:g} s (--timeout); nothing was written"
 MEMORY_POLL_S = 0.01
 OUT_OF_MEMORY = "ran out of memory (--max-memory-mb); the scenario is too large to ground"
 
@@ -474,10 +479,8 @@ def _print_coverage(exercised: dict[str, set[str]]) -> None:
     print(f"coverage: {len(lib.rules) - len(missing)}/{len(lib.rules)} rules exercised")
 
 
-@app.command()
-@_pageable
-def predicates(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """List every askable conclusion with its sentence and cites."""
+def predicate_rows() -> list[dict[str, Any]]:
+    """Every askable conclusion with its sentence and cites (also served by `fto serve`)."""
     from engine.rules import library
 
     lib = library()
@@ -486,6 +489,14 @@ def predicates(as_json: bool = typer.Option(False, "--json", help="Print as JSON
         cites = sorted(dict.fromkeys(r.cite for r in lib.rules_for(p.signature)))
         rows.append({"predicate": f"{p.name}({', '.join(p.params)})", "sentence": p.sentence, "cites": cites,
                      "file": p.file})
+    return rows
+
+
+@app.command()
+@_pageable
+def predicates(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List every askable conclusion with its sentence and cites."""
+    rows = predicate_rows()
     if as_json:
         _print_json(rows)
         return
@@ -661,6 +672,22 @@ expect:
     # set: {transactions.t1.on: 2025-02-19}         # a what-if: the answer after this change
     note: Why this is the answer, in a sentence.
 """
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (the default: this machine only)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(2, "--workers", min=1, max=32, help="Solver processes (each keeps its own warm sessions)."),
+    allow_origin: List[str] = typer.Option([], "--allow-origin", help="Let pages from this origin call the API (CORS; off by default)."),
+) -> None:
+    """The web playground and JSON API (see /openapi.json); --timeout and --max-memory-mb apply to each request."""
+    from engine.web.app import Settings, run
+
+    timeout, max_memory_mb = ctx.obj or (None, 8192)
+    run(Settings(host=host, port=port, workers=workers, allow_origins=tuple(allow_origin),
+                 timeout_s=timeout if timeout is not None else Settings.timeout_s, memory_mb=max_memory_mb))
 
 
 @app.command()

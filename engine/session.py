@@ -81,7 +81,11 @@ def patch_changes(path: str) -> list[Change]:
     Nothing is removed unless the patch says so, in `remove:` (a list of paths, deleted before
     the rest is merged). A list item is changed by its index: `events: {2: {on: 2025-04-01}}`.
     """
-    located = load_file(path)
+    return changes_from_patch(load_file(path))
+
+
+def changes_from_patch(located: Located) -> list[Change]:
+    """A partial scenario (a file's, or a request's: `fto serve`) as changes merged over the base."""
     data = located.data
     if not isinstance(data, dict):
         raise InputError(located.source, "a patch must be a mapping of scenario keys")
@@ -183,8 +187,8 @@ class Suggestion(BaseModel):
 class Session:
     """One scenario, grounded once; questions, changes, undo."""
 
-    def __init__(self, path: str | Path, as_of: dt.date | None = None) -> None:
-        located = load_file(path)
+    def __init__(self, path: str | Path | Located, as_of: dt.date | None = None) -> None:
+        located = path if isinstance(path, Located) else load_file(path)  # Located: text already read (fto serve)
         scenario = parse(located)
         self.source = located.source
         base = located.data if isinstance(located.data, dict) else {}

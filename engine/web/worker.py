@@ -1,0 +1,272 @@
+"""What runs inside a solver process: requests in over a pipe, JSON answers out.
+
+Why a process of its own: grounding runs in C++ and cannot be interrupted from Python,
+so the server bounds a request from outside. It gives each request a time limit, and
+this process watches its own memory exactly as `fto --max-memory-mb` does (it ends with
+exit code 3); on either, the server ends or reaps the process, answers with the CLI's
+message, and starts another. The server itself never grounds anything.
+
+Requests are plain dicts, already shaped by the API's models; every value in them is
+user data and reaches clingo only as validated scenario facts and a parsed term, as in
+the CLI. Replies are ("ok", JSON text, headers) or ("error", HTTP status, error body).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any, Callable
+
+from engine.answers import Answer, ask as run_ask, parse_day, wanted_for
+from engine.cli import OUT_OF_MEMORY, _limit_memory, _out_of_memory
+from engine.errors import InputError
+from engine.rules import library
+from engine.scenario import parse
+from engine.session import Change, Session, changes_from_patch, parse_set
+from engine.solve import Solver
+from engine.web.levers import levers
+from engine.yamlsource import Located, load_text
+
+SCENARIO = "<scenario>"
+"""The name a request's scenario goes by in messages, where the CLI names the file."""
+REQUEST = "<request>"
+MAX_QUESTIONS = 50
+
+Reply = tuple[Any, ...]
+
+
+def main(conn: Connection, memory_mb: int, max_sessions: int, session_idle_s: float) -> None:
+    """The process's life: limit memory, load the engine once, then answer until the pipe closes."""
+    _limit_memory(memory_mb)
+    library()
+    jobs = Jobs(max_sessions, session_idle_s)
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(jobs.run(request))
+        jobs.tidy()  # after the reply: what a what-if changed goes back to its base scenario
+
+
+@dataclass
+class _Warm:
+    session: ServedSession
+    used: float
+
+
+class Sessions:
+    """Warm sessions keyed by the scenario's hash (and the date asked), evicted by count and by idle age."""
+
+    def __init__(self, size: int, idle_s: float) -> None:
+        self.size = size
+        self.idle_s = idle_s
+        self._items: OrderedDict[str, _Warm] = OrderedDict()
+
+    def get(self, key: str, make: Callable[[], ServedSession]) -> tuple[ServedSession, bool]:
+        """The session for `key` and True, or a new one (kept) and False."""
+        now = time.monotonic()
+        for old in [k for k, w in self._items.items() if now - w.used > self.idle_s]:
+            del self._items[old]
+        warm = self._items.get(key)
+        if warm is not None:
+            warm.used = now
+            self._items.move_to_end(key)
+            return warm.session, True
+        session = make()
+        self._items[key] = _Warm(session, now)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return session, False
+
+    def drop(self, session: ServedSession) -> None:
+        for key in [k for k, w in self._items.items() if w.session is session]:
+            del self._items[key]
+
+
+class Jobs:
+    """The three things a solver process does: validate, ask, what-if."""
+
+    def __init__(self, max_sessions: int, session_idle_s: float) -> None:
+        self.sessions = Sessions(max_sessions, session_idle_s)
+        self._changed: list[ServedSession] = []
+
+    def run(self, request: dict[str, Any]) -> Reply:
+        op = {"ask": self.ask, "whatif": self.whatif, "validate": self.validate}[request["op"]]
+        try:
+            data, headers = op(request)
+        except InputError as exc:
+            return ("error", 400, error_body(exc))
+        except MemoryError:
+            _out_of_memory(OUT_OF_MEMORY)
+        except RuntimeError as exc:  # clingo reports its own allocation failures this way
+            if "bad_alloc" in str(exc) or "memory" in str(exc).lower():
+                _out_of_memory("ran out of memory while grounding (--max-memory-mb); the scenario is too large")
+            return ("error", 500, {"error": _internal(exc)})
+        except Exception as exc:  # a bug: say so on one line, and stay up
+            return ("error", 500, {"error": _internal(exc)})
+        return ("ok", json.dumps(data, ensure_ascii=False), headers)
+
+    def tidy(self) -> None:
+        """Undo what-ifs, so a warm session is at its base scenario when the next request comes."""
+        while self._changed:
+            session = self._changed.pop()
+            try:
+                while session.undo():
+                    pass
+            except Exception:  # the base was valid when the session was made; drop it rather than fail later
+                self.sessions.drop(session)
+
+    def validate(self, request: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+        """A scenario checked as `fto` checks a file, with its ids (for completion) and its levers."""
+        scenario = parse(_located(request["scenario"]))
+        ids = {
+            "organizations": list(scenario.organizations),
+            "actors": list(scenario.actors),
+            "transactions": list(scenario.transactions),
+            "acts": list(scenario.acts),
+            "solicitations": list(scenario.solicitations),
+            "events": [e.id for e in scenario.events if e.id],
+            "holdings": [h.id for h in scenario.holdings if h.id],
+        }
+        return {"scenario": scenario.scenario, "as_of": scenario.as_of.isoformat(), "ids": ids,
+                "levers": levers(scenario)}, {}
+
+    def ask(self, request: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+        """`fto ask --json` for one question (its object) or several (a list of them)."""
+        located = _located(request["scenario"])
+        day = _day(request.get("as_of"))
+        questions = _questions(request["question"])
+        check_readings(request.get("readings"))
+        headers: dict[str, str] = {}
+        if request.get("why_not"):
+            session, warm = self._session(request, located, day)
+            headers["X-FTO-Session"] = "warm" if warm else "new"
+            answers = []
+            for question in questions:
+                answer = session.ask(question)
+                row = answer.model_dump()
+                row["why_not"] = [s.model_dump() for s in session.why_not(question)] if answer.answer == "no" else []
+                answers.append(row)
+        else:
+            wanted = [wanted_for(q) for q in questions]
+            only = None if any(w is None for w in wanted) else frozenset().union(*wanted)  # type: ignore[arg-type]
+            solver = Solver(parse(located), day, source=located.source, only=only)
+            answers = [run_ask(solver, q).model_dump() for q in questions]
+        return (answers[0] if isinstance(request["question"], str) else answers), headers
+
+    def whatif(self, request: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+        """`fto whatif --json`, on a warm session of the base scenario."""
+        located = _located(request["scenario"])
+        day = _day(request.get("as_of"))
+        question = request["question"]
+        if not isinstance(question, str):
+            raise InputError(REQUEST, "a what-if asks one question", where="question")
+        check_readings(request.get("readings"))
+        changes = _changes(request)
+        session, warm = self._session(request, located, day)
+        self._changed.append(session)
+        result = session.whatif(question, changes)
+        return result.model_dump(), {"X-FTO-Session": "warm" if warm else "new"}
+
+    def _session(self, request: dict[str, Any], located: Located, day: dt.date | None) -> tuple[ServedSession, bool]:
+        return self.sessions.get(request["key"], lambda: ServedSession(located, day))
+
+
+class ServedSession(Session):
+    """A Session whose base scenario's answers are computed once: every what-if on it starts there."""
+
+    def __init__(self, located: Located, day: dt.date | None) -> None:
+        super().__init__(located, day)
+        self._base_answers: dict[str, Answer] = {}
+
+    def ask(self, question: str) -> Answer:
+        if len(self.history) > 1:
+            return super().ask(question)
+        if question not in self._base_answers:
+            self._base_answers[question] = super().ask(question)
+        return self._base_answers[question]
+
+
+def _located(raw: str | dict[str, Any]) -> Located:
+    """A scenario as YAML text (its lines named in errors) or as a JSON object (no lines to name)."""
+    if isinstance(raw, str):
+        return load_text(raw, SCENARIO)
+    # Read back through the YAML loader for its limits (depth, size); its line numbers would
+    # count lines of a text the client never wrote, so they are dropped.
+    return Located(load_text(json.dumps(raw), SCENARIO).data, {}, SCENARIO)
+
+
+def _day(text: str | None) -> dt.date | None:
+
+    if text is None:
+        return None
+    try:
+        return parse_day(text)
+    except InputError as exc:
+        raise InputError(REQUEST, exc.problem, where="as_of") from None
+
+
+def _questions(raw: str | list[str]) -> list[str]:
+
+    questions = [raw] if isinstance(raw, str) else list(raw)
+    if not questions:
+        raise InputError(REQUEST, "give a question such as designated(cjng)", where="question")
+    if len(questions) > MAX_QUESTIONS:
+        raise InputError(REQUEST, f"{len(questions)} questions; at most {MAX_QUESTIONS} in one request",
+                         where="question")
+    return questions
+
+
+def _changes(request: dict[str, Any]) -> list[Change]:
+    """`set`, `remove` and `patch`, read as `--set`, `--remove` and `--patch` are (a text value as YAML)."""
+    changes = [parse_set(f"{path}={value}") if isinstance(value, str) else Change(path, value)
+               for path, value in (request.get("set") or {}).items()]
+    changes += [Change(path, remove=True) for path in request.get("remove") or []]
+    if request.get("patch") is not None:
+        changes += changes_from_patch(Located(request["patch"], {}, "<patch>"))
+    if not changes:
+        raise InputError(REQUEST, "give at least one change: set, remove or patch")
+    return changes
+
+
+def reading_names() -> list[str]:
+    """The named open points of law the rules reason both ways today: the constants R of `reading(R)`."""
+    return sorted({key[2] for heads, _ in library().uses for key in heads
+                   if len(key) == 3 and key[:2] == ("reading", 1)})
+
+
+def check_readings(readings: dict[str, Any] | None) -> None:
+    """Readings are accepted by name; fixing one is not possible yet, so a request that tries is refused.
+
+    The engine reasons over both sides of each reading and names the one that decides an
+    answer among its deciding facts; answering as if one side were settled would be a
+    silent default.
+    """
+
+    if not readings:
+        return
+    names = reading_names()
+    for name, value in readings.items():
+        where = f"readings.{name}"
+        if name not in names:
+            raise InputError(REQUEST, f"{name!r} is not a reading; the readings are: {', '.join(names)}", where=where)
+        if not isinstance(value, bool):
+            raise InputError(REQUEST, f"{value!r}: a reading is true or false", where=where)
+    raise InputError(REQUEST, "fixing a reading is not supported yet: the engine reasons over both and names "
+                     "the reading that decides an answer among its deciding facts",
+                     where=f"readings.{next(iter(readings))}")
+
+
+def error_body(exc: InputError) -> dict[str, Any]:
+    """The CLI's one-line message, and its parts for a page to point at."""
+    return {"error": exc.render(), "source": exc.source, "line": exc.line, "where": exc.where or None}
+
+
+def _internal(exc: BaseException) -> str:
+    return " ".join(f"internal error ({type(exc).__name__}): {exc}".split())

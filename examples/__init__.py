@@ -1,0 +1,1 @@
+"""Example scenarios. This package only ships them."""
