@@ -103,7 +103,7 @@ async function validate() {
     state.valid = true;
     state.ids = Object.values(result.ids).flat();
     state.levers = result.levers;
-    $("#yaml-state").textContent = `✓ Valid: ${result.scenario || "(untitled)"}, as of ${result.as_of}.`;
+    $("#yaml-state").textContent = `✓ Valid, as of ${result.as_of}: ${result.scenario || "(untitled)"}`;
     showYamlError(null);
     state.changes.clear();
     renderLevers();
@@ -143,6 +143,7 @@ async function loadCatalogue() {
 }
 
 async function loadBundled(id, question) {
+  delete document.body.dataset.loaded;
   const item = await api(`/api/cases/${id}`);
   yaml.value = item.text;
   $("#examples").value = id;
@@ -153,6 +154,7 @@ async function loadBundled(id, question) {
   $("#as-of").value = first && first.as_of && !question ? first.as_of : "";
   state.validated = "";
   if (await validate()) await ask();
+  document.body.dataset.loaded = id;  // loaded and asked (scripts and tests wait for this)
 }
 
 function showSuggested(questions) {

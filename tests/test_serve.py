@@ -1,0 +1,306 @@
+"""`fto serve`'s JSON API through the ASGI test client: every endpoint, every error, the limits.
+
+The answers must be the CLI's: each is compared with what `fto ask --json` or `fto whatif
+--json` prints for the same file, and each error with the line the CLI prints for it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from engine.web.app import CSP, Settings, create_app
+from engine.web.worker import Sessions
+
+ROOT = Path(__file__).resolve().parent.parent
+SINALOA = (ROOT / "examples/sinaloa.yaml").read_text(encoding="utf-8")
+ADVOCACY_PATH = "cases/material_support/advocacy_vs_coordinated_training.yaml"
+ADVOCACY = (ROOT / ADVOCACY_PATH).read_text(encoding="utf-8")
+PRESS = "material_support(professor, press)"
+LOCAL = "http://127.0.0.1"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+
+
+def cli_json(*args: str) -> Any:
+    done = cli(*args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def cli_error(path: Path, *args: str) -> str:
+    """The CLI's message for a file, with the file's name as the API names a request's scenario."""
+    done = cli(*args)
+    assert done.returncode == 2, done.stdout
+    line = done.stderr.strip()
+    assert line.startswith("error: ") and "\n" not in line
+    return line.removeprefix("error: ").replace(str(path), "<scenario>")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(workers=1)), base_url=LOCAL) as c:
+        yield c
+
+
+def post(client: TestClient, path: str, body: Any) -> Any:
+    response = client.post(path, json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def error(client: TestClient, path: str, body: Any, status: int = 400) -> str:
+    response = client.post(path, json=body)
+    assert response.status_code == status, response.text
+    message = response.json()["error"]
+    assert "\n" not in message
+    return message
+
+
+# --- answers are the CLI's ------------------------------------------------------------------------
+
+def test_ask_is_what_fto_ask_json_prints_before_and_after_publication(client):
+    answer = post(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)"})
+    assert answer == cli_json("ask", "examples/sinaloa.yaml", "designated(sinaloa)")
+    assert answer["answer"] == "yes" and "90 FR 10030" in answer["citations"]  # published 2025-02-20
+    before = post(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)", "as_of": "2025-02-19"})
+    assert before == cli_json("ask", "examples/sinaloa.yaml", "designated(sinaloa)", "--as-of", "2025-02-19")
+    assert before["answer"] == "no"
+
+
+def test_a_scenario_as_a_json_object_and_several_questions_give_the_same_answers(client):
+    as_json = {"scenario": "Sinaloa", "as_of": "2025-03-01", "organizations": {"sinaloa": {"registry": "cartel_de_sinaloa"}}}
+    one = post(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)"})
+    assert post(client, "/api/ask", {"scenario": as_json, "question": "designated(sinaloa)"}) == one
+    press = post(client, "/api/ask", {"scenario": ADVOCACY, "question": PRESS})
+    oped = post(client, "/api/ask", {"scenario": ADVOCACY, "question": "material_support(professor, oped)"})
+    both = post(client, "/api/ask", {"scenario": ADVOCACY, "question": [PRESS, "material_support(professor, oped)"]})
+    assert both == [press, oped]
+    assert (press["answer"], oped["answer"]) == ("yes", "no")  # HLP: coordinated advocacy is a service, independent is not
+
+
+def test_why_not_is_what_fto_ask_why_not_prints(client):
+    body = {"scenario": ADVOCACY, "question": "material_support(professor, oped)", "why_not": True}
+    answer = post(client, "/api/ask", body)
+    assert answer == cli_json("ask", ADVOCACY_PATH, "material_support(professor, oped)", "--why-not")
+    assert answer["answer"] == "no" and answer["why_not"]
+
+
+def test_whatif_is_what_fto_whatif_json_prints_warm_or_new(client):
+    fresh = ADVOCACY + "# a text of its own, so its session is new here\n"
+    body = {"scenario": fresh, "question": PRESS, "set": {"transactions.press.coordinated_with": "false"}}
+    first = client.post("/api/whatif", json=body)
+    second = client.post("/api/whatif", json=body)
+    assert (first.headers["x-fto-session"], second.headers["x-fto-session"]) == ("new", "warm")
+    expected = cli_json("whatif", ADVOCACY_PATH, PRESS, "--set", "transactions.press.coordinated_with=false")
+    assert first.json() == expected == second.json()
+    result = first.json()
+    assert (result["before"]["answer"], result["after"]["answer"], result["changed"]) == ("yes", "no", True)
+    assert {"conclusion": "material_support(professor,press)", "before": "yes", "after": "no"} in result["flipped"]
+    # a JSON value, and the same change as a patch, give the same comparison
+    assert post(client, "/api/whatif", {**body, "set": {"transactions.press.coordinated_with": False}}) == expected
+    patch = {"transactions": {"press": {"coordinated_with": False}}}
+    assert post(client, "/api/whatif", {"scenario": fresh, "question": PRESS, "patch": patch})["after"] == expected["after"]
+
+
+def test_whatif_remove_and_a_moved_date_match_the_cli(client):
+    path = "cases/designation/act_of_congress.yaml"
+    text = (ROOT / path).read_text(encoding="utf-8")
+    removed = post(client, "/api/whatif", {"scenario": text, "question": "designated(acme)", "as_of": "2025-05-01",
+                                           "remove": ["events.2"]})
+    assert removed == cli_json("whatif", path, "designated(acme)", "--as-of", "2025-05-01", "--remove", "events.2")
+    assert (removed["before"]["answer"], removed["after"]["answer"]) == ("no", "yes")  # the Act of Congress is gone
+    moved = post(client, "/api/whatif", {"scenario": SINALOA, "question": "designated(sinaloa)", "set": {"as_of": "2025-02-19"}})
+    assert moved == cli_json("whatif", "examples/sinaloa.yaml", "designated(sinaloa)", "--set", "as_of=2025-02-19")
+    assert (moved["after"]["answer"], moved["regrounded"]) == ("no", True)
+
+
+def test_validate_gives_ids_and_the_facts_a_whatif_can_change(client):
+    result = post(client, "/api/validate", {"scenario": ADVOCACY})
+    assert result["as_of"] == "2025-05-01"
+    assert result["ids"]["transactions"] == ["oped", "un_training", "press"]
+    levers = {lever["path"]: lever for group in result["levers"] for lever in group["levers"]}
+    assert levers["transactions.press.coordinated_with"] == {
+        "path": "transactions.press.coordinated_with", "field": "coordinated_with", "kind": "flag", "value": True,
+        "options": [True, False, "unknown"]}
+    assert levers["transactions.press.on"]["kind"] == "date" and levers["transactions.press.on"]["value"] == "2024-05-01"
+    assert levers["knowledge.0.knew"]["kind"] == "choice" and "terrorism" in levers["knowledge.0.knew"]["options"]
+
+
+# --- the read-only endpoints ----------------------------------------------------------------------
+
+def test_predicates_registry_schema_and_openapi(client):
+    from engine.cli import predicate_rows
+    from engine.scenario import Scenario
+
+    assert client.get("/api/predicates").json() == predicate_rows()
+    found = client.get("/api/registry", params={"q": "sinaloa"}).json()
+    assert [e["id"] for e in found] == ["cartel_de_sinaloa"] and found[0]["designated"] == "2025-02-20"
+    assert client.get("/api/schema").json() == Scenario.model_json_schema(by_alias=True)
+    spec = client.get("/openapi.json").json()
+    assert {"/api/ask", "/api/whatif", "/api/validate", "/api/predicates", "/api/registry", "/api/schema",
+            "/api/cases"} <= set(spec["paths"])
+    assert {"Answer", "WhatIf", "AskRequest", "WhatIfRequest", "ErrorBody"} <= set(spec["components"]["schemas"])
+    assert client.get("/docs").status_code == 404  # the docs page would load scripts from a CDN
+
+
+def test_cases_come_from_the_package_by_id_only(client):
+    listing = client.get("/api/cases").json()
+    ids = [c["id"] for c in listing]
+    assert ids[0] == "examples/sinaloa.yaml" and ADVOCACY_PATH in ids
+    assert len([i for i in ids if i.startswith("cases/")]) == len(list((ROOT / "cases").rglob("*.yaml")))
+    one = client.get(f"/api/cases/{ADVOCACY_PATH}").json()
+    assert one["text"] == ADVOCACY and one["questions"][0] == {"ask": "material_support(professor, oped)", "answer": "no"}
+    for name in ("cases/../pyproject.toml", "%2e%2e/pyproject.toml", "/etc/passwd", "cases/README.md"):
+        response = client.get(f"/api/cases/{name}")
+        assert response.status_code == 404 and "build-backend" not in response.text and "root:" not in response.text
+
+
+def test_the_page_and_its_assets_carry_a_content_security_policy(client):
+    page = client.get("/")
+    assert page.status_code == 200 and '<script src="/static/app.js" defer></script>' in page.text
+    assert "http" not in page.text.replace("http://www.w3.org", "")  # nothing loaded from elsewhere
+    for response in (page, client.get("/static/app.js"), client.get("/api/predicates")):
+        assert response.headers["content-security-policy"] == CSP
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in CSP and "unsafe" not in CSP
+
+
+def test_cors_is_off_unless_an_origin_is_allowed_and_other_hosts_are_refused(client):
+    response = client.get("/api/predicates", headers={"origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in response.headers
+    assert client.get("/api/predicates", headers={"host": "evil.example"}).status_code == 400  # DNS rebinding
+    allowed = TestClient(create_app(Settings(allow_origins=("http://localhost:3000",))), base_url=LOCAL)
+    response = allowed.get("/api/predicates", headers={"origin": "http://localhost:3000"})
+    assert response.headers["access-control-allow-origin"] == "http://localhost:3000"
+
+
+# --- bad input: 4xx with the CLI's one line ---------------------------------------------------------
+
+def test_scenario_and_question_errors_are_the_cli_lines(client, tmp_path):
+    bad = SINALOA + "  sinaloa_two: {registry: cartel_de_sinaloa, colour: red}\n"
+    path = tmp_path / "bad.yaml"
+    path.write_text(bad, encoding="utf-8")
+    response = client.post("/api/ask", json={"scenario": bad, "question": "designated(sinaloa)"})
+    assert response.status_code == 400
+    assert response.json() == {"error": cli_error(path, "ask", str(path), "designated(sinaloa)"), "source": "<scenario>",
+                               "line": 5, "where": "organizations.sinaloa_two.colour"}
+    assert response.json()["error"].startswith("<scenario>:5: organizations.sinaloa_two.colour: unknown key")
+    assert error(client, "/api/validate", {"scenario": bad}) == response.json()["error"]
+    good = tmp_path / "good.yaml"
+    good.write_text(SINALOA, encoding="utf-8")
+    for question in ("designated(cjng)", "designated(", "nonsense(sinaloa)", "designated(sinaloa, x)"):
+        assert error(client, "/api/ask", {"scenario": SINALOA, "question": question}) == \
+            cli_error(good, "ask", str(good), question)
+    assert error(client, "/api/ask", {"scenario": "scenario: [", "question": "designated(x)"}).startswith(
+        "<scenario>:1: invalid YAML")
+    assert error(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)", "as_of": "2025-13-01"}) == \
+        "<request>: as_of: '2025-13-01' is not a date (YYYY-MM-DD)"
+
+
+def test_whatif_errors_are_the_cli_lines(client, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(ADVOCACY, encoding="utf-8")
+    for change, args in (({"set": {"transactions.nope.on": "2024-01-01"}}, ["--set", "transactions.nope.on=2024-01-01"]),
+                         ({"set": {"transactions.press.on": "soon"}}, ["--set", "transactions.press.on=soon"]),
+                         ({"remove": ["events.9"]}, ["--remove", "events.9"])):
+        assert error(client, "/api/whatif", {"scenario": ADVOCACY, "question": PRESS, **change}) == \
+            cli_error(good, "whatif", str(good), PRESS, *args)
+    assert error(client, "/api/whatif", {"scenario": ADVOCACY, "question": PRESS}) == \
+        "<request>: give at least one change: set, remove or patch"
+    # the warm session was not left changed by the failures
+    assert post(client, "/api/whatif", {"scenario": ADVOCACY, "question": PRESS,
+                                        "set": {"transactions.press.coordinated_with": False}})["before"]["answer"] == "yes"
+
+
+def test_readings_are_checked_by_name_and_not_yet_fixed(client):
+    body = {"scenario": SINALOA, "question": "designated(sinaloa)"}
+    assert post(client, "/api/ask", {**body, "readings": {}})["answer"] == "yes"
+    unknown = error(client, "/api/ask", {**body, "readings": {"made_on_signature": True}})
+    assert unknown.startswith("<request>: readings.made_on_signature: 'made_on_signature' is not a reading; the readings are:")
+    assert "made_on_signing" in unknown and "frap_26a_extends_deadline" in unknown
+    assert error(client, "/api/ask", {**body, "readings": {"made_on_signing": "yes"}}) == \
+        "<request>: readings.made_on_signing: 'yes': a reading is true or false"
+    assert "fixing a reading is not supported yet" in error(client, "/api/ask", {**body, "readings": {"made_on_signing": True}})
+
+
+def test_malformed_requests_get_one_line(client):
+    assert client.post("/api/ask", content=b"{", headers={"content-type": "application/json"}).json() == \
+        {"error": "<request>: the body is not valid JSON"}
+    assert error(client, "/api/ask", {"question": "designated(x)"}) == "<request>: scenario: required key is missing"
+    assert error(client, "/api/ask", {"scenario": SINALOA, "question": 3}).startswith("<request>: question: ")
+    assert error(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)", "colour": 1}).startswith(
+        "<request>: colour: ")
+    assert error(client, "/api/ask", {"scenario": SINALOA, "question": []}) == \
+        "<request>: question: give a question such as designated(cjng)"
+    assert client.get("/api/nothing").status_code == 404
+    assert client.get("/api/ask").status_code == 405
+
+
+def test_a_request_over_the_size_limit_is_refused_before_it_is_read(client):
+    huge = {"scenario": "x" * (2 * 1024 * 1024), "question": "designated(x)"}
+    assert error(client, "/api/ask", huge, 413) == "<request>: the body is over 2,097,152 bytes, the limit of this server"
+
+
+def test_past_the_time_limit_the_process_is_replaced_and_the_server_goes_on():
+    with TestClient(create_app(Settings(workers=1, timeout_s=0.001)), base_url=LOCAL) as client:
+        assert client.get("/api/health").json()["ready"]
+        assert error(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)"}, 413) == \
+            "timed out after 0.001 s (--timeout); nothing was written"
+        assert client.get("/api/health").json() == {"ready": True, "workers": 1}  # a fresh process
+
+
+def test_past_the_memory_limit_the_process_is_replaced_and_the_server_goes_on():
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.generate import generate_dict
+
+    big = json.loads(json.dumps(generate_dict(1500), default=str))
+    with TestClient(create_app(Settings(workers=1, memory_mb=90)), base_url=LOCAL) as client:
+        assert error(client, "/api/whatif", {"scenario": big, "question": "designated(cjng)", "set": {"as_of": "2026-01-01"}},
+                     413) == "ran out of memory (--max-memory-mb); the scenario is too large to ground"
+        assert post(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)"})["answer"] == "yes"
+
+
+# --- warm sessions --------------------------------------------------------------------------------
+
+def test_sessions_are_evicted_by_count_and_by_idle_age():
+    made: list[str] = []
+
+    def make(key: str) -> Any:
+        return lambda: made.append(key) or key
+
+    sessions = Sessions(size=2, idle_s=60)
+    assert [sessions.get(k, make(k))[1] for k in ("a", "b", "a", "c", "a", "b")] == \
+        [False, False, True, False, True, False]  # "c" pushed out "b", the least recently used
+    assert made == ["a", "b", "c", "b"]
+    aging = Sessions(size=4, idle_s=0.01)
+    aging.get("a", make("a"))
+    time.sleep(0.02)
+    assert aging.get("a", make("a"))[1] is False
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def test_fto_serve_applies_the_global_limits_per_request_not_to_the_server(monkeypatch):
+    from typer.testing import CliRunner
+
+    import engine.cli
+    import engine.web.app
+
+    started: list[Any] = []
+    monkeypatch.setattr(engine.cli, "_start_watchdog", lambda s: started.append(("watchdog", s)))
+    monkeypatch.setattr(engine.cli, "_limit_memory", lambda mb: started.append(("memory", mb)))
+    monkeypatch.setattr(engine.web.app, "run", lambda settings: started.append(settings))
+    result = CliRunner().invoke(engine.cli.app, ["--timeout", "7", "--max-memory-mb", "500", "serve", "--port", "9"])
+    assert result.exit_code == 0, result.output
+    assert started == [Settings(port=9, timeout_s=7.0, memory_mb=500)]
