@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -157,11 +158,9 @@ class Page:
         Select(self.find(f'[data-path="{path}"]')).select_by_value(value)
 
 
-@pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    reason = missing_browser()
-    if reason:
-        pytest.skip(f"no browser to test the playground with: {reason}")
+@contextmanager
+def served_page() -> Iterator[Page]:
+    """A fresh `fto serve` and a browser on its page, both ended afterwards."""
     server = Server()
     try:
         browser = Page(server.url)
@@ -171,6 +170,15 @@ def page() -> Iterator[Page]:
             browser.close()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    reason = missing_browser()
+    if reason:
+        pytest.skip(f"no browser to test the playground with: {reason}")
+    with served_page() as browser:
+        yield browser
 
 
 def test_the_example_loads_and_is_answered_with_an_expandable_tree_a_graph_and_a_ledger(page):
@@ -274,15 +282,8 @@ def main(path: Path) -> None:
     reason = missing_browser()
     if reason:
         sys.exit(f"error: {reason}")
-    server = Server()
-    try:
-        page = Page(server.url)
-        try:
-            screenshot(page, path)
-        finally:
-            page.close()
-    finally:
-        server.stop()
+    with served_page() as page:
+        screenshot(page, path)
 
 
 if __name__ == "__main__":

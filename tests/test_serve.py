@@ -237,6 +237,8 @@ def test_readings_are_checked_by_name_and_not_yet_fixed(client):
 def test_malformed_requests_get_one_line(client):
     assert client.post("/api/ask", content=b"{", headers={"content-type": "application/json"}).json() == \
         {"error": "<request>: the body is not valid JSON"}
+    assert client.post("/api/ask", content=b"scenario=x", headers={"content-type": "text/plain"}).json() == \
+        {"error": "<request>: the body must be a JSON object, sent as content-type: application/json"}
     assert error(client, "/api/ask", {"question": "designated(x)"}) == "<request>: scenario: required key is missing"
     assert error(client, "/api/ask", {"scenario": SINALOA, "question": 3}).startswith("<request>: question: ")
     assert error(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)", "colour": 1}).startswith(

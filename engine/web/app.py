@@ -242,6 +242,8 @@ def _install_errors(app: FastAPI) -> None:
         loc = [str(p) for p in first.get("loc", ()) if p != "body" and str(p) not in UNION_TAGS]
         if first.get("type") == "json_invalid":
             return _error(400, "<request>: the body is not valid JSON")
+        if not loc:  # e.g. a form or plain text: FastAPI reads JSON only when the request says it is JSON
+            return _error(400, "<request>: the body must be a JSON object, sent as content-type: application/json")
         where = ".".join(loc)
         problem = "required key is missing" if first.get("type") == "missing" else first.get("msg", "invalid value")
         return _error(400, f"<request>: {where}: {problem}" if where else f"<request>: {problem}")
