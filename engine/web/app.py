@@ -14,7 +14,7 @@ import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, AsyncIterator, Union
+from typing import Any, AsyncIterator, Literal, Union
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,7 +25,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.answers import Answer
+from engine.cli import predicate_rows
+from engine.registry import search
+from engine.scenario import Scenario
 from engine.session import WhatIf
+from engine.web.bundled import catalogue
 from engine.web.pool import Failure, Limits, Pool
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -52,12 +56,12 @@ class Settings:
 
 # --- request and error bodies (the OpenAPI document is built from these) -----------------------
 
-Scenario = Union[str, dict[str, Any]]
+ScenarioInput = Union[str, dict[str, Any]]
 
 
 class _Question(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    scenario: Scenario = Field(description="The scenario: YAML text (errors name its lines) or a JSON object.")
+    scenario: ScenarioInput = Field(description="The scenario: YAML text (errors name its lines) or a JSON object.")
     as_of: str | None = Field(None, description="Ask as of this date (YYYY-MM-DD) instead of the scenario's as_of.")
     readings: dict[str, Any] | None = Field(
         None, description="Named open points of law, e.g. {\"made_on_signing\": true}. Names are checked; fixing "
@@ -83,7 +87,7 @@ class WhatIfRequest(_Question):
 
 class ValidateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    scenario: Scenario
+    scenario: ScenarioInput
 
 
 class ErrorBody(BaseModel):
@@ -118,10 +122,10 @@ def create_app(settings: Settings = Settings()) -> FastAPI:
     app.state.pool = pool
     _install_errors(app)
 
-    async def solve(key_of: Any, op: str, body: BaseModel) -> Response:
+    async def solve(op: str, body: BaseModel) -> Response:
         request = body.model_dump()
         try:
-            reply = await pool.call(_key(key_of, request.get("as_of")), {"op": op, **request})
+            reply = await pool.call(_key(request["scenario"], request.get("as_of")), {"op": op, **request})
         except Failure as exc:
             return _error(exc.status, exc.message)
         if reply[0] == "error":
@@ -129,53 +133,46 @@ def create_app(settings: Settings = Settings()) -> FastAPI:
         return Response(reply[1], media_type="application/json", headers=reply[2])
 
     @app.post("/api/ask", responses={200: {"model": Union[Answer, list[Answer]]}, **ERRORS})
-    async def ask(body: AskRequest) -> Response:
+    async def ask(body: AskRequest, format: Literal["json", "memo"] = Query(
+            "json", description="As `fto ask --format`: json, or memo (Markdown).")) -> Response:
         """The object `fto ask --json` prints (a list of them for a list of questions)."""
-        return await solve(body.scenario, "ask", body)
+        if format == "memo":  # the memo is rendered by engine.explain's renderer, never by the server
+            return _error(400, "<request>: format: the memo is not available in this version")
+        return await solve("ask", body)
 
     @app.post("/api/whatif", responses={200: {"model": WhatIf}, **ERRORS})
     async def whatif(body: WhatIfRequest) -> Response:
         """The object `fto whatif --json` prints. Repeated what-ifs on one scenario reuse a warm session."""
-        return await solve(body.scenario, "whatif", body)
+        return await solve("whatif", body)
 
     @app.post("/api/validate", responses=ERRORS)
     async def validate(body: ValidateRequest) -> Response:
         """The scenario checked as `fto` checks a file; its ids and the facts a what-if can change."""
-        return await solve(body.scenario, "validate", body)
+        return await solve("validate", body)
 
     @app.get("/api/predicates")
     def predicates() -> list[dict[str, Any]]:
         """As `fto predicates --json`."""
-        from engine.cli import predicate_rows
-
         return predicate_rows()
 
     @app.get("/api/registry")
     def registry(q: str = Query("", max_length=200, description="Search ids, names and regions.")) -> list[dict[str, Any]]:
         """As `fto registry TERM --json`."""
-        from engine.registry import search
-
         return [e.as_dict() for e in search(q)]
 
     @app.get("/api/schema")
     def schema() -> dict[str, Any]:
         """As `fto schema`: the JSON Schema of scenario files."""
-        from engine.scenario import Scenario as Model
-
-        return Model.model_json_schema(by_alias=True)
+        return Scenario.model_json_schema(by_alias=True)
 
     @app.get("/api/cases")
     def cases() -> list[dict[str, Any]]:
         """The bundled examples and cases, to load as starting points."""
-        from engine.web.bundled import catalogue
-
         return [b.summary() for b in catalogue().values()]
 
     @app.get("/api/cases/{name:path}")
     def case(name: str) -> dict[str, Any]:
         """One bundled scenario's text, by its id in /api/cases (nothing else can be opened)."""
-        from engine.web.bundled import catalogue
-
         found = catalogue().get(name)
         if found is None:
             raise HTTPException(404, f"{name!r} is not a bundled case; /api/cases lists them")
