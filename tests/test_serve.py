@@ -236,6 +236,9 @@ def test_readings_are_checked_by_name_and_not_yet_fixed(client):
 def test_malformed_requests_get_one_line(client):
     assert client.post("/api/ask", content=b"{", headers={"content-type": "application/json"}).json() == \
         {"error": "<request>: the body is not valid JSON"}
+    deep = b'{"scenario": ' + b"[" * 100_000 + b"]" * 100_000 + b', "question": "x(y)"}'
+    assert client.post("/api/ask", content=deep, headers={"content-type": "application/json"}).json() == \
+        {"error": "<request>: the body is not valid JSON"}
     assert client.post("/api/ask", content=b"scenario=x", headers={"content-type": "text/plain"}).json() == \
         {"error": "<request>: the body must be a JSON object, sent as content-type: application/json"}
     assert error(client, "/api/ask", {"question": "designated(x)"}) == "<request>: scenario: required key is missing"
@@ -305,3 +308,11 @@ def test_fto_serve_applies_the_global_limits_per_request_not_to_the_server(monke
     result = CliRunner().invoke(engine.cli.app, ["--timeout", "7", "--max-memory-mb", "500", "serve", "--port", "9"])
     assert result.exit_code == 0, result.output
     assert started == [Settings(port=9, timeout_s=7.0, memory_mb=500)]
+
+
+def test_program_text_in_a_request_is_only_ever_data(client):
+    hostile = 'designated(sinaloa). :- designated(sinaloa). #show'
+    assert error(client, "/api/ask", {"scenario": SINALOA, "question": hostile}).startswith("<scenario>: question: ")
+    named = SINALOA.replace("{registry: cartel_de_sinaloa}", '{registry: cartel_de_sinaloa, name: "x). :- designated(sinaloa). %"}')
+    answer = post(client, "/api/ask", {"scenario": named, "question": "designated(sinaloa)"})
+    assert answer["answer"] == "yes" and "). :- designated(sinaloa). % is a designated" in answer["explanation"]["claim"]

@@ -247,6 +247,8 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI could not parse the body (e.g. JSON nested past Python's limit)
+            return _error(400, "<request>: the body is not valid JSON")
         return _error(exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)
