@@ -514,6 +514,7 @@ const REMOVE = Symbol("remove");
 function shown(value) {
   if (value === null || value === undefined) return "not stated";
   if (Array.isArray(value)) return value.join(", ");
+  if (typeof value === "object") return JSON.stringify(value);  // e.g. a date known only to lie {between: [...]}
   return String(value);
 }
 
@@ -523,7 +524,7 @@ function leverControl(lever) {
   const current = changed ? state.changes.get(lever.path) : lever.value;
   let control;
   if (lever.kind === "date") {
-    control = el("input", { id, type: "text", size: "11", value: current === null ? "" : String(current),
+    control = el("input", { id, type: "text", size: "11", value: current === null ? "" : shown(current),
       pattern: "\\d{4}-\\d{2}-\\d{2}", placeholder: "YYYY-MM-DD", "data-path": lever.path });
     control.addEventListener("change", () => setChange(lever, control.value.trim()));
   } else {
