@@ -131,8 +131,21 @@ def _limit_memory(megabytes: int) -> None:
     limit = megabytes * 1024 * 1024
     unit = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
 
+    def peak() -> int:
+        """Linux's VmHWM where there is one: ru_maxrss keeps, across exec, the size of the process
+        this one was forked from, so a run started by a large process (`fto serve`, a test suite)
+        would seem to start over its limit."""
+        try:
+            with open("/proc/self/status", "rb") as status:
+                for line in status:
+                    if line.startswith(b"VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit
+
     def watch() -> None:
-        while resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit <= limit:
+        while peak() <= limit:
             time.sleep(MEMORY_POLL_S)
         _out_of_memory(OUT_OF_MEMORY)
 

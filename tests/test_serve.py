@@ -316,3 +316,13 @@ def test_program_text_in_a_request_is_only_ever_data(client):
     named = SINALOA.replace("{registry: cartel_de_sinaloa}", '{registry: cartel_de_sinaloa, name: "x). :- designated(sinaloa). %"}')
     answer = post(client, "/api/ask", {"scenario": named, "question": "designated(sinaloa)"})
     assert answer["answer"] == "yes" and "). :- designated(sinaloa). % is a designated" in answer["explanation"]["claim"]
+
+
+def test_the_memory_limit_counts_the_process_itself_not_the_one_that_started_it():
+    """A solver process starts from the server; getrusage's peak would count the server's size too."""
+    ballast = bytearray(400 * 1024 * 1024)
+    for i in range(0, len(ballast), 4096):  # make it resident
+        ballast[i] = 1
+    done = cli("--max-memory-mb", "300", "ask", "examples/sinaloa.yaml", "designated(sinaloa)")
+    del ballast
+    assert done.returncode == 0, done.stderr
