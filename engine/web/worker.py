@@ -150,14 +150,14 @@ class Jobs:
             answers = []
             for question in questions:
                 answer = session.ask(question)
-                row = answer.model_dump()
+                row = answer.model_dump(exclude_none=True)
                 row["why_not"] = [s.model_dump() for s in session.why_not(question)] if answer.answer == "no" else []
                 answers.append(row)
         else:
             wanted = [wanted_for(q) for q in questions]
             only = None if any(w is None for w in wanted) else frozenset().union(*wanted)  # type: ignore[arg-type]
             solver = Solver(parse(located), day, source=located.source, only=only)
-            answers = [run_ask(solver, q).model_dump() for q in questions]
+            answers = [run_ask(solver, q).model_dump(exclude_none=True) for q in questions]
         return (answers[0] if isinstance(request["question"], str) else answers), headers
 
     def whatif(self, request: dict[str, Any]) -> tuple[Any, dict[str, str]]:
@@ -169,7 +169,7 @@ class Jobs:
         session, warm = self._session(request, located, day)
         self._changed.append(session)
         result = session.whatif(request["question"], changes)
-        return result.model_dump(), {"X-FTO-Session": "warm" if warm else "new"}
+        return result.model_dump(exclude_none=True), {"X-FTO-Session": "warm" if warm else "new"}
 
     def _session(self, request: dict[str, Any], located: Located, day: dt.date | None) -> tuple[ServedSession, bool]:
         return self.sessions.get(request["key"], lambda: ServedSession(located, day))
