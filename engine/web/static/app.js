@@ -335,9 +335,12 @@ function showAnswer(answer) {
 function claimLine(node) {
   const mark = node.holds ? "✓" : "✗";
   const parts = [el("span", { class: "mark", "aria-hidden": "true", text: mark + " " }),
-    el("span", { class: "sr", text: node.holds ? "holds: " : "does not hold: " }),
-    el("span", { class: "claim", text: node.claim })];
+    el("span", { class: "sr", text: node.holds ? "holds: " : "does not hold: " })];
+  if (node.id) parts.push(el("span", { class: "step-id", text: `(${node.id}) ` }));
+  parts.push(el("span", { class: "claim", text: node.claim }));
+  if (node.see) parts.push(el("span", { class: "muted", text: ` (see ${node.see})` }));
   if (node.cite) parts.push(el("span", { class: "cite", text: ` (${node.cite})` }));
+  if (node.status) parts.push(el("span", { class: "caveat", text: ` [${node.status}]`, title: node.note || "" }));
   return parts;
 }
 
@@ -359,6 +362,7 @@ function extras(answer) {
     out.push(el("h3", { text: title }), el("ul", {}, ...items.map((item) => el("li", {}, render(item)))));
   };
   list("Deciding facts", answer.deciding, (d) => d.questions.join(" and "));
+  list("Caveats", answer.caveats, (c) => `${c.step} — ${c.status}: ${c.note}${c.cite ? ` (${c.cite})` : ""}`);
   list("Assumed", answer.assumptions, (a) => a);
   list("Citations", answer.citations, (c) => c);
   list("What would make it yes", answer.why_not, (s) => `${s.change.join("; ")} — ${s.rule} (${s.cite})`);
@@ -382,7 +386,7 @@ function renderLedger(elements) {
   for (const e of elements) {
     body.append(el("tr", { class: `status-${e.status.replace(" ", "-")}` },
       el("td", { text: e.element }), el("td", { text: ELEMENT_MARKS[e.status] || e.status }),
-      el("td", { text: e.cite }), el("td", { class: "mono", text: e.rule })));
+      el("td", { text: e.cite + (e.verification ? ` [${e.verification}]` : "") }), el("td", { class: "mono", text: e.rule })));
   }
 }
 
@@ -435,11 +439,19 @@ function renderGraph(root) {
       drawing.append(svg("path", { d, class: "edge" }));
     }
   }
+  const stated = new Map(placed.filter((p) => p.node.id).map((p) => [p.node.id, p]));
+  for (const item of placed) {
+    const target = item.node.see && stated.get(item.node.see);
+    if (!target) continue;
+    const x = item.depth * (BOX_W + GAP_X) + BOX_W / 2, tx = target.depth * (BOX_W + GAP_X) + BOX_W / 2;
+    drawing.append(svg("path", { d: `M${x},${item.y} C${x},${item.y - 30} ${tx},${target.y + BOX_H + 30} ${tx},${target.y + BOX_H}`,
+      class: "edge see" }));
+  }
   for (const item of placed) {
     const x = item.depth * (BOX_W + GAP_X);
     const { node } = item;
     const mark = node.holds ? "✓" : "✗";
-    const lines = wrap(`${mark} ${node.claim}`, 44);
+    const lines = wrap(`${mark} ${node.id ? `(${node.id}) ` : ""}${node.claim}${node.see ? ` (see ${node.see})` : ""}`, 44);
     const group = svg("g", { class: `node ${node.holds ? "holds" : "fails"}`, tabindex: "0",
       transform: `translate(${x},${item.y})`, role: "img",
       "aria-label": `${node.holds ? "holds" : "does not hold"}: ${node.claim}${node.cite ? ` (${node.cite})` : ""}` });
