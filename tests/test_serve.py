@@ -125,6 +125,24 @@ def test_whatif_remove_and_a_moved_date_match_the_cli(client):
     assert (moved["after"]["answer"], moved["regrounded"]) == ("no", True)
 
 
+def test_memo_and_graph_are_what_fto_prints_with_format(client):
+    body = {"scenario": ADVOCACY, "question": "material_support(professor, oped)", "why_not": True}
+    memo = client.post("/api/ask", params={"format": "memo"}, json=body)
+    assert memo.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert memo.text == cli("ask", ADVOCACY_PATH, "material_support(professor, oped)", "--why-not", "--format", "memo").stdout
+    assert memo.text.startswith("# material_support(professor,oped)") and "## Authorities" in memo.text
+    change = {"scenario": ADVOCACY, "question": PRESS, "set": {"transactions.press.coordinated_with": "false"}}
+    after = client.post("/api/whatif", params={"format": "memo"}, json=change)
+    assert after.text == cli("whatif", ADVOCACY_PATH, PRESS, "--set", "transactions.press.coordinated_with=false",
+                             "--format", "memo").stdout
+    assert "material_support(professor,press): yes → no" in after.text
+    graph = client.post("/api/ask", params={"format": "dot"}, json={"scenario": SINALOA, "question": "designated(sinaloa)"})
+    assert graph.headers["content-type"].startswith("text/vnd.graphviz") and graph.text.startswith("digraph proof {")
+    assert error(client, "/api/ask?format=memo", {**body, "question": [PRESS, PRESS]}) == \
+        "<request>: format: a memo is of one question; ask them one at a time"
+    assert client.post("/api/ask", params={"format": "svg"}, json=body).json()["error"].startswith("<request>: format: ")
+
+
 def test_validate_gives_ids_and_the_facts_a_whatif_can_change(client):
     result = post(client, "/api/validate", {"scenario": ADVOCACY})
     assert result["as_of"] == "2025-05-01"
@@ -202,10 +220,13 @@ def test_scenario_and_question_errors_are_the_cli_lines(client, tmp_path):
     for question in ("designated(cjng)", "nonsense(sinaloa)"):
         assert error(client, "/api/ask", {"scenario": SINALOA, "question": question}) == \
             cli_error(good, "ask", str(good), question)
-    assert error(client, "/api/ask", {"scenario": "scenario: [", "question": "designated(x)"}).startswith(
-        "<scenario>:1: invalid YAML")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("scenario: [", encoding="utf-8")
+    assert error(client, "/api/ask", {"scenario": "scenario: [", "question": "designated(x)"}) == \
+        cli_error(broken, "ask", str(broken), "designated(x)")
     assert error(client, "/api/ask", {"scenario": SINALOA, "question": "designated(sinaloa)", "as_of": "2025-13-01"}) == \
-        "<request>: as_of: '2025-13-01' is not a date (YYYY-MM-DD)"
+        cli_error(good, "ask", str(good), "designated(sinaloa)", "--as-of", "2025-13-01").replace(
+            "<command line>: --as-of:", "<request>: as_of:")
 
 
 def test_whatif_errors_are_the_cli_lines(client, tmp_path):

@@ -99,6 +99,11 @@ class ErrorBody(BaseModel):
     where: str | None = None
 
 
+Format = Literal["json", "memo", "dot"]
+FORMAT = Query("json", description="As `--format`: json, memo (Markdown) or dot (the proof as a Graphviz graph); "
+                                   "memo and dot are of one question.")
+VIEWS = {"text/markdown": {}, "text/vnd.graphviz": {}}
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Bad input: the CLI's one-line message."},
     413: {"model": ErrorBody, "description": "Over a limit: request size, --timeout or --max-memory-mb."},
@@ -122,28 +127,27 @@ def create_app(settings: Settings = Settings()) -> FastAPI:
     app.state.pool = pool
     _install_errors(app)
 
-    async def solve(op: str, body: BaseModel) -> Response:
+    async def solve(op: str, body: BaseModel, view: str = "json") -> Response:
         request = body.model_dump()
         try:
-            reply = await pool.call(_key(request["scenario"], request.get("as_of")), {"op": op, **request})
+            reply = await pool.call(_key(request["scenario"], request.get("as_of")), {"op": op, "format": view, **request})
         except Failure as exc:
             return _error(exc.status, exc.message)
         if reply[0] == "error":
             return JSONResponse(reply[2], status_code=reply[1])
-        return Response(reply[1], media_type="application/json", headers=reply[2])
+        headers = dict(reply[2])
+        return Response(reply[1], media_type=headers.pop("Content-Type", "application/json"), headers=headers)
 
-    @app.post("/api/ask", responses={200: {"model": Union[Answer, list[Answer]]}, **ERRORS})
-    async def ask(body: AskRequest, format: Literal["json", "memo"] = Query(
-            "json", description="As `fto ask --format`: json, or memo (Markdown).")) -> Response:
-        """The object `fto ask --json` prints (a list of them for a list of questions)."""
-        if format == "memo":  # the memo is rendered by engine.explain's renderer, never by the server
-            return _error(400, "<request>: format: the memo is not available in this version")
-        return await solve("ask", body)
+    @app.post("/api/ask", responses={200: {"model": Union[Answer, list[Answer]], "content": VIEWS}, **ERRORS})
+    async def ask(body: AskRequest, format: Format = FORMAT) -> Response:
+        """The object `fto ask --json` prints (a list of them for a list of questions), or its memo or graph."""
+        return await solve("ask", body, format)
 
-    @app.post("/api/whatif", responses={200: {"model": WhatIf}, **ERRORS})
-    async def whatif(body: WhatIfRequest) -> Response:
-        """The object `fto whatif --json` prints. Repeated what-ifs on one scenario reuse a warm session."""
-        return await solve("whatif", body)
+    @app.post("/api/whatif", responses={200: {"model": WhatIf, "content": VIEWS}, **ERRORS})
+    async def whatif(body: WhatIfRequest, format: Format = FORMAT) -> Response:
+        """The object `fto whatif --json` prints, or its memo (--format memo) or the graph after the change.
+        Repeated what-ifs on one scenario reuse a warm session."""
+        return await solve("whatif", body, format)
 
     @app.post("/api/validate", responses=ERRORS)
     async def validate(body: ValidateRequest) -> Response:
@@ -236,7 +240,7 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
-        loc = [str(p) for p in first.get("loc", ()) if p != "body" and str(p) not in UNION_TAGS]
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query") and str(p) not in UNION_TAGS]
         if first.get("type") == "json_invalid":
             return _error(400, "<request>: the body is not valid JSON")
         if not loc:  # e.g. a form or plain text: FastAPI reads JSON only when the request says it is JSON

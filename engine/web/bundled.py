@@ -43,7 +43,7 @@ def catalogue() -> dict[str, Bundled]:
 
 def _yaml_files(folder: Any, prefix: str) -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+    for entry in sorted(folder.iterdir(), key=lambda e: (e.is_dir(), e.name)):  # a folder's own files first
         if entry.is_dir() and not entry.name.startswith(("_", ".")):
             out += _yaml_files(entry, f"{prefix}/{entry.name}")
         elif entry.name.endswith(".yaml"):

@@ -22,8 +22,9 @@ from multiprocessing.connection import Connection
 from typing import Any, Callable
 
 from engine.answers import Answer, ask as run_ask, parse_day, wanted_for
-from engine.cli import OUT_OF_MEMORY, _limit_memory, _out_of_memory
+from engine.cli import OUT_OF_MEMORY, _drawn as drawn, _limit_memory, _out_of_memory
 from engine.errors import InputError
+from engine.memo import whatif_memo
 from engine.rules import library
 from engine.scenario import parse
 from engine.session import Change, Session, changes_from_patch, parse_set
@@ -110,7 +111,7 @@ class Jobs:
             return ("error", 500, {"error": _internal(exc)})
         except Exception as exc:  # a bug: say so on one line, and stay up
             return ("error", 500, {"error": _internal(exc)})
-        return ("ok", json.dumps(data, ensure_ascii=False), headers)
+        return ("ok", data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), headers)
 
     def tidy(self) -> None:
         """Undo what-ifs, so a warm session is at its base scenario when the next request comes."""
@@ -138,38 +139,52 @@ class Jobs:
                 "levers": levers(scenario)}, {}
 
     def ask(self, request: dict[str, Any]) -> tuple[Any, dict[str, str]]:
-        """`fto ask --json` for one question (its object) or several (a list of them)."""
+        """`fto ask --json` for one question (its object) or several (a list of them); or one as a memo or DOT."""
         located = _located(request["scenario"])
         day = _day(request.get("as_of"))
         questions = _questions(request["question"])
+        view = _view(request, questions)
         check_readings(request.get("readings"))
         headers: dict[str, str] = {}
+        answered: list[tuple[Answer, list[Any]]] = []
         if request.get("why_not"):
             session, warm = self._session(request, located, day)
             headers["X-FTO-Session"] = "warm" if warm else "new"
-            answers = []
             for question in questions:
                 answer = session.ask(question)
-                row = answer.model_dump(exclude_none=True)
-                row["why_not"] = [s.model_dump() for s in session.why_not(question)] if answer.answer == "no" else []
-                answers.append(row)
+                answered.append((answer, session.why_not(question) if answer.answer == "no" else []))
         else:
             wanted = [wanted_for(q) for q in questions]
             only = None if any(w is None for w in wanted) else frozenset().union(*wanted)  # type: ignore[arg-type]
             solver = Solver(parse(located), day, source=located.source, only=only)
-            answers = [run_ask(solver, q).model_dump(exclude_none=True) for q in questions]
-        return (answers[0] if isinstance(request["question"], str) else answers), headers
+            answered = [(run_ask(solver, q), []) for q in questions]
+        if view != "json":
+            answer, suggestions = answered[0]
+            return drawn(view, answer, suggestions), {**headers, **MEDIA[view]}
+        rows = []
+        for answer, suggestions in answered:
+            row = answer.model_dump(exclude_none=True)
+            if request.get("why_not"):
+                row["why_not"] = [s.model_dump() for s in suggestions]
+            rows.append(row)
+        return (rows[0] if isinstance(request["question"], str) else rows), headers
 
     def whatif(self, request: dict[str, Any]) -> tuple[Any, dict[str, str]]:
-        """`fto whatif --json`, on a warm session of the base scenario."""
+        """`fto whatif --json` (or --format memo, dot), on a warm session of the base scenario."""
         located = _located(request["scenario"])
         day = _day(request.get("as_of"))
+        view = _view(request, [request["question"]])
         check_readings(request.get("readings"))
         changes = _changes(request)
         session, warm = self._session(request, located, day)
         self._changed.append(session)
         result = session.whatif(request["question"], changes)
-        return result.model_dump(exclude_none=True), {"X-FTO-Session": "warm" if warm else "new"}
+        headers = {"X-FTO-Session": "warm" if warm else "new"}
+        if view == "memo":
+            return whatif_memo(result), {**headers, **MEDIA[view]}
+        if view != "json":
+            return drawn(view, result.after), {**headers, **MEDIA[view]}
+        return result.model_dump(exclude_none=True), headers
 
     def _session(self, request: dict[str, Any], located: Located, day: dt.date | None) -> tuple[ServedSession, bool]:
         return self.sessions.get(request["key"], lambda: ServedSession(located, day))
@@ -207,6 +222,18 @@ def _day(text: str | None) -> dt.date | None:
         return parse_day(text)
     except InputError as exc:
         raise InputError(REQUEST, exc.problem, where="as_of") from None
+
+
+MEDIA = {"memo": {"Content-Type": "text/markdown; charset=utf-8"},
+         "dot": {"Content-Type": "text/vnd.graphviz; charset=utf-8"}}
+"""The formats besides JSON, as `fto ask --format` prints them (svg needs Graphviz on the server: not served)."""
+
+
+def _view(request: dict[str, Any], questions: list[str]) -> str:
+    view = request.get("format") or "json"
+    if view != "json" and len(questions) > 1:
+        raise InputError(REQUEST, f"a {view} is of one question; ask them one at a time", where="format")
+    return str(view)
 
 
 def _questions(raw: str | list[str]) -> list[str]:
