@@ -150,10 +150,15 @@ async function loadBundled(id, question) {
   renderGutter([]);
   showSuggested(item.questions);
   const first = item.questions[0];
-  $("#question").value = question || (first ? first.ask : $("#question").value);
+  // A question left from another scenario would name its ids: with none suggested, the box is emptied.
+  $("#question").value = question || (first ? first.ask : "");
   $("#as-of").value = first && first.as_of && !question ? first.as_of : "";
   state.validated = "";
-  if (await validate()) await ask();
+  $("#answer").hidden = true;
+  if (await validate()) {
+    if ($("#question").value) await ask();
+    else status("Loaded: type a question (it completes as you type).");
+  }
   document.body.dataset.loaded = id;  // loaded and asked (scripts and tests wait for this)
 }
 
