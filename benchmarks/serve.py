@@ -7,7 +7,7 @@ for until its solver process has loaded the engine), the first request is `POST 
 for the bundled example (examples/sinaloa.yaml, designated(sinaloa)): the cold ask, with
 nothing solved before it. Then one what-if makes the warm session (its set-up is printed
 apart), and `--iterations` what-ifs follow on it, alternating between two changes that only
-turn facts on or off (organizations.sinaloa.foreign, .engages_in_terrorist_activity), each
+turn facts on (organizations.sinaloa.engages_in_terrorism, .engages_in_terrorist_activity), each
 returning the whole `fto whatif --json` object. Times are wall-clock at the client, over
 one kept-alive connection. The last line is `serve cold_ask_ms=… whatif_p50_ms=… whatif_p95_ms=…`
 (medians over the servers for the cold ask; the what-ifs of all servers pooled).
@@ -28,7 +28,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "designated(sinaloa)"
-CHANGES = [{"organizations.sinaloa.foreign": False}, {"organizations.sinaloa.engages_in_terrorist_activity": True}]
+CHANGES = [{"organizations.sinaloa.engages_in_terrorism": True}, {"organizations.sinaloa.engages_in_terrorist_activity": True}]
+"""Facts the base grounding already has as unknowns: a change of either is re-solved, not re-grounded
+(a stated `foreign: false` adds the domestic/1 fact, and so a grounding)."""
 
 
 def _free_port() -> int:
