@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.answers import Answer, ask, defects
+from engine.answers import Answer, defects
 from engine.errors import InputError, closest, did_you_mean
+from engine.questions import ask
 from engine.scenario import CASE_KEYS, Scenario, parse, validation_error
 from engine.solve import Solver
 from engine.yamlsource import Located, load_file, load_text

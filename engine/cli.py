@@ -263,47 +263,66 @@ def _page(command: str, text: str) -> bool:
 @_pageable
 def ask(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
-    question: str = typer.Argument(..., metavar="QUESTION", help="A conclusion atom, e.g. designated(cjng).",
-                                   autocompletion=lambda incomplete: _askable(incomplete)),
+    question: Optional[List[str]] = typer.Argument(
+        None, metavar="[QUESTION]...", autocompletion=lambda incomplete: _askable(incomplete),
+        help="Questions, e.g. designated(cjng), 'not material_support(ngo, meds)'; none: the scenario's questions:."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Ask as of this date (YYYY-MM-DD)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON (--format json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON (--format json; a list for several questions)."),
     why_not: bool = typer.Option(False, "--why-not", help="For a `no`, the smallest fact changes that make it `yes`."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help=FORMAT_HELP),
     brief: bool = typer.Option(False, "--brief", help="Only the answer line, the element ledger and the citations."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0 for yes, 1 for no, 4 for depends."),
 ) -> None:
-    """Answer one question about a scenario, with a cited explanation."""
-    from engine.answers import ask as run_ask, parse_day, wanted_for
+    """Answer questions about a scenario, each with a cited explanation (grounded once for all)."""
+    from engine.answers import parse_day
+    from engine.errors import InputError
+    from engine.scenario import load
 
     view = _view(fmt, as_json, brief)
     day = parse_day(as_of) if as_of is not None else None
+    model, located = load(scenario)
+    texts = list(question or model.questions)
+    if not texts:
+        raise InputError(located.source, "no question: give one after the file, or list them under questions:")
+    if view in ("dot", "svg") and len(texts) > 1:
+        raise InputError("<command line>", f"--format {view} draws one question's proof; ask one question", where="--format")
+    suggestions: list[list[Any]] = [[] for _ in texts]
     if why_not:
         from engine.session import Session
 
         session = Session(scenario, day)
-        answer = session.ask(question)
-        suggestions = session.why_not(question) if answer.answer == "no" else []
+        answers = session.ask_all(texts)
+        suggestions = [session.why_not(t) if a.answer == "no" else [] for t, a in zip(texts, answers)]
     else:
-        from engine.scenario import load
+        from engine.questions import ask_all, wanted_for
         from engine.solve import Solver
 
-        model, located = load(scenario)
-        answer = run_ask(Solver(model, day, source=located.source, only=wanted_for(question)), question)
-        suggestions = []
+        answers = ask_all(Solver(model, day, source=located.source, only=wanted_for(texts)), texts)
     if view == "json":
-        data = answer.model_dump(exclude_none=True)
-        if why_not:
-            data["why_not"] = [s.model_dump() for s in suggestions]
-        _print_json(data)
+        rows = []
+        for answer, found in zip(answers, suggestions):
+            data = answer.model_dump(exclude_none=True)
+            if why_not:
+                data["why_not"] = [s.model_dump() for s in found]
+            rows.append(data)
+        _print_json(rows[0] if len(rows) == 1 else rows)
     elif view == "text":
         from engine.render import print_answer, print_suggestions
 
-        print_answer(answer, brief)
-        if why_not:
-            print_suggestions(suggestions)
+        for i, (answer, found) in enumerate(zip(answers, suggestions)):
+            if i:
+                sys.stdout.write("\n")
+            print_answer(answer, brief)
+            if why_not:
+                print_suggestions(found)
     else:
-        sys.stdout.write(_drawn(view, answer, suggestions))
-    _exit_with(answer.answer, exit_code)
+        sys.stdout.write("\n".join(_drawn(view, answer, found) for answer, found in zip(answers, suggestions)))
+    _exit_with(_overall([a.answer for a in answers]), exit_code)
+
+
+def _overall(answers: list[str]) -> str:
+    """Several questions' answers as one exit status: yes if all are yes, no if any is no, else depends."""
+    return "no" if "no" in answers else "depends" if "depends" in answers else "yes"
 
 
 def _askable(incomplete: str) -> list[str]:

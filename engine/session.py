@@ -16,10 +16,11 @@ from typing import Any, Literal
 from clingo.symbol import Symbol
 from pydantic import BaseModel
 
-from engine.answers import Answer, ask
+from engine.answers import Answer
 from engine.errors import InputError, did_you_mean
+from engine.questions import ask, ask_all, checked
 from engine.scenario import CASE_KEYS, Scenario, parse
-from engine.solve import Solver, parse_question
+from engine.solve import Solver
 from engine.yamlsource import Located, load_file, load_text
 
 
@@ -202,7 +203,12 @@ class Session:
         return parse(Located(data, self.lines, self.source))
 
     def ask(self, question: str) -> Answer:
+        """Answer a question in any of its forms (engine/questions.py)."""
         return ask(self.solver, question)
+
+    def ask_all(self, questions: list[str]) -> list[Answer]:
+        """Answer several questions against the one grounding."""
+        return ask_all(self.solver, questions)
 
     def conclusions(self) -> dict[Symbol, str]:
         return self.solver.conclusions()
@@ -268,15 +274,18 @@ class Session:
 
     def why_not(self, question: str, limit: int = 5) -> list[Suggestion]:
         """The smallest sets of assumable facts which, switched, would make a `no` a `yes`
-        (engine/deciding.py searches; here they are phrased)."""
+        (engine/deciding.py searches; here they are phrased). For a negated question, the facts
+        that would take the conclusion outside the rule."""
         from engine.deciding import remedies
         from engine.explain import Explainer
         from engine.reading import Reading
 
-        atom = parse_question(question)
-        if self.solver.status(atom) != "no":
+        asked = checked(self.solver, question)
+        atom = asked.atom
+        now, want = ("yes", "no") if asked.negated else ("no", "yes")
+        if self.solver.status(atom) != now:
             return []
-        found = remedies(self.solver, atom, limit)
+        found = remedies(self.solver, atom, limit, want)
         explainer = Explainer(self.solver.library, Reading(self.solver.canonical() or frozenset()))
         out = []
         for remedy in found:
