@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from engine.answers import Answer, defects
 from engine.errors import InputError, closest, did_you_mean
-from engine.questions import ask
+from engine.questions import Listing, Reply, ask, listing_defects
+from engine.questions import parse as parse_question
 from engine.scenario import CASE_KEYS, Scenario, parse, validation_error
 from engine.solve import Solver
 from engine.yamlsource import Located, load_file, load_text
@@ -36,6 +37,9 @@ class Expectation(BaseModel):
     remove: list[str] = Field([], description="A what-if: paths deleted before asking")
     elements: dict[str, Literal["established", "refuted", "unknown", "not reached"]] = Field(
         {}, description="Element ledger statuses to check, by element predicate")
+    bindings: dict[str, Literal["yes", "depends"]] = Field(
+        {}, description="An open or value question: exactly the ground forms that hold or depend, e.g. "
+                        "{\"material_support(trucker, t1)\": yes}")
     note: str | None = Field(None, description="Why this is the answer, in a sentence")
 
     @field_validator("answer", mode="before")
@@ -46,6 +50,14 @@ class Expectation(BaseModel):
             return "yes"
         if value is False:
             return "no"
+        return value
+
+    @field_validator("bindings", mode="before")
+    @classmethod
+    def _yaml_binding_booleans(cls, value: object) -> object:
+        """As for `answer`: a bare `yes` is a YAML boolean."""
+        if isinstance(value, dict):
+            return {k: "yes" if v is True else v for k, v in value.items()}
         return value
 
 
@@ -115,9 +127,9 @@ class Verdict:
 
     case: Case
     index: int
-    answer: Answer
+    answer: Reply
     problems: list[tuple[str, str]]
-    """(what differs: answer, cites, not_cites, rules, elements, deciding; how), in that order."""
+    """(what differs: answer, bindings, cites, not_cites, rules, elements, deciding; how), in that order."""
 
     @property
     def passed(self) -> bool:
@@ -153,10 +165,13 @@ def judge(case: Case, index: int) -> Verdict:
     exp = case.meta.expect[index]
     try:
         solver = case.changed_solver(exp) if (exp.set or exp.remove) else case.solver(exp.as_of)
-        answer = ask(solver, exp.ask)
+        reply = ask(solver, exp.ask, explain_all=True)
     except InputError as exc:
         line = case.located.line_of(("expect", index, "ask"))
         raise InputError(case.path, exc.problem, line, f"expect.{index}") from None
+    if isinstance(reply, Listing):
+        return _judge_listing(case, index, reply)
+    answer = reply
     problems: list[tuple[str, str]] = []
     if answer.answer != exp.answer:
         problems.append(("answer", f"expected {exp.answer}, got {answer.answer}"))
@@ -199,6 +214,14 @@ def corrections(verdict: Verdict) -> dict[str, Any]:
     exp, answer = verdict.expectation, verdict.answer
     differs = {what for what, _ in verdict.problems}
     out: dict[str, Any] = {}
+    if isinstance(answer, Listing):  # an open question: its answer, bindings and cites
+        if "answer" in differs:
+            out["answer"] = answer.answer
+        if "bindings" in differs:
+            out["bindings"] = {b.question: b.answer for b in answer.bindings}
+        if "cites" in differs:
+            out["cites"] = [c for c in exp.cites if any(c in got for got in answer.citations)] or answer.citations[:1]
+        return out
     if "answer" in differs:
         out["answer"] = answer.answer
     if "cites" in differs:
@@ -303,8 +326,42 @@ def updated(case: Case, text: str, fixes: dict[int, dict[str, Any]]) -> str:
     return new_text
 
 
-def rules_used(answer: Answer) -> set[str]:
-    """Rule ids an answer rests on: its explanation tree and its element ledger."""
+def _judge_listing(case: Case, index: int, found: Listing) -> Verdict:
+    """An open question's expectation: its answer, its bindings (exactly), and the citations, rules
+    and deciding facts of its bindings."""
+    exp = case.meta.expect[index]
+    problems: list[tuple[str, str]] = []
+    if found.answer != exp.answer:
+        problems.append(("answer", f"expected {exp.answer}, got {found.answer}"))
+    got = {str(parse_question(b.question).atom): b.answer for b in found.bindings}
+    want = {str(parse_question(q).atom): status for q, status in exp.bindings.items()}
+    if exp.bindings and got != want:
+        problems.append(("bindings", f"expected the bindings {want}, got {got}"))
+    for cite in exp.cites:
+        if not any(cite in c for c in found.citations):
+            problems.append(("cites", f"missing citation {cite!r}"))
+    for cite in exp.not_cites:
+        if any(cite in c for c in found.citations):
+            problems.append(("not_cites", f"citation {cite!r} must not appear"))
+    used = rules_used(found)
+    problems += [("rules", f"rule {rule} does not appear in any binding's explanation{did_you_mean(rule, used)}")
+                 for rule in exp.rules if rule not in used]
+    if exp.elements:
+        problems.append(("elements", "an open question has no element ledger of its own; ask a binding's ground form"))
+    decided = {f for b in found.bindings for d in b.deciding for f in d.facts}
+    problems += [("deciding", f"{fact} is not among the deciding facts {sorted(decided)}")
+                 for fact in exp.deciding if fact not in decided]
+    problems += [("deciding", f"{b.question} depends but names no deciding fact") for b in found.bindings
+                 if b.answer == "depends" and not b.deciding]
+    problems += [("answer", problem) for problem in listing_defects(found)]
+    return Verdict(case, index, found, problems)
+
+
+def rules_used(answer: Reply) -> set[str]:
+    """Rule ids an answer rests on: its explanation tree and its element ledger (for an open
+    question, those of every binding explained)."""
+    if isinstance(answer, Listing):
+        return {r for b in answer.bindings if b.explained is not None for r in rules_used(b.explained)}
     return _rules_in(answer.explanation.model_dump()) | {e.rule for e in answer.elements}
 
 

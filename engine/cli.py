@@ -272,9 +272,10 @@ def ask(
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help=FORMAT_HELP),
     brief: bool = typer.Option(False, "--brief", help="Only the answer line, the element ledger and the citations."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0 for yes, 1 for no, 4 for depends."),
+    explain_all: bool = typer.Option(False, "--explain", help="For an open question, explain every binding."),
 ) -> None:
     """Answer questions about a scenario, each with a cited explanation (grounded once for all)."""
-    from engine.answers import parse_day
+    from engine.answers import Answer, parse_day
     from engine.errors import InputError
     from engine.scenario import load
 
@@ -291,13 +292,17 @@ def ask(
         from engine.session import Session
 
         session = Session(scenario, day)
-        answers = session.ask_all(texts)
-        suggestions = [session.why_not(t) if a.answer == "no" else [] for t, a in zip(texts, answers)]
+        answers = session.ask_all(texts, explain_all)
+        suggestions = [session.why_not(t) if a.answer == "no" and isinstance(a, Answer) else []
+                       for t, a in zip(texts, answers)]
     else:
         from engine.questions import ask_all, wanted_for
         from engine.solve import Solver
 
-        answers = ask_all(Solver(model, day, source=located.source, only=wanted_for(texts)), texts)
+        answers = ask_all(Solver(model, day, source=located.source, only=wanted_for(texts)), texts, explain_all)
+    if view not in ("json", "text") and not all(isinstance(a, Answer) for a in answers):
+        raise InputError("<command line>", f"--format {view} shows one conclusion's proof; an open question's "
+                                           "bindings are listed as text or json (ask a binding's ground form)", where="--format")
     if view == "json":
         rows = []
         for answer, found in zip(answers, suggestions):
@@ -307,11 +312,15 @@ def ask(
             rows.append(data)
         _print_json(rows[0] if len(rows) == 1 else rows)
     elif view == "text":
+        from engine.questions import listing_text
         from engine.render import print_answer, print_suggestions
 
         for i, (answer, found) in enumerate(zip(answers, suggestions)):
             if i:
                 sys.stdout.write("\n")
+            if not isinstance(answer, Answer):  # an open question's listing
+                sys.stdout.write(listing_text(answer) + "\n")
+                continue
             print_answer(answer, brief)
             if why_not:
                 print_suggestions(found)
@@ -352,7 +361,7 @@ def whatif(
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0, 1 or 4 for the answer after the change (yes, no, depends)."),
 ) -> None:
     """The answer before and after a change, and everything that flipped."""
-    from engine.answers import parse_day
+    from engine.answers import Answer, parse_day
     from engine.errors import InputError
     from engine.session import Change, Session, parse_set, patch_changes
 
@@ -366,6 +375,13 @@ def whatif(
     result = session.whatif(question, changes)
     if view == "json":
         _print_json(result.model_dump(exclude_none=True))
+    elif not isinstance(result.after, Answer):  # an open question: its listings before and after
+        if view != "text":
+            raise InputError("<command line>", f"--format {view} shows one conclusion's proof; ask a binding's "
+                                               "ground form", where="--format")
+        from engine.questions import whatif_text
+
+        sys.stdout.write(whatif_text(result) + "\n")
     elif view == "text":
         from engine.render import print_whatif
 
@@ -438,9 +454,12 @@ def check(
             for line in verdict.diff():
                 print(f"         {line}")
             if verbose:
+                from engine.answers import Answer
+                from engine.questions import listing_text
                 from engine.render import explanation_text
 
-                print(explanation_text(verdict.answer, indent="         "))
+                print(explanation_text(verdict.answer, indent="         ") if isinstance(verdict.answer, Answer)
+                      else listing_text(verdict.answer))
     if coverage:
         _print_coverage(exercised)
     if updated:
@@ -680,6 +699,28 @@ expect:
     # set: {transactions.t1.on: 2025-02-19}         # a what-if: the answer after this change
     note: Why this is the answer, in a sentence.
 """
+
+
+@app.command()
+@_pageable
+def consequences(
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
+    org: str = typer.Argument(..., metavar="ORG", help="An organization of the scenario, e.g. cjng."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="As of this date (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Everything that follows for an organization and those dealing with it, by body of law."""
+    from engine.answers import parse_day
+    from engine.questions import consequences as follow, consequences_text
+    from engine.scenario import load
+    from engine.solve import Solver
+
+    model, located = load(scenario)
+    found = follow(Solver(model, parse_day(as_of) if as_of is not None else None, source=located.source), org)
+    if as_json:
+        _print_json(found.model_dump(exclude_none=True))
+        return
+    sys.stdout.write(consequences_text(found) + "\n")
 
 
 @app.command()

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from engine.answers import Answer
 from engine.errors import InputError, did_you_mean
-from engine.questions import ask, ask_all, checked
+from engine.questions import Reply, ask, ask_all, checked
 from engine.scenario import CASE_KEYS, Scenario, parse
 from engine.solve import Solver
 from engine.yamlsource import Located, load_file, load_text
@@ -165,8 +165,8 @@ class ElementChange(BaseModel):
 class WhatIf(BaseModel):
     question: str
     changes: list[str]
-    before: Answer
-    after: Answer
+    before: Reply
+    after: Reply
     changed: bool
     flipped: list[Flip]
     elements_changed: list[ElementChange]
@@ -202,13 +202,14 @@ class Session:
     def _validate(self, data: dict[str, Any]) -> Scenario:
         return parse(Located(data, self.lines, self.source))
 
-    def ask(self, question: str) -> Answer:
-        """Answer a question in any of its forms (engine/questions.py)."""
-        return ask(self.solver, question)
+    def ask(self, question: str, explain_all: bool = False) -> Reply:
+        """Answer a question in any of its forms (engine/questions.py): an Answer, or for an open
+        question a Listing of its bindings."""
+        return ask(self.solver, question, explain_all)
 
-    def ask_all(self, questions: list[str]) -> list[Answer]:
+    def ask_all(self, questions: list[str], explain_all: bool = False) -> list[Reply]:
         """Answer several questions against the one grounding."""
-        return ask_all(self.solver, questions)
+        return ask_all(self.solver, questions, explain_all)
 
     def conclusions(self) -> dict[Symbol, str]:
         return self.solver.conclusions()
@@ -250,8 +251,8 @@ class Session:
             for atom in sorted(set(before_all) | set(after_all))
             if before_all.get(atom, "no") != after_all.get(atom, "no")
         ]
-        old = {e.key: e for e in before.elements}
-        new = {e.key: e for e in after.elements}
+        old = {e.key: e for e in before.elements} if isinstance(before, Answer) else {}
+        new = {e.key: e for e in after.elements} if isinstance(after, Answer) else {}
         elements = [
             ElementChange(element=(new.get(key) or old[key]).element, cite=(new.get(key) or old[key]).cite,
                           before=old[key].status if key in old else "absent",

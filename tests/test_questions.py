@@ -132,3 +132,132 @@ def test_cli_without_any_question_is_an_error(scenario_file, capsys, monkeypatch
     assert err.startswith("error: ") and "no question" in err and err.count("\n") == 1
     code, _, err = cli(["ask", path, "designated(cjng)", "designated(not cjng)"], capsys, monkeypatch)
     assert code == 2 and "`not` goes only in front" in err
+
+
+# ---- open questions and values (#18 items 5 and 4) -------------------------------------------
+
+PAYERS = """
+scenario: Which payments are material support?
+as_of: 2025-09-01
+organizations:
+  cjng: {registry: cjng}
+  phantom: {name: Phantom Brigade}
+  brigade: {name: Brigada Ficticia, findings: [foreign_organization, terrorist_activity, threatens_us_nationals]}
+actors:
+  trucker: {name: the trucker, country: US, us_national: true}
+  broker: {name: the broker, country: US, us_national: true}
+  grocer: {name: the grocer, country: US, us_national: true}
+  front: {name: Tequila Logistics LLC, kind: company, country: MX, agent_of: cjng}
+  shop: {name: a hardware shop, kind: company, country: MX}
+events:
+  - {on: 2020-03-02, act: publish_designation, org: brigade, by: secretary_of_state}
+transactions:
+  t1: {on: 2025-06-01, from: trucker, to: front, provides: currency, amount_usd: 5000, place: US, knowingly: true}
+  t2: {on: 2025-06-02, from: broker, to: front, provides: currency, amount_usd: 7000, place: US, knowingly: true}
+  t3: {on: 2025-06-03, from: grocer, to: shop, provides: currency, amount_usd: 900, place: US, knowingly: true}
+  t4: {on: 2025-06-04, from: grocer, to: brigade, provides: currency, amount_usd: 900, place: US, knowingly: true}
+knowledge:
+  - {actor: trucker, org: cjng, knew: designated}
+  - {actor: broker, org: cjng, knew: unknown}
+  - {actor: grocer, org: brigade, knew: designated}
+"""
+
+
+@pytest.fixture(scope="module")
+def payers() -> Solver:
+    return Solver(loads(textwrap.dedent(PAYERS), "payers.yaml"), source="payers.yaml")
+
+
+def test_an_open_question_lists_exactly_the_ground_forms_that_hold_or_depend(payers):
+    found = ask(payers, "material_support(A, T)")
+    listed = {b.question: b.answer for b in found.bindings}
+    assert listed == {"material_support(broker, t2)": "depends", "material_support(grocer, t4)": "yes",
+                      "material_support(trucker, t1)": "yes"}
+    assert found.answer == "yes" and found.form == "open" and found.variables == ["A", "T"]
+    for actor in ("trucker", "broker", "grocer"):  # every other pairing answers no when asked
+        for txn in ("t1", "t2", "t3", "t4"):
+            ground = f"material_support({actor}, {txn})"
+            assert ask(payers, ground).answer == listed.get(ground, "no")
+    assert [b.question for b in found.bindings] == sorted(listed)  # stable: the order of the ground forms
+    assert found.bindings[0].shown == {"A": "the broker", "T": "t2"}
+    assert found.bindings[0].deciding  # a depends names what it turns on
+    assert ask(payers, "material_support(A, T)").model_dump() == found.model_dump()
+
+
+def test_fixed_arguments_repeated_and_anonymous_variables_narrow_the_listing(payers):
+    assert [b.question for b in ask(payers, "material_support(grocer, T)").bindings] == ["material_support(grocer, t4)"]
+    assert ask(payers, "material_support(A, A)").answer == "no"
+    found = ask(payers, "material_support(_, T)")
+    assert found.variables == ["T"] and [b.values for b in found.bindings] == [{"T": "t2"}, {"T": "t4"}, {"T": "t1"}]  # broker, grocer, trucker
+    assert [b.question for b in ask(payers, "designated(O)").bindings] == ["designated(brigade)", "designated(cjng)"]
+
+
+def test_explain_all_gives_each_binding_its_ground_forms_answer(payers):
+    found = ask(payers, "material_support(A, T)", explain_all=True)
+    for b in found.bindings:
+        assert b.explained is not None
+        assert b.explained.model_dump() == ask(payers, b.question).model_dump()
+    assert "18 U.S.C. § 2339B(a)(1)" in found.citations
+
+
+def test_a_value_question_gives_the_value_with_its_computation(payers):
+    found = ask(payers, "max_prison(grocer, t4, P)")
+    assert found.form == "value" and [b.shown for b in found.bindings] == [{"P": "20 years"}]
+    explained = found.bindings[0].explained
+    assert explained is not None  # always, for a value: the explanation is the computation
+    assert "18 U.S.C. § 2339B(a)(1), as amended by Pub. L. 114-23, § 704, 129 Stat. 268 (2015)" in explained.citations
+    assert any("2015-06-02" in n.claim for n in explained.explanation.because)
+
+
+def test_a_value_found_can_be_asked_back_with_dates_and_amounts_as_written(scenario_file):
+    session = Session("cases/forms/values.yaml")
+    due = session.ask("report_due(bank, h1, D)")
+    assert [b.question for b in due.bindings] == ["report_due(bank, h1, 2023-05-15)"]
+    assert session.ask("report_due(bank, h1, 2023-05-15)").answer == "yes"
+    assert session.ask("report_due(bank, h1, 2023-05-16)").answer == "no"
+    assert session.ask("penalty_amount(bank, h1, $97,178)").answer == "yes"
+    assert session.ask("penalty_amount(bank, h1, $97,178.00)").answer == "yes"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("material_support(trucker, t1, X)", "material_support(A, T) is a yes/no conclusion with no value to ask for"),
+    ("designated(2025-02-30)", "is not a date"),
+    ("designated(ghost)", "not an id defined in the scenario"),
+])
+def test_bad_open_or_value_questions_are_one_line_errors(payers, text, problem):
+    with pytest.raises(InputError) as err:
+        ask(payers, text)
+    assert problem in err.value.problem and "\n" not in err.value.render()
+    if "no value" in problem:
+        assert "max_prison(A, T, P)" in err.value.problem  # lists the conclusions that have one
+
+
+def test_consequences_are_what_rests_on_the_organization_grouped_by_law(payers):
+    from engine.questions import consequences
+
+    found = consequences(payers, "cjng")
+    by_law = {b.law: [c.question for c in b.conclusions] for b in found.bodies}
+    assert by_law["material_support"][:2] == ["material_support(broker, t2)", "material_support(trucker, t1)"]
+    assert "designated(cjng)" in by_law["designation"]
+    everything = [q for qs in by_law.values() for q in qs]
+    assert not any("grocer" in q or "brigade" in q for q in everything)  # they rest on another organization
+    assert consequences(payers, "phantom").bodies == []
+    with pytest.raises(InputError, match="cjng, phantom"):
+        consequences(payers, "ghost")
+
+
+def test_open_questions_work_in_ask_whatif_and_the_shell(scenario_file, capsys, monkeypatch):
+    path = str(scenario_file(PAYERS))
+    code, out, _ = cli(["ask", path, "material_support(A, T)", "designated(cjng)", "--json"], capsys, monkeypatch)
+    listing, plain = json.loads(out)
+    assert code == 0 and plain["answer"] == "yes"
+    assert [(b["question"], b["answer"]) for b in listing["bindings"]] == [
+        ("material_support(broker, t2)", "depends"), ("material_support(grocer, t4)", "yes"),
+        ("material_support(trucker, t1)", "yes")]
+    assert "18 U.S.C. § 2339B(a)(1)" in " ".join(listing["citations"])  # cited even unexplained
+    code, out, _ = cli(["whatif", path, "material_support(A, T)", "--set", "knowledge.1.knew=designated"],
+                       capsys, monkeypatch)
+    assert code == 0 and "material_support(broker, t2): depends → yes" in out
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("ask max_prison(trucker, t1, P)\nquit\n"))
+    code, out, _ = cli(["shell", path], capsys, monkeypatch)
+    assert "P = 20 years    [max_prison(trucker, t1, 20)]" in out
