@@ -141,6 +141,12 @@ def validate_question(solver: Solver, question: Symbol, text: str, free: frozens
             continue
         if types.get(i) == "usd" and money.value(arg) is not None:
             continue
+        kinds = lib.wordings.get(types.get(i) or "")
+        if kinds is not None:  # a kind the rule book words, e.g. the exception in excepted(T, medicine)
+            if arg.type == SymbolType.Function and not arg.arguments and arg.name in kinds:
+                continue
+            raise InputError("<question>", f"{str(arg)!r} in {text!r} is not a kind of {types.get(i)}; "
+                                           f"use one of {', '.join(sorted(kinds))}")
         if not is_term(arg):
             raise InputError("<question>", f"{str(arg)!r} in {text!r} is not an id defined in the scenario"
                              + did_you_mean(arg, words))

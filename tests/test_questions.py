@@ -261,3 +261,22 @@ def test_open_questions_work_in_ask_whatif_and_the_shell(scenario_file, capsys, 
     monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("ask max_prison(trucker, t1, P)\nquit\n"))
     code, out, _ = cli(["shell", path], capsys, monkeypatch)
     assert "P = 20 years    [max_prison(trucker, t1, 20)]" in out
+
+
+# ---- exceptions and defences as conclusions (#18 item 2) --------------------------------------
+
+def test_an_exception_is_askable_and_a_missing_one_answers_no_with_its_authority(solver):
+    assert ask(solver, "excepted(meds, medicine)").answer == "yes"
+    assert ask(solver, "excepted(rent, medicine)").answer == "no"
+    no_clause = ask(solver, "excepted(rent, duress)")
+    assert no_clause.answer == "no" and "18 U.S.C. § 2339B(a)(1), (h)-(j)" in no_clause.citations[0]
+    assert "§ 2339B contains no duress clause" in no_clause.explanation.because[0].claim
+    barred = ask(solver, "defence_available(charity, rent, invalid_designation)")
+    assert barred.answer == "no" and barred.citations == ["8 U.S.C. § 1189(a)(8)"]
+    assert [b.question for b in ask(solver, "excepted(T, X)").bindings] == ["excepted(meds, medicine)"]
+
+
+def test_an_unknown_kind_of_exception_lists_the_kinds(solver):
+    with pytest.raises(InputError) as err:
+        ask(solver, "excepted(meds, medicin)")
+    assert "not a kind of exception; use one of approved_support, duress, ina_duress" in err.value.problem
