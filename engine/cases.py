@@ -40,6 +40,8 @@ class Expectation(BaseModel):
     bindings: dict[str, Literal["yes", "depends"]] = Field(
         {}, description="An open or value question: exactly the ground forms that hold or depend, e.g. "
                         "{\"material_support(trucker, t1)\": yes}")
+    readings: dict[str, bool] = Field({}, description="Open points of law fixed one way for this question "
+                                                      "(`fto readings` lists them), e.g. {frap_26a_extends_deadline: yes}")
     note: str | None = Field(None, description="Why this is the answer, in a sentence")
 
     @field_validator("answer", mode="before")
@@ -83,17 +85,18 @@ class Case:
     scenario: Scenario
     meta: CaseMeta
     located: Located
-    _solvers: dict[dt.date, Solver] = field(default_factory=dict)
+    _solvers: dict[tuple[dt.date, tuple[tuple[str, bool], ...]], Solver] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
         return self.meta.name or self.scenario.scenario or self.path
 
-    def solver(self, as_of: dt.date | None) -> Solver:
+    def solver(self, as_of: dt.date | None, readings: dict[str, bool] | None = None) -> Solver:
         day = as_of or self.scenario.as_of
-        if day not in self._solvers:
-            self._solvers[day] = Solver(self.scenario, day, source=self.path)
-        return self._solvers[day]
+        key = (day, tuple(sorted((readings or {}).items())))
+        if key not in self._solvers:
+            self._solvers[key] = Solver(self.scenario, day, source=self.path, readings=readings)
+        return self._solvers[key]
 
     def changed_solver(self, exp: "Expectation") -> Solver:
         """A solver for the scenario with an expectation's what-if changes applied."""
@@ -104,7 +107,7 @@ class Case:
         for change in changes:
             data = apply(data, change, self.path)
         scenario = parse(Located(data, self.located.lines, self.path))
-        return Solver(scenario, exp.as_of, source=self.path)
+        return Solver(scenario, exp.as_of, source=self.path, readings=exp.readings)
 
 
 def load_case(path: str | Path) -> Case:
@@ -146,6 +149,8 @@ class Verdict:
         if exp.set or exp.remove:
             edits = [f"{k}={v}" for k, v in exp.set.items()] + [f"remove {p}" for p in exp.remove]
             label += " if " + ", ".join(edits)
+        if exp.readings:
+            label += " reading " + ", ".join(f"{n}={'yes' if v else 'no'}" for n, v in exp.readings.items())
         return label
 
     def summary(self) -> str:
@@ -164,7 +169,7 @@ def judge(case: Case, index: int) -> Verdict:
     """Run one expectation against the engine."""
     exp = case.meta.expect[index]
     try:
-        solver = case.changed_solver(exp) if (exp.set or exp.remove) else case.solver(exp.as_of)
+        solver = case.changed_solver(exp) if (exp.set or exp.remove) else case.solver(exp.as_of, exp.readings)
         reply = ask(solver, exp.ask, explain_all=True)
     except InputError as exc:
         line = case.located.line_of(("expect", index, "ask"))
@@ -172,15 +177,7 @@ def judge(case: Case, index: int) -> Verdict:
     if isinstance(reply, Listing):
         return _judge_listing(case, index, reply)
     answer = reply
-    problems: list[tuple[str, str]] = []
-    if answer.answer != exp.answer:
-        problems.append(("answer", f"expected {exp.answer}, got {answer.answer}"))
-    for cite in exp.cites:
-        if not any(cite in c for c in answer.citations):
-            problems.append(("cites", f"missing citation {cite!r}"))
-    for cite in exp.not_cites:
-        if any(cite in c for c in answer.citations):
-            problems.append(("not_cites", f"citation {cite!r} must not appear"))
+    problems = _answer_and_cites(exp, answer)
     used = _rules_in(answer.explanation.model_dump())
     for rule in exp.rules:
         if rule not in used:
@@ -326,23 +323,29 @@ def updated(case: Case, text: str, fixes: dict[int, dict[str, Any]]) -> str:
     return new_text
 
 
-def _judge_listing(case: Case, index: int, found: Listing) -> Verdict:
-    """An open question's expectation: its answer, its bindings (exactly), and the citations, rules
-    and deciding facts of its bindings."""
-    exp = case.meta.expect[index]
+def _answer_and_cites(exp: Expectation, found: Reply) -> list[tuple[str, str]]:
+    """The differences in the answer and the citations, which every form of question has."""
     problems: list[tuple[str, str]] = []
     if found.answer != exp.answer:
         problems.append(("answer", f"expected {exp.answer}, got {found.answer}"))
-    got = {str(parse_question(b.question).atom): b.answer for b in found.bindings}
-    want = {str(parse_question(q).atom): status for q, status in exp.bindings.items()}
-    if exp.bindings and got != want:
-        problems.append(("bindings", f"expected the bindings {want}, got {got}"))
     for cite in exp.cites:
         if not any(cite in c for c in found.citations):
             problems.append(("cites", f"missing citation {cite!r}"))
     for cite in exp.not_cites:
         if any(cite in c for c in found.citations):
             problems.append(("not_cites", f"citation {cite!r} must not appear"))
+    return problems
+
+
+def _judge_listing(case: Case, index: int, found: Listing) -> Verdict:
+    """An open question's expectation: its answer, its bindings (exactly), and the citations, rules
+    and deciding facts of its bindings."""
+    exp = case.meta.expect[index]
+    problems = _answer_and_cites(exp, found)
+    got = {str(parse_question(b.question).atom): b.answer for b in found.bindings}
+    want = {str(parse_question(q).atom): status for q, status in exp.bindings.items()}
+    if exp.bindings and got != want:
+        problems.insert(1 if found.answer != exp.answer else 0, ("bindings", f"expected the bindings {want}, got {got}"))
     used = rules_used(found)
     problems += [("rules", f"rule {rule} does not appear in any binding's explanation{did_you_mean(rule, used)}")
                  for rule in exp.rules if rule not in used]

@@ -273,6 +273,8 @@ def ask(
     brief: bool = typer.Option(False, "--brief", help="Only the answer line, the element ledger and the citations."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0 for yes, 1 for no, 4 for depends."),
     explain_all: bool = typer.Option(False, "--explain", help="For an open question, explain every binding."),
+    reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
+                                      help="Fix an open point of law one way (`fto readings` lists them; repeatable)."),
 ) -> None:
     """Answer questions about a scenario, each with a cited explanation (grounded once for all)."""
     from engine.answers import Answer, parse_day
@@ -288,10 +290,11 @@ def ask(
     if view in ("dot", "svg") and len(texts) > 1:
         raise InputError("<command line>", f"--format {view} draws one question's proof; ask one question", where="--format")
     suggestions: list[list[Any]] = [[] for _ in texts]
+    fixed = _fixed(reading)
     if why_not:
         from engine.session import Session
 
-        session = Session(scenario, day)
+        session = Session(scenario, day, fixed)
         answers = session.ask_all(texts, explain_all)
         suggestions = [session.why_not(t) if a.answer == "no" and isinstance(a, Answer) else []
                        for t, a in zip(texts, answers)]
@@ -299,7 +302,8 @@ def ask(
         from engine.questions import ask_all, wanted_for
         from engine.solve import Solver
 
-        answers = ask_all(Solver(model, day, source=located.source, only=wanted_for(texts)), texts, explain_all)
+        answers = ask_all(Solver(model, day, source=located.source, only=wanted_for(texts), readings=fixed),
+                          texts, explain_all)
     if view not in ("json", "text") and not all(isinstance(a, Answer) for a in answers):
         raise InputError("<command line>", f"--format {view} shows one conclusion's proof; an open question's "
                                            "bindings are listed as text or json (ask a binding's ground form)", where="--format")
@@ -327,6 +331,13 @@ def ask(
     else:
         sys.stdout.write("\n".join(_drawn(view, answer, found) for answer, found in zip(answers, suggestions)))
     _exit_with(_overall([a.answer for a in answers]), exit_code)
+
+
+def _fixed(texts: list[str]) -> dict[str, bool]:
+    """--reading NAME=yes|no, repeated, as the readings to fix."""
+    from engine.open_law import parse_fix
+
+    return dict(parse_fix(t) for t in texts)
 
 
 def _overall(answers: list[str]) -> str:
@@ -359,6 +370,8 @@ def whatif(
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT",
                                      help=FORMAT_HELP + " memo, dot and svg show the answer after the change."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0, 1 or 4 for the answer after the change (yes, no, depends)."),
+    reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
+                                      help="Fix an open point of law one way (`fto readings` lists them; repeatable)."),
 ) -> None:
     """The answer before and after a change, and everything that flipped."""
     from engine.answers import Answer, parse_day
@@ -371,7 +384,7 @@ def whatif(
     elif not changes:
         raise InputError("<command line>", "give at least one --set, --remove or --patch")
     view = _view(fmt, as_json, False)
-    session = Session(scenario, parse_day(as_of) if as_of is not None else None)
+    session = Session(scenario, parse_day(as_of) if as_of is not None else None, _fixed(reading))
     result = session.whatif(question, changes)
     if view == "json":
         _print_json(result.model_dump(exclude_none=True))
@@ -721,6 +734,20 @@ def consequences(
         _print_json(found.model_dump(exclude_none=True))
         return
     sys.stdout.write(consequences_text(found) + "\n")
+
+
+@app.command()
+@_pageable
+def readings(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """The open points of law, by name, with the authorities each side rests on (fix one with --reading)."""
+    from engine.open_law import readings as named, readings_text
+    from engine.rules import library
+
+    found = named(library())
+    if as_json:
+        _print_json([r.model_dump() for r in found])
+        return
+    sys.stdout.write(readings_text(found) + "\n")
 
 
 @app.command()

@@ -184,7 +184,7 @@ class Suggestion(BaseModel):
 class Session:
     """One scenario, grounded once; questions, changes, undo."""
 
-    def __init__(self, path: str | Path, as_of: dt.date | None = None) -> None:
+    def __init__(self, path: str | Path, as_of: dt.date | None = None, readings: dict[str, bool] | None = None) -> None:
         located = load_file(path)
         scenario = parse(located)
         self.source = located.source
@@ -192,7 +192,8 @@ class Session:
         self.history: list[dict[str, Any]] = [{k: v for k, v in base.items() if k not in CASE_KEYS}]
         self.lines = located.lines
         self.as_of = as_of
-        self.solver = Solver(scenario, as_of, source=self.source, warm=True)
+        self.readings = readings or {}  # open points of law fixed one way (engine/open_law.py)
+        self.solver = Solver(scenario, as_of, source=self.source, warm=True, readings=self.readings)
         self.applied: list[list[Change]] = []
 
     @property
@@ -219,7 +220,7 @@ class Session:
         scenario = self._validate(data)
         if self.solver.update(scenario, self.as_of):
             return False
-        self.solver = Solver(scenario, self.as_of, source=self.source, warm=True)
+        self.solver = Solver(scenario, self.as_of, source=self.source, warm=True, readings=self.readings)
         return True
 
     def change(self, changes: list[Change]) -> bool:

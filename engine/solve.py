@@ -166,7 +166,7 @@ class Solver:
 
     def __init__(self, scenario: Scenario, as_of: dt.date | None = None, provenance: bool = True,
                  source: str = "<scenario>", warm: bool = False,
-                 only: Iterable[tuple[str, int]] | None = None) -> None:
+                 only: Iterable[tuple[str, int]] | None = None, readings: Mapping[str, bool] | None = None) -> None:
         self.scenario = scenario
         self.source = source
         self.as_of = as_of or scenario.as_of
@@ -187,6 +187,12 @@ class Solver:
                     inline = frozenset(self.library.inlinable(self.wanted)) - self.facts.open_signatures()
                 program, rows = self.facts.bulk(inline)
                 context = Context(rows)
+            # `readings`: open points of law fixed one way (engine/open_law.py), as a fact or a constraint.
+            self.fixed = dict(readings or {})
+            if self.fixed:
+                from engine.open_law import fixed_program
+
+                program += fixed_program(self.library, self.fixed, source)
             self.ground = GroundProgram(frozenset(p.signature for p in self.library.asks())) if warm else None
             self.ctl = rules.control(self.library, program, context, provenance, self.ground, self.wanted, inline)
         self.externals: frozenset[Symbol] = frozenset()
@@ -211,7 +217,7 @@ class Solver:
         for sig, p in self.library.preds.items():
             if p.kind == "open":
                 found.update(sa.symbol for sa in self.ctl.symbolic_atoms.by_signature(*sig))
-        return sorted(found)
+        return sorted(a for a in found if not (a.arguments and a.arguments[0].name in self.fixed))
 
     @property
     def open_atoms(self) -> list[Symbol]:

@@ -280,3 +280,31 @@ def test_an_unknown_kind_of_exception_lists_the_kinds(solver):
     with pytest.raises(InputError) as err:
         ask(solver, "excepted(meds, medicin)")
     assert "not a kind of exception; use one of approved_support, duress, ina_duress" in err.value.problem
+
+
+# ---- readings: open points of law, named, listed and fixed (#18 item 7) -----------------------
+
+def test_readings_are_listed_with_the_authorities_of_each_side(capsys, monkeypatch):
+    code, out, _ = cli(["readings", "--json"], capsys, monkeypatch)
+    found = {r["name"]: r for r in json.loads(out)}
+    frap = found["frap_26a_extends_deadline"]
+    assert code == 0 and frap["cite"] == "Fed. R. App. P. 26(a)(1)(C)" and frap["file"] == "rules/lifecycle.lp"
+    assert "8 U.S.C. § 1189(c)(1); Fed. R. App. P. 26(a)(1)(C)" in frap["yes"]
+    assert {"made_on_signing", "set_aside_reaches_back"} <= found.keys()
+    assert not any("{" in r["question"] for r in found.values())  # no placeholders
+
+
+def test_a_fixed_reading_settles_what_depended_on_it(capsys, monkeypatch):
+    path, question = "cases/forms/review_window.yaml", "review_window_closes(sinaloa, D)"
+    code, out, _ = cli(["ask", path, question, "--json"], capsys, monkeypatch)
+    assert json.loads(out)["answer"] == "depends"
+    for value, day in (("yes", "2025-03-24"), ("no", "2025-03-22")):
+        code, out, _ = cli(["ask", path, question, "--json", "--reading", f"frap_26a_extends_deadline={value}"],
+                           capsys, monkeypatch)
+        listing = json.loads(out)
+        assert (listing["answer"], [b["question"] for b in listing["bindings"]]) == (
+            "yes", [f"review_window_closes(sinaloa, {day})"])
+    code, out, err = cli(["ask", path, question, "--reading", "frap=yes"], capsys, monkeypatch)
+    assert code == 2 and out == "" and "'frap' is not a reading; the readings are a8_bar_constitutional" in err
+    code, _, err = cli(["ask", path, question, "--reading", "frap_26a_extends_deadline=maybe"], capsys, monkeypatch)
+    assert code == 2 and "NAME=yes or NAME=no" in err
