@@ -15,6 +15,7 @@ from typing import Any, Literal
 from clingo.symbol import Symbol, SymbolType
 from pydantic import BaseModel
 
+from engine import money
 from engine.errors import InputError, did_you_mean
 from engine.evidence import Evidence, gather
 from engine.explain import UNBOUND, Explainer, Node, layout
@@ -98,8 +99,9 @@ def _node(n: Node) -> ExplanationNode:
     return ExplanationNode.model_validate(n.as_dict())
 
 
-def validate_question(solver: Solver, question: Symbol, text: str) -> None:
-    """The question must name an askable conclusion, with the right arity and known ids."""
+def validate_question(solver: Solver, question: Symbol, text: str, free: frozenset[int] = frozenset()) -> None:
+    """The question must name an askable conclusion, with the right arity and known ids (except at
+    the `free` positions, where an open question has a variable: engine/questions.py)."""
     lib = solver.library
     sig = (question.name, len(question.arguments))
     spec = lib.preds.get(sig)
@@ -131,10 +133,20 @@ def validate_question(solver: Solver, question: Symbol, text: str) -> None:
 
     types = spec.types()
     for i, arg in enumerate(question.arguments):
+        if i in free:
+            continue
         if arg.type == SymbolType.String:
             raise InputError("<question>", f"{text!r}: arguments are ids such as cjng, not quoted strings")
         if arg.type == SymbolType.Number and types.get(i) in NUMERIC_FORMATS:
             continue
+        if types.get(i) == "usd" and money.value(arg) is not None:
+            continue
+        kinds = lib.wordings.get(types.get(i) or "")
+        if kinds is not None:  # a kind the rule book words, e.g. the exception in excepted(T, medicine)
+            if arg.type == SymbolType.Function and not arg.arguments and arg.name in kinds:
+                continue
+            raise InputError("<question>", f"{str(arg)!r} in {text!r} is not a kind of {types.get(i)}; "
+                                           f"use one of {', '.join(sorted(kinds))}")
         if not is_term(arg):
             raise InputError("<question>", f"{str(arg)!r} in {text!r} is not an id defined in the scenario"
                              + did_you_mean(arg, words))

@@ -13,8 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.answers import Answer, ask, defects
+from engine.answers import Answer, defects
 from engine.errors import InputError, closest, did_you_mean
+from engine.questions import Listing, Reply, ask, listing_defects
+from engine.questions import parse as parse_question
 from engine.scenario import CASE_KEYS, Scenario, parse, validation_error
 from engine.solve import Solver
 from engine.yamlsource import Located, load_file, load_text
@@ -35,6 +37,11 @@ class Expectation(BaseModel):
     remove: list[str] = Field([], description="A what-if: paths deleted before asking")
     elements: dict[str, Literal["established", "refuted", "unknown", "not reached"]] = Field(
         {}, description="Element ledger statuses to check, by element predicate")
+    bindings: dict[str, Literal["yes", "depends"]] = Field(
+        {}, description="An open or value question: exactly the ground forms that hold or depend, e.g. "
+                        "{\"material_support(trucker, t1)\": yes}")
+    readings: dict[str, bool] = Field({}, description="Open points of law fixed one way for this question "
+                                                      "(`fto readings` lists them), e.g. {frap_26a_extends_deadline: yes}")
     note: str | None = Field(None, description="Why this is the answer, in a sentence")
 
     @field_validator("answer", mode="before")
@@ -45,6 +52,14 @@ class Expectation(BaseModel):
             return "yes"
         if value is False:
             return "no"
+        return value
+
+    @field_validator("bindings", mode="before")
+    @classmethod
+    def _yaml_binding_booleans(cls, value: object) -> object:
+        """As for `answer`: a bare `yes` is a YAML boolean."""
+        if isinstance(value, dict):
+            return {k: "yes" if v is True else v for k, v in value.items()}
         return value
 
 
@@ -70,17 +85,18 @@ class Case:
     scenario: Scenario
     meta: CaseMeta
     located: Located
-    _solvers: dict[dt.date, Solver] = field(default_factory=dict)
+    _solvers: dict[tuple[dt.date, tuple[tuple[str, bool], ...]], Solver] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
         return self.meta.name or self.scenario.scenario or self.path
 
-    def solver(self, as_of: dt.date | None) -> Solver:
+    def solver(self, as_of: dt.date | None, readings: dict[str, bool] | None = None) -> Solver:
         day = as_of or self.scenario.as_of
-        if day not in self._solvers:
-            self._solvers[day] = Solver(self.scenario, day, source=self.path)
-        return self._solvers[day]
+        key = (day, tuple(sorted((readings or {}).items())))
+        if key not in self._solvers:
+            self._solvers[key] = Solver(self.scenario, day, source=self.path, readings=readings)
+        return self._solvers[key]
 
     def changed_solver(self, exp: "Expectation") -> Solver:
         """A solver for the scenario with an expectation's what-if changes applied."""
@@ -91,7 +107,7 @@ class Case:
         for change in changes:
             data = apply(data, change, self.path)
         scenario = parse(Located(data, self.located.lines, self.path))
-        return Solver(scenario, exp.as_of, source=self.path)
+        return Solver(scenario, exp.as_of, source=self.path, readings=exp.readings)
 
 
 def load_case(path: str | Path) -> Case:
@@ -114,9 +130,9 @@ class Verdict:
 
     case: Case
     index: int
-    answer: Answer
+    answer: Reply
     problems: list[tuple[str, str]]
-    """(what differs: answer, cites, not_cites, rules, elements, deciding; how), in that order."""
+    """(what differs: answer, bindings, cites, not_cites, rules, elements, deciding; how), in that order."""
 
     @property
     def passed(self) -> bool:
@@ -133,6 +149,8 @@ class Verdict:
         if exp.set or exp.remove:
             edits = [f"{k}={v}" for k, v in exp.set.items()] + [f"remove {p}" for p in exp.remove]
             label += " if " + ", ".join(edits)
+        if exp.readings:
+            label += " reading " + ", ".join(f"{n}={'yes' if v else 'no'}" for n, v in exp.readings.items())
         return label
 
     def summary(self) -> str:
@@ -151,20 +169,15 @@ def judge(case: Case, index: int) -> Verdict:
     """Run one expectation against the engine."""
     exp = case.meta.expect[index]
     try:
-        solver = case.changed_solver(exp) if (exp.set or exp.remove) else case.solver(exp.as_of)
-        answer = ask(solver, exp.ask)
+        solver = case.changed_solver(exp) if (exp.set or exp.remove) else case.solver(exp.as_of, exp.readings)
+        reply = ask(solver, exp.ask, explain_all=True)
     except InputError as exc:
         line = case.located.line_of(("expect", index, "ask"))
         raise InputError(case.path, exc.problem, line, f"expect.{index}") from None
-    problems: list[tuple[str, str]] = []
-    if answer.answer != exp.answer:
-        problems.append(("answer", f"expected {exp.answer}, got {answer.answer}"))
-    for cite in exp.cites:
-        if not any(cite in c for c in answer.citations):
-            problems.append(("cites", f"missing citation {cite!r}"))
-    for cite in exp.not_cites:
-        if any(cite in c for c in answer.citations):
-            problems.append(("not_cites", f"citation {cite!r} must not appear"))
+    if isinstance(reply, Listing):
+        return _judge_listing(case, index, reply)
+    answer = reply
+    problems = _answer_and_cites(exp, answer)
     used = _rules_in(answer.explanation.model_dump())
     for rule in exp.rules:
         if rule not in used:
@@ -198,6 +211,14 @@ def corrections(verdict: Verdict) -> dict[str, Any]:
     exp, answer = verdict.expectation, verdict.answer
     differs = {what for what, _ in verdict.problems}
     out: dict[str, Any] = {}
+    if isinstance(answer, Listing):  # an open question: its answer, bindings and cites
+        if "answer" in differs:
+            out["answer"] = answer.answer
+        if "bindings" in differs:
+            out["bindings"] = {b.question: b.answer for b in answer.bindings}
+        if "cites" in differs:
+            out["cites"] = [c for c in exp.cites if any(c in got for got in answer.citations)] or answer.citations[:1]
+        return out
     if "answer" in differs:
         out["answer"] = answer.answer
     if "cites" in differs:
@@ -302,8 +323,48 @@ def updated(case: Case, text: str, fixes: dict[int, dict[str, Any]]) -> str:
     return new_text
 
 
-def rules_used(answer: Answer) -> set[str]:
-    """Rule ids an answer rests on: its explanation tree and its element ledger."""
+def _answer_and_cites(exp: Expectation, found: Reply) -> list[tuple[str, str]]:
+    """The differences in the answer and the citations, which every form of question has."""
+    problems: list[tuple[str, str]] = []
+    if found.answer != exp.answer:
+        problems.append(("answer", f"expected {exp.answer}, got {found.answer}"))
+    for cite in exp.cites:
+        if not any(cite in c for c in found.citations):
+            problems.append(("cites", f"missing citation {cite!r}"))
+    for cite in exp.not_cites:
+        if any(cite in c for c in found.citations):
+            problems.append(("not_cites", f"citation {cite!r} must not appear"))
+    return problems
+
+
+def _judge_listing(case: Case, index: int, found: Listing) -> Verdict:
+    """An open question's expectation: its answer, its bindings (exactly), and the citations, rules
+    and deciding facts of its bindings."""
+    exp = case.meta.expect[index]
+    problems = _answer_and_cites(exp, found)
+    got = {str(parse_question(b.question).atom): b.answer for b in found.bindings}
+    want = {str(parse_question(q).atom): status for q, status in exp.bindings.items()}
+    if exp.bindings and got != want:
+        problems.insert(1 if found.answer != exp.answer else 0, ("bindings", f"expected the bindings {want}, got {got}"))
+    used = rules_used(found)
+    problems += [("rules", f"rule {rule} does not appear in any binding's explanation{did_you_mean(rule, used)}")
+                 for rule in exp.rules if rule not in used]
+    if exp.elements:
+        problems.append(("elements", "an open question has no element ledger of its own; ask a binding's ground form"))
+    decided = {f for b in found.bindings for d in b.deciding for f in d.facts}
+    problems += [("deciding", f"{fact} is not among the deciding facts {sorted(decided)}")
+                 for fact in exp.deciding if fact not in decided]
+    problems += [("deciding", f"{b.question} depends but names no deciding fact") for b in found.bindings
+                 if b.answer == "depends" and not b.deciding]
+    problems += [("answer", problem) for problem in listing_defects(found)]
+    return Verdict(case, index, found, problems)
+
+
+def rules_used(answer: Reply) -> set[str]:
+    """Rule ids an answer rests on: its explanation tree and its element ledger (for an open
+    question, those of every binding explained)."""
+    if isinstance(answer, Listing):
+        return {r for b in answer.bindings if b.explained is not None for r in rules_used(b.explained)}
     return _rules_in(answer.explanation.model_dump()) | {e.rule for e in answer.elements}
 
 

@@ -281,47 +281,86 @@ def _page(command: str, text: str) -> bool:
 @_pageable
 def ask(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
-    question: str = typer.Argument(..., metavar="QUESTION", help="A conclusion atom, e.g. designated(cjng).",
-                                   autocompletion=lambda incomplete: _askable(incomplete)),
+    question: Optional[List[str]] = typer.Argument(
+        None, metavar="[QUESTION]...", autocompletion=lambda incomplete: _askable(incomplete),
+        help="Questions, e.g. designated(cjng), 'not material_support(ngo, meds)'; none: the scenario's questions:."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Ask as of this date (YYYY-MM-DD)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON (--format json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON (--format json; a list for several questions)."),
     why_not: bool = typer.Option(False, "--why-not", help="For a `no`, the smallest fact changes that make it `yes`."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help=FORMAT_HELP),
     brief: bool = typer.Option(False, "--brief", help="Only the answer line, the element ledger and the citations."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0 for yes, 1 for no, 4 for depends."),
+    explain_all: bool = typer.Option(False, "--explain", help="For an open question, explain every binding."),
+    reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
+                                      help="Fix an open point of law one way (`fto readings` lists them; repeatable)."),
 ) -> None:
-    """Answer one question about a scenario, with a cited explanation."""
-    from engine.answers import ask as run_ask, parse_day, wanted_for
+    """Answer questions about a scenario, each with a cited explanation (grounded once for all)."""
+    from engine.answers import Answer, parse_day
+    from engine.errors import InputError
+    from engine.scenario import load
 
     view = _view(fmt, as_json, brief)
     day = parse_day(as_of) if as_of is not None else None
+    model, located = load(scenario)
+    texts = list(question or model.questions)
+    if not texts:
+        raise InputError(located.source, "no question: give one after the file, or list them under questions:")
+    if view in ("dot", "svg") and len(texts) > 1:
+        raise InputError("<command line>", f"--format {view} draws one question's proof; ask one question", where="--format")
+    suggestions: list[list[Any]] = [[] for _ in texts]
+    fixed = _fixed(reading)
     if why_not:
         from engine.session import Session
 
-        session = Session(scenario, day)
-        answer = session.ask(question)
-        suggestions = session.why_not(question) if answer.answer == "no" else []
+        session = Session(scenario, day, fixed)
+        answers = session.ask_all(texts, explain_all)
+        suggestions = [session.why_not(t) if a.answer == "no" and isinstance(a, Answer) else []
+                       for t, a in zip(texts, answers)]
     else:
-        from engine.scenario import load
+        from engine.questions import ask_all, wanted_for
         from engine.solve import Solver
 
-        model, located = load(scenario)
-        answer = run_ask(Solver(model, day, source=located.source, only=wanted_for(question)), question)
-        suggestions = []
+        answers = ask_all(Solver(model, day, source=located.source, only=wanted_for(texts), readings=fixed),
+                          texts, explain_all)
+    if view not in ("json", "text") and not all(isinstance(a, Answer) for a in answers):
+        raise InputError("<command line>", f"--format {view} shows one conclusion's proof; an open question's "
+                                           "bindings are listed as text or json (ask a binding's ground form)", where="--format")
     if view == "json":
-        data = answer.model_dump(exclude_none=True)
-        if why_not:
-            data["why_not"] = [s.model_dump() for s in suggestions]
-        _print_json(data)
+        rows = []
+        for answer, found in zip(answers, suggestions):
+            data = answer.model_dump(exclude_none=True)
+            if why_not:
+                data["why_not"] = [s.model_dump() for s in found]
+            rows.append(data)
+        _print_json(rows[0] if len(rows) == 1 else rows)
     elif view == "text":
+        from engine.questions import listing_text
         from engine.render import print_answer, print_suggestions
 
-        print_answer(answer, brief)
-        if why_not:
-            print_suggestions(suggestions)
+        for i, (answer, found) in enumerate(zip(answers, suggestions)):
+            if i:
+                sys.stdout.write("\n")
+            if not isinstance(answer, Answer):  # an open question's listing
+                sys.stdout.write(listing_text(answer) + "\n")
+                continue
+            print_answer(answer, brief)
+            if why_not:
+                print_suggestions(found)
     else:
-        sys.stdout.write(_drawn(view, answer, suggestions))
-    _exit_with(answer.answer, exit_code)
+        sys.stdout.write("\n".join(_drawn(view, answer, found) for answer, found in zip(answers, suggestions)))
+    _exit_with(_overall([a.answer for a in answers]), exit_code)
+
+
+def _fixed(texts: list[str]) -> dict[str, bool]:
+    """--reading NAME=yes|no, repeated, as the readings to fix."""
+    from engine.open_law import parse_fix
+
+    return dict(parse_fix(t) for t in texts)
+
+
+def _overall(answers: list[str]) -> str:
+    """Several questions' answers as one exit status: yes if all are yes, no if any is no, else depends."""
+    return "no" if "no" in answers else "depends" if "depends" in answers else "yes"
 
 
 def _askable(incomplete: str) -> list[str]:
@@ -349,9 +388,11 @@ def whatif(
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT",
                                      help=FORMAT_HELP + " memo, dot and svg show the answer after the change."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0, 1 or 4 for the answer after the change (yes, no, depends)."),
+    reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
+                                      help="Fix an open point of law one way (`fto readings` lists them; repeatable)."),
 ) -> None:
     """The answer before and after a change, and everything that flipped."""
-    from engine.answers import parse_day
+    from engine.answers import Answer, parse_day
     from engine.errors import InputError
     from engine.session import Change, Session, parse_set, patch_changes
 
@@ -361,10 +402,17 @@ def whatif(
     elif not changes:
         raise InputError("<command line>", "give at least one --set, --remove or --patch")
     view = _view(fmt, as_json, False)
-    session = Session(scenario, parse_day(as_of) if as_of is not None else None)
+    session = Session(scenario, parse_day(as_of) if as_of is not None else None, _fixed(reading))
     result = session.whatif(question, changes)
     if view == "json":
         _print_json(result.model_dump(exclude_none=True))
+    elif not isinstance(result.after, Answer):  # an open question: its listings before and after
+        if view != "text":
+            raise InputError("<command line>", f"--format {view} shows one conclusion's proof; ask a binding's "
+                                               "ground form", where="--format")
+        from engine.questions import whatif_text
+
+        sys.stdout.write(whatif_text(result) + "\n")
     elif view == "text":
         from engine.render import print_whatif
 
@@ -437,9 +485,12 @@ def check(
             for line in verdict.diff():
                 print(f"         {line}")
             if verbose:
+                from engine.answers import Answer
+                from engine.questions import listing_text
                 from engine.render import explanation_text
 
-                print(explanation_text(verdict.answer, indent="         "))
+                print(explanation_text(verdict.answer, indent="         ") if isinstance(verdict.answer, Answer)
+                      else listing_text(verdict.answer))
     if coverage:
         _print_coverage(exercised)
     if updated:
@@ -701,6 +752,42 @@ def serve(
     timeout, max_memory_mb = ctx.obj or (None, 8192)
     run(Settings(host=host, port=port, workers=workers, allow_origins=tuple(allow_origin),
                  timeout_s=timeout if timeout is not None else Settings.timeout_s, memory_mb=max_memory_mb))
+
+
+@app.command()
+@_pageable
+def consequences(
+    scenario: str = typer.Argument(..., metavar="SCENARIO", help=STDIN),
+    org: str = typer.Argument(..., metavar="ORG", help="An organization of the scenario, e.g. cjng."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="As of this date (YYYY-MM-DD)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Everything that follows for an organization and those dealing with it, by body of law."""
+    from engine.answers import parse_day
+    from engine.questions import consequences as follow, consequences_text
+    from engine.scenario import load
+    from engine.solve import Solver
+
+    model, located = load(scenario)
+    found = follow(Solver(model, parse_day(as_of) if as_of is not None else None, source=located.source), org)
+    if as_json:
+        _print_json(found.model_dump(exclude_none=True))
+        return
+    sys.stdout.write(consequences_text(found) + "\n")
+
+
+@app.command()
+@_pageable
+def readings(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """The open points of law, by name, with the authorities each side rests on (fix one with --reading)."""
+    from engine.open_law import readings as named, readings_text
+    from engine.rules import library
+
+    found = named(library())
+    if as_json:
+        _print_json([r.model_dump() for r in found])
+        return
+    sys.stdout.write(readings_text(found) + "\n")
 
 
 @app.command()

@@ -95,16 +95,21 @@ class Remedy:
     rules: tuple[str, ...]
 
 
-def remedies(solver: Solver, atom: Symbol, limit: int = 5) -> list[Remedy]:
-    """The smallest sets of assumable facts which, switched, would make `atom` (now `no`) `yes`.
+def remedies(solver: Solver, atom: Symbol, limit: int = 5, want: str = "yes") -> list[Remedy]:
+    """The smallest sets of assumable facts which, switched, would make `atom` (now `no`) `yes`
+    (or, with `want="no"`, `atom` now `yes` a `no`: the why-not of a negated question).
 
     The assumable facts are the switchable inputs whose predicate declares a question
-    (rules/inputs.lp), tried one at a time, then in pairs, through the warm solver's cone.
+    (rules/inputs.lp), tried one at a time, then in pairs, through the warm solver's cone: those
+    not stated, switched on; and to make a `yes` a `no`, also those stated, switched off (an
+    element that would fail).
     """
     lib = solver.library
     current = set(solver.facts.facts)
-    candidates = sorted(s for s in set(solver.facts.off)
-                        if (spec := lib.preds.get((s.name, len(s.arguments)))) is not None and spec.question)
+    switchable = set(solver.facts.off) | (current if want == "no" else set())
+    candidates = sorted(s for s in switchable
+                        if (spec := lib.preds.get((s.name, len(s.arguments)))) is not None and spec.question
+                        and not spec.trivial)
     found: list[list[Assumption]] = []
     for size in (1, 2):
         pool = candidates if size == 1 else candidates[:MAX_WHY_NOT_PAIRS_POOL]
@@ -114,24 +119,33 @@ def remedies(solver: Solver, atom: Symbol, limit: int = 5) -> list[Remedy]:
                 after = solver.conclusions_if(flips).get(atom, "no")
             except InputError:
                 continue
-            if after == "yes":
+            if after == want:
                 found.append(flips)
                 if len(found) >= limit:
                     break
         if found:
             break
-    return [Remedy(tuple(flips), _engaged(solver, flips)) for flips in found]
+    return [Remedy(tuple(flips), _engaged(solver, atom, flips)) for flips in found]
 
 
-def _engaged(solver: Solver, flips: list[Assumption]) -> tuple[str, ...]:
-    """The rules a change feeds (a new premise) or disarms (a defeater it removes), read from the
-    provenance of the reading before and after it."""
+def _engaged(solver: Solver, atom: Symbol, flips: list[Assumption]) -> tuple[str, ...]:
+    """The rules of the law `atom` turns on that a change engages, read from the provenance of the
+    reading before and after it: a fact switched on feeds a rule (a new premise) or disarms one (a
+    defeater it removes); a fact switched off takes a premise from a rule, or arms a rule that asked
+    for its absence. (Rules of other bodies of law that read the same fact are not the reason.)"""
     before = derivations(Reading(solver.canonical() or frozenset()))
     with solver.switched(flips) as switched:
         after = derivations(Reading(switched.canonical() or frozenset()))
-    flipped = {sym for sym, _ in flips}
-    fed = {rid for rid, premises, _ in after if flipped & set(premises.arguments)}
-    disarmed = {rid for rid, premises, _ in before
-                if any(Function("neg", [sym]) in premises.arguments for sym in flipped)}
-    order = list(solver.library.rules)
-    return tuple(sorted(fed | disarmed, key=order.index))
+    on = {sym for sym, value in flips if value}
+    off = {sym for sym, value in flips if not value}
+
+    def using(found: list, facts: set[Symbol], absent: bool) -> set[str]:
+        wanted = {Function("neg", [sym]) for sym in facts} if absent else facts
+        return {rid for rid, premises, _ in found if wanted & set(premises.arguments)}
+
+    engaged = using(after, on, False) | using(before, on, True) | using(before, off, False) | using(after, off, True)
+    lib = solver.library
+    law = lib.needed(frozenset({(atom.name, len(atom.arguments))}))
+    engaged = {rid for rid in engaged if lib.rules[rid].signature in law}
+    order = list(lib.rules)
+    return tuple(sorted(engaged, key=order.index))

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from engine.session import Session
 
 HELP = """commands:
-  ask Q            answer Q (e.g. ask designated(cjng))
+  ask Q            answer Q (e.g. ask designated(cjng), ask not material_support(a, t1),
+                   ask material_support(A, T), ask max_prison(a, t1, P))
   explain Q        answer Q with the full explanation tree
   whynot Q         the smallest fact changes that would make Q yes
   set PATH=VALUE   change a fact (e.g. set transactions.t1.on=2025-02-19)
@@ -26,6 +27,8 @@ HELP = """commands:
 
 
 def run(path: str, as_of: dt.date | None) -> None:
+    from engine.answers import Answer
+    from engine.questions import listing_text
     from engine.render import print_answer, print_suggestions
     from engine.session import Change, Session, parse_set
 
@@ -54,8 +57,10 @@ def run(path: str, as_of: dt.date | None) -> None:
             elif cmd == "help":
                 print(HELP)
             elif cmd in ("ask", "explain"):
-                answer = session.ask(arg)
-                if cmd == "ask":
+                answer = session.ask(arg, explain_all=cmd == "explain")
+                if not isinstance(answer, Answer):  # an open question: its bindings
+                    print(listing_text(answer))
+                elif cmd == "ask":
                     print(f"{answer.question}: {answer.answer}  ({'; '.join(answer.citations[:3])})")
                 else:
                     print_answer(answer)

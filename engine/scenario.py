@@ -443,6 +443,10 @@ class Scenario(Model):
     solicitations: dict[Id, Solicitation] = {}
     drug_activities: dict[Id, DrugActivity] = Field({}, description="Conduct with controlled substances (21 U.S.C. §§ 841(a), 960a), by id.")
     unknown: list[str] = []
+    questions: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
+        [], max_length=1000,
+        description="Questions `fto ask FILE` answers when none is given (any form: designated(cjng), "
+                    "not material_support(ngo, meds), material_support(A, T)); grounded once, answered each.")
 
 
 SCENARIO_KEYS = frozenset(Scenario.model_fields)

@@ -16,10 +16,11 @@ from typing import Any, Literal
 from clingo.symbol import Symbol
 from pydantic import BaseModel
 
-from engine.answers import Answer, ask
+from engine.answers import Answer
 from engine.errors import InputError, did_you_mean
+from engine.questions import Reply, ask, ask_all, checked
 from engine.scenario import CASE_KEYS, Scenario, parse
-from engine.solve import Solver, parse_question
+from engine.solve import Solver
 from engine.yamlsource import Located, load_file, load_text
 
 
@@ -168,8 +169,8 @@ class ElementChange(BaseModel):
 class WhatIf(BaseModel):
     question: str
     changes: list[str]
-    before: Answer
-    after: Answer
+    before: Reply
+    after: Reply
     changed: bool
     flipped: list[Flip]
     elements_changed: list[ElementChange]
@@ -187,7 +188,8 @@ class Suggestion(BaseModel):
 class Session:
     """One scenario, grounded once; questions, changes, undo."""
 
-    def __init__(self, path: str | Path | Located, as_of: dt.date | None = None) -> None:
+    def __init__(self, path: str | Path | Located, as_of: dt.date | None = None,
+                 readings: dict[str, bool] | None = None) -> None:
         located = path if isinstance(path, Located) else load_file(path)  # Located: text already read (fto serve)
         scenario = parse(located)
         self.source = located.source
@@ -195,7 +197,8 @@ class Session:
         self.history: list[dict[str, Any]] = [{k: v for k, v in base.items() if k not in CASE_KEYS}]
         self.lines = located.lines
         self.as_of = as_of
-        self.solver = Solver(scenario, as_of, source=self.source, warm=True)
+        self.readings = readings or {}  # open points of law fixed one way (engine/open_law.py)
+        self.solver = Solver(scenario, as_of, source=self.source, warm=True, readings=self.readings)
         self.applied: list[list[Change]] = []
 
     @property
@@ -205,8 +208,14 @@ class Session:
     def _validate(self, data: dict[str, Any]) -> Scenario:
         return parse(Located(data, self.lines, self.source))
 
-    def ask(self, question: str) -> Answer:
-        return ask(self.solver, question)
+    def ask(self, question: str, explain_all: bool = False) -> Reply:
+        """Answer a question in any of its forms (engine/questions.py): an Answer, or for an open
+        question a Listing of its bindings."""
+        return ask(self.solver, question, explain_all)
+
+    def ask_all(self, questions: list[str], explain_all: bool = False) -> list[Reply]:
+        """Answer several questions against the one grounding."""
+        return ask_all(self.solver, questions, explain_all)
 
     def conclusions(self) -> dict[Symbol, str]:
         return self.solver.conclusions()
@@ -216,7 +225,7 @@ class Session:
         scenario = self._validate(data)
         if self.solver.update(scenario, self.as_of):
             return False
-        self.solver = Solver(scenario, self.as_of, source=self.source, warm=True)
+        self.solver = Solver(scenario, self.as_of, source=self.source, warm=True, readings=self.readings)
         return True
 
     def change(self, changes: list[Change]) -> bool:
@@ -248,8 +257,8 @@ class Session:
             for atom in sorted(set(before_all) | set(after_all))
             if before_all.get(atom, "no") != after_all.get(atom, "no")
         ]
-        old = {e.key: e for e in before.elements}
-        new = {e.key: e for e in after.elements}
+        old = {e.key: e for e in before.elements} if isinstance(before, Answer) else {}
+        new = {e.key: e for e in after.elements} if isinstance(after, Answer) else {}
         elements = [
             ElementChange(element=(new.get(key) or old[key]).element, cite=(new.get(key) or old[key]).cite,
                           before=old[key].status if key in old else "absent",
@@ -272,15 +281,18 @@ class Session:
 
     def why_not(self, question: str, limit: int = 5) -> list[Suggestion]:
         """The smallest sets of assumable facts which, switched, would make a `no` a `yes`
-        (engine/deciding.py searches; here they are phrased)."""
+        (engine/deciding.py searches; here they are phrased). For a negated question, the facts
+        that would take the conclusion outside the rule."""
         from engine.deciding import remedies
         from engine.explain import Explainer
         from engine.reading import Reading
 
-        atom = parse_question(question)
-        if self.solver.status(atom) != "no":
+        asked = checked(self.solver, question)
+        atom = asked.atom
+        now, want = ("yes", "no") if asked.negated else ("no", "yes")
+        if self.solver.status(atom) != now:
             return []
-        found = remedies(self.solver, atom, limit)
+        found = remedies(self.solver, atom, limit, want)
         explainer = Explainer(self.solver.library, Reading(self.solver.canonical() or frozenset()))
         out = []
         for remedy in found:

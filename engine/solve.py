@@ -17,7 +17,7 @@ import re
 from collections.abc import ItemsView, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import clingo
 from clingo import ast
@@ -166,7 +166,7 @@ class Solver:
 
     def __init__(self, scenario: Scenario, as_of: dt.date | None = None, provenance: bool = True,
                  source: str = "<scenario>", warm: bool = False,
-                 only: Iterable[tuple[str, int]] | None = None) -> None:
+                 only: Iterable[tuple[str, int]] | None = None, readings: Mapping[str, bool] | None = None) -> None:
         self.scenario = scenario
         self.source = source
         self.as_of = as_of or scenario.as_of
@@ -187,6 +187,12 @@ class Solver:
                     inline = frozenset(self.library.inlinable(self.wanted)) - self.facts.open_signatures()
                 program, rows = self.facts.bulk(inline)
                 context = Context(rows)
+            # `readings`: open points of law fixed one way (engine/open_law.py), as a fact or a constraint.
+            self.fixed = dict(readings or {})
+            if self.fixed:
+                from engine.open_law import fixed_program
+
+                program += fixed_program(self.library, self.fixed, source)
             self.ground = GroundProgram(frozenset(p.signature for p in self.library.asks())) if warm else None
             self.ctl = rules.control(self.library, program, context, provenance, self.ground, self.wanted, inline)
         self.externals: frozenset[Symbol] = frozenset()
@@ -211,7 +217,7 @@ class Solver:
         for sig, p in self.library.preds.items():
             if p.kind == "open":
                 found.update(sa.symbol for sa in self.ctl.symbolic_atoms.by_signature(*sig))
-        return sorted(found)
+        return sorted(a for a in found if not (a.arguments and a.arguments[0].name in self.fixed))
 
     @property
     def open_atoms(self) -> list[Symbol]:
@@ -271,14 +277,29 @@ class Solver:
         if not self.open_atoms:
             model = self.witness()
             return model if model is not None and all((a in model) == v for a, v in assumptions) else None
-        key = ("canonical", *assumptions)
+        return self._canonical(("canonical", *assumptions), assumptions, clasp.every_atom)
+
+    def canonical_open(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
+        """The open atoms true in `canonical(assumptions)`, without reading the rest of it. Why: at 1e4
+        transactions an answer set is 1e5 atoms, and reading them costs more than the solve; the
+        deciding facts of an open question's bindings need only the open atoms."""
+        full = self._witnesses.get(("canonical", *assumptions))  # type: ignore[call-overload]
+        if full is not None or not self.open_atoms:
+            model = full if full is not None else self.canonical(assumptions)
+            return None if model is None else frozenset(a for a in self.open_atoms if a in model)
+        watched = self.open_atoms
+        return self._canonical(("canonical_open", *assumptions), assumptions,
+                               lambda m: frozenset(a for a in watched if m.contains(a)))
+
+    def _canonical(self, key: tuple, assumptions: Sequence[tuple[Symbol, bool]],
+                   read: Callable[[clingo.Model], frozenset[Symbol]]) -> frozenset[Symbol] | None:
         if key not in self._witnesses:  # type: ignore[comparison-overlap]
             self._prefer_false()
             solver = self.ctl.configuration.solver
             usual = solver.heuristic  # type: ignore[union-attr]
             solver.heuristic = "Domain"  # type: ignore[union-attr]
             try:
-                found = clasp.last_model(self.ctl, clasp.every_atom, assumptions=assumptions)
+                found = clasp.last_model(self.ctl, read, assumptions=assumptions)
             finally:
                 solver.heuristic = usual  # type: ignore[union-attr]
             self._witnesses[key] = found  # type: ignore[index]

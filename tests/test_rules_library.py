@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.answers import ask, wanted_for
+from engine.questions import ask, wanted_for
 from engine.rules import _PLACEHOLDER, Library, _load_file, library
 from engine.scenario import load
 from engine.solve import Solver
@@ -76,7 +76,7 @@ def test_a_narrow_solve_gives_the_same_answer_explanation_and_citations(path):
     day = dt.date.fromisoformat(str(expectation["as_of"])) if expectation.get("as_of") else None
     question = expectation["ask"]
     whole = ask(Solver(scenario, day, source=str(path)), question).model_dump()
-    narrow = ask(Solver(scenario, day, source=str(path), only=wanted_for(question)), question).model_dump()
+    narrow = ask(Solver(scenario, day, source=str(path), only=wanted_for([question])), question).model_dump()
     assert narrow == whole
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.answers import ask, wanted_for
+from engine.questions import ask, wanted_for
 from engine.cases import case_files, load_case
 from engine.scenario import CASE_KEYS, parse
 from engine.session import Change, Session, apply
@@ -52,5 +52,5 @@ def test_a_warm_what_if_answers_exactly_as_a_fresh_ask_of_the_edited_file(path: 
         for change in changes:
             data = apply(data, change, path)
         edited = parse(Located(data, case.located.lines, path))
-        cold = ask(Solver(edited, exp.as_of, source=path, only=wanted_for(exp.ask)), exp.ask)
+        cold = ask(Solver(edited, exp.as_of, source=path, only=wanted_for([exp.ask])), exp.ask)
         assert warm.to_json() == cold.to_json(), f"{path} expectation {i}: {exp.ask}"
