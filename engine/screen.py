@@ -36,7 +36,7 @@ from engine.scenario import Scenario
 RECORDS = {("transaction", 4): "transaction", ("holding", 5): "holding"}
 """The dated records (rules/record.lp) whose first argument is the id of a ledger row."""
 
-ANSWERS = ("yes", "no", "depends")
+RANK = {"no": 0, "depends": 1, "yes": 2}
 BLOCK_ROWS = 4000
 """Rows per partition. Why not one partition for the whole ledger: finding which answers depend
 on open facts takes one solve per model the solver must enumerate, and their number grows with the
@@ -60,8 +60,19 @@ class Conclusion:
         return (self.name, self.arity)
 
 
+_FOUND: dict[int, tuple[Library, list[Conclusion]]] = {}
+
+
 def conclusions(library: Library) -> list[Conclusion]:
-    """The row conclusions of the rule book, in the order of `Library.asks` (by name)."""
+    """The row conclusions of the rule book, in the order of `Library.asks` (by name); read once
+    per rule book (each partition's solve asks again)."""
+    held = _FOUND.get(id(library))
+    if held is None or held[0] is not library:
+        held = _FOUND[id(library)] = (library, _conclusions(library))
+    return held[1]
+
+
+def _conclusions(library: Library) -> list[Conclusion]:
     out = []
     for spec in library.asks():
         rules = library.rules_for(spec.signature)
@@ -162,7 +173,7 @@ def _base_holdings(base: Scenario) -> list[Any]:
 
 
 def partition_scenario(ledger: ledger_mod.Ledger, part: Partition) -> Scenario:
-    own = {t.id for t in _base_rows(ledger.base)}
+    own = ledger.base.transactions
     extra = [t for t in part.transactions if t.id not in own]
     base_holdings = {id(h) for h in ledger.base.holdings}
     return ledger_mod.scenario_for(ledger, extra, [h for h in part.holdings if id(h) not in base_holdings])
@@ -218,17 +229,18 @@ def solve(job: Job) -> list[Row]:
             c = by_sig[sig]
             by_row.setdefault(str(atom.arguments[c.position]), []).append((c, atom, status))
     deciding = _Deciding(library, solver, job.scenario)
+    names = {record: [c.name for c in found if c.record == record] for record in RECORDS.values()}
     out = []
     for ident, record, parties, days in job.rows:
         row = Row(ident, record, parties)
         reached = sorted(set(reach.get(parties[1], [])))
         row.reaches = reached
         found_here = by_row.get(ident, [])
-        for c in found:
-            if c.record != record:
-                continue
-            states = {status for cc, _, status in found_here if cc is c}
-            row.answers[c.name] = "yes" if "yes" in states else "depends" if "depends" in states else "no"
+        held: dict[str, str] = {}
+        for c, _, status in found_here:  # yes if some atom about the row holds, else depends if one may
+            if RANK[status] > RANK[held.get(c.name, "no")]:
+                held[c.name] = status
+        row.answers = {name: held.get(name, "no") for name in names[record]}
         row.cites = list(dict.fromkeys(cite for c, _, _ in found_here for cite in c.cites))
         row.deadline = "; ".join(sorted(set(deadlines.get(ident, [])))) if record == "holding" else ""
         depends = [atom for c, atom, status in found_here if status == "depends"]
@@ -356,17 +368,25 @@ def columns(found: Sequence[Conclusion]) -> list[str]:
     return ["id", "record", "reaches", *(c.name for c in found), "report_deadline", "cites", "deciding", "matches"]
 
 
-def records(rows: Iterable[Row], found: Sequence[Conclusion],
-            matches: dict[str, tuple[Any, str]] | None = None) -> Iterator[dict[str, str]]:
+def records(rows: Sequence[Row], found: Sequence[Conclusion],
+            matches: dict[str, tuple[Any, str]] | None = None) -> dict[str, list[str]]:
+    """The results as columns (name -> one cell a row), built a column at a time."""
     matches = matches or {}
-    for row in rows:
-        out = {"id": row.id, "record": row.record, "reaches": "; ".join(row.reaches)}
-        out.update({c.name: row.answers.get(c.name, "") for c in found})
-        linked = [f"{p} ~ {matches[p][0].name} ({'exact' if matches[p][0].exact else f'score {matches[p][0].score:g}'})"
-                  for p in row.parties if p in matches]
-        out.update(report_deadline=row.deadline, cites="; ".join(row.cites), deciding=" | ".join(row.deciding),
-                   matches="; ".join(linked))
-        yield out
+    data: dict[str, list[str]] = {"id": [r.id for r in rows], "record": [r.record for r in rows],
+                                  "reaches": ["; ".join(r.reaches) for r in rows]}
+    for c in found:
+        data[c.name] = [r.answers.get(c.name, "") for r in rows]
+    data["report_deadline"] = [r.deadline for r in rows]
+    data["cites"] = ["; ".join(r.cites) for r in rows]
+    data["deciding"] = [" | ".join(r.deciding) for r in rows]
+    data["matches"] = ["; ".join(_linked(p, matches) for p in r.parties if p in matches) if matches else ""
+                       for r in rows]
+    return data
+
+
+def _linked(party: str, matches: dict[str, tuple[Any, str]]) -> str:
+    m = matches[party][0]
+    return f"{party} ~ {m.name} ({'exact' if m.exact else f'score {m.score:g}'})"
 
 
 def write(rows: list[Row], found: Sequence[Conclusion], out: str,
@@ -376,10 +396,7 @@ def write(rows: list[Row], found: Sequence[Conclusion], out: str,
     target = Path(out)
     kind = _format(out)
     names = columns(found)
-    data = {name: [] for name in names}  # type: dict[str, list[str]]
-    for record in records(rows, found, matches):
-        for name in names:
-            data[name].append(record[name])
+    data = records(rows, found, matches)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(out, "the folder to write the results in does not exist", where="--out")
