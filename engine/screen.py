@@ -6,7 +6,8 @@ arguments to the id of a `transaction/4` (or `holding/5`) record, the dated view
 rules/record.lp. So a conclusion added to the rules appears as a column of its own.
 
 The ledger is cut into partitions, each the base scenario plus a block of rows and the parties,
-agent chains and knowledge those rows reach (what every row needs, broadcast), and each is
+agent chains and knowledge those rows reach (the base, parties and knowledge are sent to each
+process once, `Shared`, and a partition carries only its rows), and each is
 solved on its own by the engine's whole-scenario analysis (`Solver(only=...)`, `statuses`):
 the law is the rules', a partition's answers are read off its solve. Transactions are put in
 partitions by their recipient, so rows that a rule joins (co-conspirators paying the same
@@ -137,7 +138,7 @@ class Row:
 
 @dataclass
 class Partition:
-    """A block of rows, solved on its own."""
+    """A block of rows, solved on its own (in a form that travels to another process)."""
 
     number: int
     transactions: list[Any]
@@ -145,6 +146,14 @@ class Partition:
 
     def __len__(self) -> int:
         return len(self.transactions) + len(self.holdings)
+
+    def rows(self) -> Iterator[tuple[str, str, tuple[str, str], set[int]]]:
+        """(id, record, parties, days) of each row."""
+        for t in self.transactions:
+            yield t.id, "transaction", (t.from_, t.to), {_day(t.on)}
+        for h in self.holdings:
+            yield h.id, "holding", (h.institution, h.owner), {_day(d) for d in (h.since, h.aware_on, h.reported_on)
+                                                              if isinstance(d, dt.date)}
 
 
 def partitions(ledger: ledger_mod.Ledger, block_rows: int = BLOCK_ROWS) -> list[Partition]:
@@ -180,30 +189,25 @@ def partition_scenario(ledger: ledger_mod.Ledger, part: Partition) -> Scenario:
 
 
 @dataclass(frozen=True)
-class Job:
-    """What one partition's solve needs, in a form that travels to another process."""
+class Shared:
+    """What every partition needs, sent once to each process rather than with every partition: the
+    base scenario, the parties and what they knew (the ledger without its transactions and holdings)."""
 
-    number: int
-    scenario: Scenario
-    rows: tuple[tuple[str, str, tuple[str, ...], tuple[int, ...]], ...]  # (id, record, parties, days)
+    ledger: ledger_mod.Ledger
     source: str
     as_of: dt.date | None
 
 
-def jobs(ledger: ledger_mod.Ledger, source: str, as_of: dt.date | None, block_rows: int = BLOCK_ROWS) -> Iterator[Job]:
-    for part in partitions(ledger, block_rows):
-        rows = tuple((t.id, "transaction", (t.from_, t.to), (_day(t.on),)) for t in part.transactions) + tuple(
-            (h.id, "holding", (h.institution, h.owner), tuple(_day(d) for d in (h.since, h.aware_on, h.reported_on)
-                                                             if isinstance(d, dt.date)))
-            for h in part.holdings)
-        yield Job(part.number, partition_scenario(ledger, part), rows, source, as_of)
+def shared(ledger: ledger_mod.Ledger, source: str, as_of: dt.date | None) -> Shared:
+    kept = ledger_mod.Ledger(ledger.base, parties=ledger.parties, knowledge=ledger.knowledge)
+    return Shared(kept, source, as_of)
 
 
 def _day(d: Any) -> int:
     return d.toordinal() if isinstance(d, dt.date) else -1
 
 
-def solve(job: Job) -> list[Row]:
+def solve(part: Partition, common: Shared) -> list[Row]:
     """One partition's rows: its solve, read back row by row. Runs in any process."""
     from engine import rules
     from engine.solve import Solver
@@ -211,7 +215,8 @@ def solve(job: Job) -> list[Row]:
     library = rules.library()
     found = conclusions(library)
     only = wanted(found)
-    solver = Solver(job.scenario, job.as_of, provenance=False, source=job.source, only=only)
+    scenario = partition_scenario(common.ledger, part)
+    solver = Solver(scenario, common.as_of, provenance=False, source=common.source, only=only)
     statuses = solver.statuses(only)
     by_row: dict[str, list[tuple[Conclusion, Symbol, str]]] = {}
     by_sig = {c.signature: c for c in found}
@@ -228,10 +233,10 @@ def solve(job: Job) -> list[Row]:
         else:
             c = by_sig[sig]
             by_row.setdefault(str(atom.arguments[c.position]), []).append((c, atom, status))
-    deciding = _Deciding(library, solver, job.scenario)
+    deciding = _Deciding(library, solver, scenario)
     names = {record: [c.name for c in found if c.record == record] for record in RECORDS.values()}
     out = []
-    for ident, record, parties, days in job.rows:
+    for ident, record, parties, days in part.rows():
         row = Row(ident, record, parties)
         reached = sorted(set(reach.get(parties[1], [])))
         row.reaches = reached
@@ -245,7 +250,7 @@ def solve(job: Job) -> list[Row]:
         row.deadline = "; ".join(sorted(set(deadlines.get(ident, [])))) if record == "holding" else ""
         depends = [atom for c, atom, status in found_here if status == "depends"]
         if depends:
-            row.deciding = deciding.questions(depends, {ident, *parties, *(o.split(" ")[0] for o in reached)}, set(days))
+            row.deciding = deciding.questions(depends, {ident, *parties, *(o.split(" ")[0] for o in reached)}, days)
         out.append(row)
     return out
 
@@ -278,7 +283,6 @@ class _Deciding:
             self.by_anchor.setdefault(anchor, []).append(len(self.open))
             self.open.append((atom, frozenset(ids), frozenset(days)))
         self.relevant: dict[tuple[str, int], frozenset[int]] = {}
-        self.words: dict[Symbol, str] = {}
 
     def _names(self, atom: Symbol, ids: set[str], days: set[int]) -> None:
         for arg in atom.arguments:
@@ -320,33 +324,54 @@ class _Deciding:
         return list(dict.fromkeys(out))
 
     def _word(self, atom: Symbol) -> str:
-        if atom not in self.words:
-            from engine.answers import _question_text
-            from engine.explain import Explainer
-            from engine.reading import Reading
+        return _phrasing(self.library).get(atom)
 
-            self.words[atom] = _question_text(Explainer(self.library, Reading(())), atom)
-        return self.words[atom]
+
+@dataclass
+class _Phrasing:
+    """Open atoms as questions, phrased once per process and rule book (every partition asks again)."""
+
+    library: Library
+    explainer: Any
+    text: dict[Symbol, str] = field(default_factory=dict)
+
+    def get(self, atom: Symbol) -> str:
+        if atom not in self.text:
+            from engine.answers import _question_text
+
+            self.text[atom] = _question_text(self.explainer, atom)
+        return self.text[atom]
+
+
+_PHRASING: list[_Phrasing] = []
+
+
+def _phrasing(library: Library) -> _Phrasing:
+    if not _PHRASING or _PHRASING[0].library is not library:
+        from engine.explain import Explainer
+        from engine.reading import Reading
+
+        _PHRASING[:] = [_Phrasing(library, Explainer(library, Reading(())))]
+    return _PHRASING[0]
 
 
 # --- running ------------------------------------------------------------------------------------
 
 
-def run(jobs_: Iterable[Job], workers: int = 0, scheduler: str | None = None,
+def run(parts: Sequence[Partition], common: Shared, workers: int = 0, scheduler: str | None = None,
         progress: Callable[[int], None] | None = None) -> list[list[Row]]:
     """Every partition's rows, in partition order: here, one after the other, or on a Dask cluster
-    (`workers` local processes, or the cluster at `scheduler`)."""
-    todo = list(jobs_)
+    (`workers` local processes, or the cluster at `scheduler`), `common` sent to each worker once."""
     if not workers and not scheduler:
         out = []
-        for job in todo:
-            out.append(solve(job))
+        for part in parts:
+            out.append(solve(part, common))
             if progress:
-                progress(len(job.rows))
+                progress(len(part))
         return out
     from engine import cluster
 
-    return cluster.run(todo, solve, workers, scheduler, progress, lambda job: len(job.rows))
+    return cluster.run(parts, solve, common, workers, scheduler, progress, len)
 
 
 def merge(parts: list[list[Row]], order: Sequence[str]) -> list[Row]:
@@ -594,10 +619,10 @@ def screen(opts: Options) -> tuple[list[Row], list[Conclusion], ledger_mod.Ledge
         _format(opts.out)  # refuse a bad --out before any work
     ledger = load_ledger(opts)
     found = conclusions(rules.library())
-    todo = list(jobs(ledger, opts.base, opts.as_of, opts.block_rows))
-    total = sum(len(j.rows) for j in todo)
+    todo = partitions(ledger, opts.block_rows)
+    total = sum(len(p) for p in todo)
     with _progress(opts.progress, total) as advance:
-        parts = run(todo, opts.workers, opts.scheduler, advance)
+        parts = run(todo, shared(ledger, opts.base, opts.as_of), opts.workers, opts.scheduler, advance)
     rows = merge(parts, row_order(ledger))
     if opts.out and _partitioned(opts.out):
         write_partitions(parts, found, opts.out, ledger.matches)
