@@ -223,16 +223,17 @@ def solve(part: Partition, common: Shared) -> list[Row]:
     reach: dict[str, list[str]] = {}
     deadlines: dict[str, list[str]] = {}
     for atom, status in statuses.items():
-        sig = (atom.name, len(atom.arguments))
+        args = atom.arguments  # each read of it builds the list anew through clingo's C API
+        sig = (atom.name, len(args))
         if sig == REACH:
-            who, org = (str(a) for a in atom.arguments)
+            who, org = (str(a) for a in args)
             reach.setdefault(who, []).append(org if status == "yes" else f"{org} (depends)")
         elif sig == DEADLINE:
-            day = dt.date.fromordinal(atom.arguments[1].number).isoformat()
-            deadlines.setdefault(str(atom.arguments[0]), []).append(day if status == "yes" else f"{day} (depends)")
+            day = dt.date.fromordinal(args[1].number).isoformat()
+            deadlines.setdefault(str(args[0]), []).append(day if status == "yes" else f"{day} (depends)")
         else:
             c = by_sig[sig]
-            by_row.setdefault(str(atom.arguments[c.position]), []).append((c, atom, status))
+            by_row.setdefault(str(args[c.position]), []).append((c, atom, status))
     deciding = _Deciding(library, solver, scenario)
     names = {record: [c.name for c in found if c.record == record] for record in RECORDS.values()}
     out = []
