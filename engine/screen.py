@@ -237,6 +237,7 @@ def solve(part: Partition, common: Shared) -> list[Row]:
     deciding = _Deciding(library, solver, scenario)
     names = {record: [c.name for c in found if c.record == record] for record in RECORDS.values()}
     out = []
+    pending: list[tuple[Row, list[Symbol], set[str], set[int]]] = []
     for ident, record, parties, days in part.rows():
         row = Row(ident, record, parties)
         reached = sorted(set(reach.get(parties[1], [])))
@@ -251,8 +252,9 @@ def solve(part: Partition, common: Shared) -> list[Row]:
         row.deadline = "; ".join(sorted(set(deadlines.get(ident, [])))) if record == "holding" else ""
         depends = [atom for c, atom, status in found_here if status == "depends"]
         if depends:
-            row.deciding = deciding.questions(depends, {ident, *parties, *(o.split(" ")[0] for o in reached)}, days)
+            pending.append((row, depends, {ident, *parties, *(o.split(" ")[0] for o in reached)}, days))
         out.append(row)
+    deciding.settle(only, pending)
     return out
 
 
@@ -260,28 +262,35 @@ class _Deciding:
     """The open facts a `depends` row turns on, phrased as questions.
 
     Why not the solver's search for the smallest deciding sets, as `fto ask` does: it takes
-    several solves per answer, and a ledger has thousands of `depends`. Instead: the open atoms
-    (unknown facts, undated listings, open points of law) that the rule book lets the conclusion
-    depend on (Library.needed) and that are about this row — about its own record, its parties,
-    the organizations it reaches or its days, or about no scenario id at all (a reading of the
-    law). `fto screen --explain ID` gives the exact deciding sets, as `fto ask` does.
+    several solves per answer, and a ledger has thousands of `depends`. Instead, for each
+    `depends` conclusion about a row, its candidates: the open atoms (unknown facts, undated
+    listings, open points of law) that the rule book lets the conclusion depend on
+    (Library.needed) and that are about this row — about its own record, its parties, the
+    organizations it reaches or its days, or about no scenario id at all (a reading of the law).
+    Then the solver settles which of them decide it: the open atoms of one kind (a predicate;
+    a reading of the law on its own) are assumed true together, then false together, in one
+    whole-partition analysis each way, and a candidate decides the conclusion when it is `yes`
+    or `no` both ways. A conclusion no single candidate settles lists them all (they decide it
+    together). `fto screen --explain ID` gives the exact deciding sets, as `fto ask` does.
     """
 
     def __init__(self, library: Library, solver: Any, scenario: Scenario) -> None:
         self.library = library
+        self.solver = solver
         s = scenario
         self.ids = {*s.organizations, *s.actors, *s.transactions, *s.acts, *s.solicitations,
                     *(e.id for e in s.events if e.id), *(h.id for h in s.holdings if h.id)}
-        # Each open atom once: the ids and days it names, filed under one of them (or under None),
-        # so a row looks only at the open atoms about its own ids and days.
+        # Each open atom once: the ids and days it names, filed under each id it names (else under
+        # one of its days, or under None), so a row looks only at the open atoms about its own ids
+        # and days.
         self.open: list[tuple[Symbol, frozenset[str], frozenset[int]]] = []
         self.by_anchor: dict[object, list[int]] = {}
         for atom in solver.open_atoms:
             ids: set[str] = set()
             days: set[int] = set()
             self._names(atom, ids, days)
-            anchor: object = min(ids) if ids else (min(days) if days else None)
-            self.by_anchor.setdefault(anchor, []).append(len(self.open))
+            for anchor in ids or [min(days) if days else None]:
+                self.by_anchor.setdefault(anchor, []).append(len(self.open))
             self.open.append((atom, frozenset(ids), frozenset(days)))
         self.relevant: dict[tuple[str, int], frozenset[int]] = {}
 
@@ -313,16 +322,52 @@ class _Deciding:
             self.relevant[sig] = frozenset(found)
         return self.relevant[sig]
 
-    def questions(self, depends: list[Symbol], names: set[str], days: set[int]) -> list[str]:
-        near = [i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ())]
-        out: list[str] = []
-        for atom in depends:
-            relevant = self._relevant_to((atom.name, len(atom.arguments)))
-            for i in near:
-                u, ids, u_days = self.open[i]
-                if i in relevant and ids <= names and u_days <= days:
-                    out.append(self._word(u))
-        return list(dict.fromkeys(out))
+    def candidates(self, atom: Symbol, names: set[str], days: set[int]) -> list[int]:
+        """The open atoms (by position) `atom` may turn on that are about these days and some of these
+        ids (`in_fact_same(party, entry)`: the entry is no organization the row is known to reach)."""
+        near = dict.fromkeys(i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ()))
+        relevant = self._relevant_to((atom.name, len(atom.arguments)))
+        return [i for i in near if i in relevant and self.open[i][2] <= days]
+
+    def _kind(self, i: int) -> object:
+        """Open atoms fixed together: those of one predicate; a fact about no scenario id on its own."""
+        atom, ids, days = self.open[i]
+        return (atom.name, len(atom.arguments)) if ids or days else i
+
+    def settle(self, only: list[tuple[str, int]], pending: list[tuple[Row, list[Symbol], set[str], set[int]]]) -> None:
+        """Each pending row's deciding questions (see the class): its candidates that the solver
+        finds settle one of its `depends` conclusions."""
+        asked = [(row, [(atom, self.candidates(atom, names, days), names) for atom in depends])
+                 for row, depends, names, days in pending]
+        kinds: dict[object, dict[Symbol, None]] = {}
+        for _, found in asked:
+            for _, cands, names in found:
+                if self._doubtful(cands, names):
+                    for i in cands:
+                        kinds.setdefault(self._kind(i), {})[self.open[i][0]] = None
+        fixed = {kind: [self._fixed(only, atoms, value) for value in (True, False)] for kind, atoms in kinds.items()}
+        for row, found in asked:
+            out: list[str] = []
+            for atom, cands, names in found:
+                if self._doubtful(cands, names):
+                    ways = {i: [None if st is None else st.get(atom, "no") for st in fixed[self._kind(i)]] for i in cands}
+                    settle = [i for i in cands if None not in ways[i] and "depends" not in ways[i]]
+                    # else those whose fixing changes the answer at all; a fact that changes nothing is left out
+                    cands = settle or [i for i in cands if set(ways[i]) != {"depends"}] or cands
+                out.extend(self._word(self.open[i][0]) for i in cands)
+            row.deciding = list(dict.fromkeys(out))
+
+    def _doubtful(self, cands: list[int], names: set[str]) -> bool:
+        """Whether the solver must say which candidates decide: more than one, or one that names an
+        id the row is not known to reach (one about the row alone is the one it turns on)."""
+        return len(cands) > 1 or any(not self.open[i][1] <= names for i in cands)
+
+    def _fixed(self, only: list[tuple[str, int]], atoms: Iterable[Symbol], value: bool) -> Any:
+        """The statuses with these open atoms all taken one way (None if no reading allows it)."""
+        try:
+            return self.solver.statuses(only, [(a, value) for a in atoms])
+        except InputError:
+            return None
 
     def _word(self, atom: Symbol) -> str:
         return _phrasing(self.library).get(atom)

@@ -76,6 +76,9 @@ def test_example_ledger_answers(example: dict[str, screen.Row]) -> None:
 def test_registry_match_is_an_open_fact(example: dict[str, screen.Row]) -> None:
     t7 = example["t7"]  # a payment to a party named "Hezbollah": a likely match for Hizballah, not certain
     assert t7.answers["designation_reaches"] == "depends"
+    # It turns on that match alone, as `fto ask` finds on the row; not on the open reading of INA
+    # tier status, which the row's INA conclusion may also read but which settles nothing here.
+    assert t7.deciding == ["Was hzb front in fact the same organization as hizballah?"]
 
 
 def test_parquet_partitions(tmp_path: Path) -> None:
