@@ -473,12 +473,21 @@ def write(rows: list[Row], found: Sequence[Conclusion], out: str,
         raise InputError(out, "the folder to write the results in does not exist", where="--out")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
+    _as_created(tmp)
     try:
         _write_as(kind, data, names, tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _as_created(path: str, mode: int = 0o666) -> None:
+    """The permissions a file opened for writing would have had (the umask's), not the temporary
+    file's private 0600, so results renamed into place are as readable as any file written there."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, mode & ~mask)
 
 
 def _partitioned(out: str) -> bool:
@@ -496,6 +505,7 @@ def write_partitions(parts: list[list[Row]], found: Sequence[Conclusion], out: s
     if not target.parent.is_dir():
         raise InputError(out, "the folder to write the results in does not exist", where="--out")
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    _as_created(str(tmp), 0o777)
     try:
         for i, part in enumerate(parts):
             write(part, found, str(tmp / f"part-{i:05d}.parquet"), matches)
@@ -546,6 +556,7 @@ def write_rejects(rejects: Sequence[ledger_mod.Reject], path: str) -> None:
 
     folder = Path(path).parent
     fd, tmp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".tmp", dir=folder if str(folder) else ".")
+    _as_created(tmp)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["file", "row", "column", "problem"])

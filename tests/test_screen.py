@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -121,6 +122,9 @@ def test_output_formats_agree(tmp_path: Path) -> None:
         else:
             out[kind] = [json.loads(line) for line in target.read_text().splitlines()]
     assert out["csv"] == out["parquet"] == out["jsonl"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "r.csv").stat().st_mode & 0o777 == 0o666 & ~mask  # not the temporary file's 0600
     assert list(out["csv"][0])[0] == "id" and "material_support" in out["csv"][0]
     assert [r["id"] for r in out["csv"]] == ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "h1", "h2", "h3"]
 
