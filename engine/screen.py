@@ -238,17 +238,22 @@ def solve(part: Partition, common: Shared) -> list[Row]:
     names = {record: [c.name for c in found if c.record == record] for record in RECORDS.values()}
     out = []
     pending: list[tuple[Row, list[Symbol], set[str], set[int]]] = []
+    # Rows share their answers, cites and reach when they are equal (few patterns among many rows):
+    # a dict of thirty answers a row would be most of a million-row screen's memory.
+    alike: dict[object, Any] = {}
     for ident, record, parties, days in part.rows():
         row = Row(ident, record, parties)
         reached = sorted(set(reach.get(parties[1], [])))
-        row.reaches = reached
+        row.reaches = alike.setdefault(("reaches", *reached), reached)
         found_here = by_row.get(ident, [])
         held: dict[str, str] = {}
         for c, _, status in found_here:  # yes if some atom about the row holds, else depends if one may
             if RANK[status] > RANK[held.get(c.name, "no")]:
                 held[c.name] = status
-        row.answers = {name: held.get(name, "no") for name in names[record]}
-        row.cites = list(dict.fromkeys(cite for c, _, _ in found_here for cite in c.cites))
+        values = tuple(held.get(name, "no") for name in names[record])
+        row.answers = alike.get((record, values)) or alike.setdefault((record, values), dict(zip(names[record], values)))
+        cites = list(dict.fromkeys(cite for c, _, _ in found_here for cite in c.cites))
+        row.cites = alike.setdefault(("cites", *cites), cites)
         row.deadline = "; ".join(sorted(set(deadlines.get(ident, [])))) if record == "holding" else ""
         depends = [atom for c, atom, status in found_here if status == "depends"]
         if depends:
@@ -444,15 +449,21 @@ def records(rows: Sequence[Row], found: Sequence[Conclusion],
     """The results as columns (name -> one cell a row), built a column at a time."""
     matches = matches or {}
     data: dict[str, list[str]] = {"id": [r.id for r in rows], "record": [r.record for r in rows],
-                                  "reaches": ["; ".join(r.reaches) for r in rows]}
+                                  "reaches": _joined([r.reaches for r in rows], "; ")}
     for c in found:
         data[c.name] = [r.answers.get(c.name, "") for r in rows]
     data["report_deadline"] = [r.deadline for r in rows]
-    data["cites"] = ["; ".join(r.cites) for r in rows]
+    data["cites"] = _joined([r.cites for r in rows], "; ")
     data["deciding"] = [" | ".join(r.deciding) for r in rows]
     data["matches"] = ["; ".join(_linked(p, matches) for p in r.parties if p in matches) if matches else ""
                        for r in rows]
     return data
+
+
+def _joined(lists: list[list[str]], sep: str) -> list[str]:
+    """Each list joined, once per list object (rows share equal lists, see `solve`)."""
+    done: dict[int, str] = {}
+    return [done.get(id(x)) or done.setdefault(id(x), sep.join(x)) for x in lists]
 
 
 def _linked(party: str, matches: dict[str, tuple[Any, str]]) -> str:
