@@ -327,12 +327,16 @@ class _Deciding:
             self.relevant[sig] = frozenset(found)
         return self.relevant[sig]
 
-    def candidates(self, atom: Symbol, names: set[str], days: set[int]) -> list[int]:
-        """The open atoms (by position) `atom` may turn on that are about these days and some of these
-        ids (`in_fact_same(party, entry)`: the entry is no organization the row is known to reach)."""
-        near = dict.fromkeys(i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ()))
+    def near(self, names: set[str], days: set[int]) -> list[int]:
+        """The open atoms (by position) about these days and some of these ids (`in_fact_same(party,
+        entry)`: the entry is no organization the row is known to reach)."""
+        found = dict.fromkeys(i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ()))
+        return [i for i in found if self.open[i][2] <= days]
+
+    def candidates(self, atom: Symbol, near: list[int]) -> list[int]:
+        """Those of the open atoms `near` a row that `atom` may turn on."""
         relevant = self._relevant_to((atom.name, len(atom.arguments)))
-        return [i for i in near if i in relevant and self.open[i][2] <= days]
+        return [i for i in near if i in relevant]
 
     def _kind(self, i: int) -> object:
         """Open atoms fixed together: those of one predicate; a fact about no scenario id on its own."""
@@ -342,8 +346,10 @@ class _Deciding:
     def settle(self, only: list[tuple[str, int]], pending: list[tuple[Row, list[Symbol], set[str], set[int]]]) -> None:
         """Each pending row's deciding questions (see the class): its candidates that the solver
         finds settle one of its `depends` conclusions."""
-        asked = [(row, [(atom, self.candidates(atom, names, days), names) for atom in depends])
-                 for row, depends, names, days in pending]
+        asked = []
+        for row, depends, names, days in pending:
+            near = self.near(names, days)
+            asked.append((row, [(atom, self.candidates(atom, near), names) for atom in depends]))
         kinds: dict[object, dict[Symbol, None]] = {}
         for _, found in asked:
             for _, cands, names in found:
