@@ -125,7 +125,9 @@ def read_rows(path: str) -> list[dict[str, Any]]:
         raise
     except Exception as exc:  # pyarrow's own errors: a malformed file
         raise InputError(path, f"cannot read the table: {' '.join(str(exc).split())[:300]}") from None
-    return [{k: v for k, v in row.items() if v is not None and v != ""} for row in table.to_pylist()]
+    # A batch at a time, so a million rows are never held twice (pyarrow's dicts and ours).
+    return [{k: v for k, v in row.items() if v is not None and v != ""}
+            for batch in table.to_batches() for row in batch.to_pylist()]
 
 
 def _read_csv(p: Path) -> Any:
@@ -199,14 +201,14 @@ def _header(path: str, raw: list[dict[str, Any]]) -> list[str]:
 
 
 def _clean(row: dict[str, Any], lists: frozenset[str]) -> dict[str, Any]:
-    out = {}
+    """The row's text cells trimmed and list cells split, in place (a row read is cleaned once)."""
     for key, value in row.items():
         if isinstance(value, str):
             value = value.strip()
             if key in lists and LIST_SEPARATOR in value:
                 value = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
-        out[key] = value
-    return out
+            row[key] = value
+    return row
 
 
 @dataclass
