@@ -12,12 +12,14 @@ from typing import Any, Callable, Sequence, TypeVar
 from engine.errors import InputError
 
 J = TypeVar("J")
+S = TypeVar("S")
 R = TypeVar("R")
 
 
-def run(jobs: Sequence[J], solve: Callable[[J], R], workers: int, scheduler: str | None,
+def run(jobs: Sequence[J], solve: Callable[[J, S], R], common: S, workers: int, scheduler: str | None,
         progress: Callable[[int], None] | None = None, size: Callable[[J], int] = lambda _j: 1) -> list[R]:
-    """`solve` of every job on the cluster, in the jobs' order."""
+    """`solve(job, common)` of every job on the cluster, in the jobs' order; `common`, what every job
+    needs, is sent to each worker once (scattered, broadcast), not with every job."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster: Any = None
@@ -32,7 +34,8 @@ def run(jobs: Sequence[J], solve: Callable[[J], R], workers: int, scheduler: str
         raise InputError("<command line>", f"cannot reach the Dask scheduler: {exc}",
                          where="--scheduler" if scheduler else "--workers") from None
     try:
-        futures = [client.submit(solve, job, pure=False) for job in jobs]
+        held = client.scatter(common, broadcast=True, hash=False)
+        futures = [client.submit(solve, job, held, pure=False) for job in jobs]
         index = {f.key: i for i, f in enumerate(futures)}
         out: list[Any] = [None] * len(futures)
         for future in as_completed(futures):

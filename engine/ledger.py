@@ -125,7 +125,9 @@ def read_rows(path: str) -> list[dict[str, Any]]:
         raise
     except Exception as exc:  # pyarrow's own errors: a malformed file
         raise InputError(path, f"cannot read the table: {' '.join(str(exc).split())[:300]}") from None
-    return [{k: v for k, v in row.items() if v is not None and v != ""} for row in table.to_pylist()]
+    # A batch at a time, so a million rows are never held twice (pyarrow's dicts and ours).
+    return [{k: v for k, v in row.items() if v is not None and v != ""}
+            for batch in table.to_batches() for row in batch.to_pylist()]
 
 
 def _read_csv(p: Path) -> Any:
@@ -199,14 +201,14 @@ def _header(path: str, raw: list[dict[str, Any]]) -> list[str]:
 
 
 def _clean(row: dict[str, Any], lists: frozenset[str]) -> dict[str, Any]:
-    out = {}
+    """The row's text cells trimmed and list cells split, in place (a row read is cleaned once)."""
     for key, value in row.items():
         if isinstance(value, str):
             value = value.strip()
             if key in lists and LIST_SEPARATOR in value:
                 value = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
-        out[key] = value
-    return out
+            row[key] = value
+    return row
 
 
 @dataclass
@@ -305,10 +307,12 @@ def _check_references(ledger: Ledger, skip_bad: bool) -> None:
         table.rows, table.numbers = rows, numbers
 
     def fresh(table: Table) -> Any:
+        where = f"{Path(table.source).name} row"
+
         def check(row: Any) -> tuple[str, str] | None:
             if row.id in taken:
                 return "id", f"id {row.id!r} is already used in {taken[row.id]}"
-            taken[row.id] = f"{Path(table.source).name} row"
+            taken[row.id] = where
             return None
         return check
 
@@ -389,27 +393,21 @@ def closure(ledger: Ledger, names: Iterable[str]) -> set[str]:
     return seen
 
 
-def model_of(row: BaseModel, target: type[BaseModel]) -> BaseModel:
-    """A table row as the scenario's own record (without its `id` column, where the record has none)."""
-    data = {name: getattr(row, name) for name in target.model_fields}
-    return target.model_construct(_fields_set=row.model_fields_set & set(target.model_fields), **data)
-
-
 def scenario_for(ledger: Ledger, transactions: Iterable[Any], holdings: Iterable[Any]) -> Scenario:
     """The base scenario extended by these rows, the parties they reach and what those parties knew."""
     transactions, holdings = list(transactions), list(holdings)
     names = [n for t in transactions for n in (t.from_, t.to)] + [n for h in holdings for n in (h.institution, h.owner)]
     reached = closure(ledger, names)
     actors = dict(ledger.base.actors)
-    if ledger.parties:
-        actors.update((p.id, model_of(p, Actor)) for p in ledger.parties.rows if p.id in reached)
+    if ledger.parties:  # a table row is the scenario's record (a subclass with its id): no copy per row
+        actors.update((p.id, p) for p in ledger.parties.rows if p.id in reached)
     known = set(actors)
     knowledge = list(ledger.base.knowledge)
     if ledger.knowledge:
         knowledge.extend(k for k in ledger.knowledge.rows if k.actor in known)
     return ledger.base.model_copy(update={
         "actors": actors,
-        "transactions": {**ledger.base.transactions, **{t.id: model_of(t, Transaction) for t in transactions}},
+        "transactions": {**ledger.base.transactions, **{t.id: t for t in transactions}},
         "holdings": [*ledger.base.holdings, *holdings],
         "knowledge": knowledge,
     })

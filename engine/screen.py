@@ -6,7 +6,8 @@ arguments to the id of a `transaction/4` (or `holding/5`) record, the dated view
 rules/record.lp. So a conclusion added to the rules appears as a column of its own.
 
 The ledger is cut into partitions, each the base scenario plus a block of rows and the parties,
-agent chains and knowledge those rows reach (what every row needs, broadcast), and each is
+agent chains and knowledge those rows reach (the base, parties and knowledge are sent to each
+process once, `Shared`, and a partition carries only its rows), and each is
 solved on its own by the engine's whole-scenario analysis (`Solver(only=...)`, `statuses`):
 the law is the rules', a partition's answers are read off its solve. Transactions are put in
 partitions by their recipient, so rows that a rule joins (co-conspirators paying the same
@@ -36,7 +37,7 @@ from engine.scenario import Scenario
 RECORDS = {("transaction", 4): "transaction", ("holding", 5): "holding"}
 """The dated records (rules/record.lp) whose first argument is the id of a ledger row."""
 
-ANSWERS = ("yes", "no", "depends")
+RANK = {"no": 0, "depends": 1, "yes": 2}
 BLOCK_ROWS = 4000
 """Rows per partition. Why not one partition for the whole ledger: finding which answers depend
 on open facts takes one solve per model the solver must enumerate, and their number grows with the
@@ -60,8 +61,19 @@ class Conclusion:
         return (self.name, self.arity)
 
 
+_FOUND: dict[int, tuple[Library, list[Conclusion]]] = {}
+
+
 def conclusions(library: Library) -> list[Conclusion]:
-    """The row conclusions of the rule book, in the order of `Library.asks` (by name)."""
+    """The row conclusions of the rule book, in the order of `Library.asks` (by name); read once
+    per rule book (each partition's solve asks again)."""
+    held = _FOUND.get(id(library))
+    if held is None or held[0] is not library:
+        held = _FOUND[id(library)] = (library, _conclusions(library))
+    return held[1]
+
+
+def _conclusions(library: Library) -> list[Conclusion]:
     out = []
     for spec in library.asks():
         rules = library.rules_for(spec.signature)
@@ -126,7 +138,7 @@ class Row:
 
 @dataclass
 class Partition:
-    """A block of rows, solved on its own."""
+    """A block of rows, solved on its own (in a form that travels to another process)."""
 
     number: int
     transactions: list[Any]
@@ -134,6 +146,14 @@ class Partition:
 
     def __len__(self) -> int:
         return len(self.transactions) + len(self.holdings)
+
+    def rows(self) -> Iterator[tuple[str, str, tuple[str, str], set[int]]]:
+        """(id, record, parties, days) of each row."""
+        for t in self.transactions:
+            yield t.id, "transaction", (t.from_, t.to), {_day(t.on)}
+        for h in self.holdings:
+            yield h.id, "holding", (h.institution, h.owner), {_day(d) for d in (h.since, h.aware_on, h.reported_on)
+                                                              if isinstance(d, dt.date)}
 
 
 def partitions(ledger: ledger_mod.Ledger, block_rows: int = BLOCK_ROWS) -> list[Partition]:
@@ -162,37 +182,32 @@ def _base_holdings(base: Scenario) -> list[Any]:
 
 
 def partition_scenario(ledger: ledger_mod.Ledger, part: Partition) -> Scenario:
-    own = {t.id for t in _base_rows(ledger.base)}
+    own = ledger.base.transactions
     extra = [t for t in part.transactions if t.id not in own]
     base_holdings = {id(h) for h in ledger.base.holdings}
     return ledger_mod.scenario_for(ledger, extra, [h for h in part.holdings if id(h) not in base_holdings])
 
 
 @dataclass(frozen=True)
-class Job:
-    """What one partition's solve needs, in a form that travels to another process."""
+class Shared:
+    """What every partition needs, sent once to each process rather than with every partition: the
+    base scenario, the parties and what they knew (the ledger without its transactions and holdings)."""
 
-    number: int
-    scenario: Scenario
-    rows: tuple[tuple[str, str, tuple[str, ...], tuple[int, ...]], ...]  # (id, record, parties, days)
+    ledger: ledger_mod.Ledger
     source: str
     as_of: dt.date | None
 
 
-def jobs(ledger: ledger_mod.Ledger, source: str, as_of: dt.date | None, block_rows: int = BLOCK_ROWS) -> Iterator[Job]:
-    for part in partitions(ledger, block_rows):
-        rows = tuple((t.id, "transaction", (t.from_, t.to), (_day(t.on),)) for t in part.transactions) + tuple(
-            (h.id, "holding", (h.institution, h.owner), tuple(_day(d) for d in (h.since, h.aware_on, h.reported_on)
-                                                             if isinstance(d, dt.date)))
-            for h in part.holdings)
-        yield Job(part.number, partition_scenario(ledger, part), rows, source, as_of)
+def shared(ledger: ledger_mod.Ledger, source: str, as_of: dt.date | None) -> Shared:
+    kept = ledger_mod.Ledger(ledger.base, parties=ledger.parties, knowledge=ledger.knowledge)
+    return Shared(kept, source, as_of)
 
 
 def _day(d: Any) -> int:
     return d.toordinal() if isinstance(d, dt.date) else -1
 
 
-def solve(job: Job) -> list[Row]:
+def solve(part: Partition, common: Shared) -> list[Row]:
     """One partition's rows: its solve, read back row by row. Runs in any process."""
     from engine import rules
     from engine.solve import Solver
@@ -200,41 +215,51 @@ def solve(job: Job) -> list[Row]:
     library = rules.library()
     found = conclusions(library)
     only = wanted(found)
-    solver = Solver(job.scenario, job.as_of, provenance=False, source=job.source, only=only)
+    scenario = partition_scenario(common.ledger, part)
+    solver = Solver(scenario, common.as_of, provenance=False, source=common.source, only=only)
     statuses = solver.statuses(only)
     by_row: dict[str, list[tuple[Conclusion, Symbol, str]]] = {}
     by_sig = {c.signature: c for c in found}
     reach: dict[str, list[str]] = {}
     deadlines: dict[str, list[str]] = {}
     for atom, status in statuses.items():
-        sig = (atom.name, len(atom.arguments))
+        args = atom.arguments  # each read of it builds the list anew through clingo's C API
+        sig = (atom.name, len(args))
         if sig == REACH:
-            who, org = (str(a) for a in atom.arguments)
+            who, org = (str(a) for a in args)
             reach.setdefault(who, []).append(org if status == "yes" else f"{org} (depends)")
         elif sig == DEADLINE:
-            day = dt.date.fromordinal(atom.arguments[1].number).isoformat()
-            deadlines.setdefault(str(atom.arguments[0]), []).append(day if status == "yes" else f"{day} (depends)")
+            day = dt.date.fromordinal(args[1].number).isoformat()
+            deadlines.setdefault(str(args[0]), []).append(day if status == "yes" else f"{day} (depends)")
         else:
             c = by_sig[sig]
-            by_row.setdefault(str(atom.arguments[c.position]), []).append((c, atom, status))
-    deciding = _Deciding(library, solver, job.scenario)
+            by_row.setdefault(str(args[c.position]), []).append((c, atom, status))
+    deciding = _Deciding(library, solver, scenario)
+    names = {record: [c.name for c in found if c.record == record] for record in RECORDS.values()}
     out = []
-    for ident, record, parties, days in job.rows:
+    pending: list[tuple[Row, list[Symbol], set[str], set[int]]] = []
+    # Rows share their answers, cites and reach when they are equal (few patterns among many rows):
+    # a dict of thirty answers a row would be most of a million-row screen's memory.
+    alike: dict[object, Any] = {}
+    for ident, record, parties, days in part.rows():
         row = Row(ident, record, parties)
         reached = sorted(set(reach.get(parties[1], [])))
-        row.reaches = reached
+        row.reaches = alike.setdefault(("reaches", *reached), reached)
         found_here = by_row.get(ident, [])
-        for c in found:
-            if c.record != record:
-                continue
-            states = {status for cc, _, status in found_here if cc is c}
-            row.answers[c.name] = "yes" if "yes" in states else "depends" if "depends" in states else "no"
-        row.cites = list(dict.fromkeys(cite for c, _, _ in found_here for cite in c.cites))
+        held: dict[str, str] = {}
+        for c, _, status in found_here:  # yes if some atom about the row holds, else depends if one may
+            if RANK[status] > RANK[held.get(c.name, "no")]:
+                held[c.name] = status
+        values = tuple(held.get(name, "no") for name in names[record])
+        row.answers = alike.get((record, values)) or alike.setdefault((record, values), dict(zip(names[record], values)))
+        cites = list(dict.fromkeys(cite for c, _, _ in found_here for cite in c.cites))
+        row.cites = alike.setdefault(("cites", *cites), cites)
         row.deadline = "; ".join(sorted(set(deadlines.get(ident, [])))) if record == "holding" else ""
         depends = [atom for c, atom, status in found_here if status == "depends"]
         if depends:
-            row.deciding = deciding.questions(depends, {ident, *parties, *(o.split(" ")[0] for o in reached)}, set(days))
+            pending.append((row, depends, {ident, *parties, *(o.split(" ")[0] for o in reached)}, days))
         out.append(row)
+    deciding.settle(only, pending)
     return out
 
 
@@ -242,31 +267,37 @@ class _Deciding:
     """The open facts a `depends` row turns on, phrased as questions.
 
     Why not the solver's search for the smallest deciding sets, as `fto ask` does: it takes
-    several solves per answer, and a ledger has thousands of `depends`. Instead: the open atoms
-    (unknown facts, undated listings, open points of law) that the rule book lets the conclusion
-    depend on (Library.needed) and that are about this row — about its own record, its parties,
-    the organizations it reaches or its days, or about no scenario id at all (a reading of the
-    law). `fto screen --explain ID` gives the exact deciding sets, as `fto ask` does.
+    several solves per answer, and a ledger has thousands of `depends`. Instead, for each
+    `depends` conclusion about a row, its candidates: the open atoms (unknown facts, undated
+    listings, open points of law) that the rule book lets the conclusion depend on
+    (Library.needed) and that are about this row — about its own record, its parties, the
+    organizations it reaches or its days, or about no scenario id at all (a reading of the law).
+    Then the solver settles which of them decide it: the open atoms of one kind (a predicate;
+    a reading of the law on its own) are assumed true together, then false together, in one
+    whole-partition analysis each way, and a candidate decides the conclusion when it is `yes`
+    or `no` both ways. A conclusion no single candidate settles lists them all (they decide it
+    together). `fto screen --explain ID` gives the exact deciding sets, as `fto ask` does.
     """
 
     def __init__(self, library: Library, solver: Any, scenario: Scenario) -> None:
         self.library = library
+        self.solver = solver
         s = scenario
         self.ids = {*s.organizations, *s.actors, *s.transactions, *s.acts, *s.solicitations,
                     *(e.id for e in s.events if e.id), *(h.id for h in s.holdings if h.id)}
-        # Each open atom once: the ids and days it names, filed under one of them (or under None),
-        # so a row looks only at the open atoms about its own ids and days.
+        # Each open atom once: the ids and days it names, filed under each id it names (else under
+        # one of its days, or under None), so a row looks only at the open atoms about its own ids
+        # and days.
         self.open: list[tuple[Symbol, frozenset[str], frozenset[int]]] = []
         self.by_anchor: dict[object, list[int]] = {}
         for atom in solver.open_atoms:
             ids: set[str] = set()
             days: set[int] = set()
             self._names(atom, ids, days)
-            anchor: object = min(ids) if ids else (min(days) if days else None)
-            self.by_anchor.setdefault(anchor, []).append(len(self.open))
+            for anchor in ids or [min(days) if days else None]:
+                self.by_anchor.setdefault(anchor, []).append(len(self.open))
             self.open.append((atom, frozenset(ids), frozenset(days)))
         self.relevant: dict[tuple[str, int], frozenset[int]] = {}
-        self.words: dict[Symbol, str] = {}
 
     def _names(self, atom: Symbol, ids: set[str], days: set[int]) -> None:
         for arg in atom.arguments:
@@ -296,45 +327,108 @@ class _Deciding:
             self.relevant[sig] = frozenset(found)
         return self.relevant[sig]
 
-    def questions(self, depends: list[Symbol], names: set[str], days: set[int]) -> list[str]:
-        near = [i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ())]
-        out: list[str] = []
-        for atom in depends:
-            relevant = self._relevant_to((atom.name, len(atom.arguments)))
-            for i in near:
-                u, ids, u_days = self.open[i]
-                if i in relevant and ids <= names and u_days <= days:
-                    out.append(self._word(u))
-        return list(dict.fromkeys(out))
+    def near(self, names: set[str], days: set[int]) -> list[int]:
+        """The open atoms (by position) about these days and some of these ids (`in_fact_same(party,
+        entry)`: the entry is no organization the row is known to reach)."""
+        found = dict.fromkeys(i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ()))
+        return [i for i in found if self.open[i][2] <= days]
+
+    def candidates(self, atom: Symbol, near: list[int]) -> list[int]:
+        """Those of the open atoms `near` a row that `atom` may turn on."""
+        relevant = self._relevant_to((atom.name, len(atom.arguments)))
+        return [i for i in near if i in relevant]
+
+    def _kind(self, i: int) -> object:
+        """Open atoms fixed together: those of one predicate; a fact about no scenario id on its own."""
+        atom, ids, days = self.open[i]
+        return (atom.name, len(atom.arguments)) if ids or days else i
+
+    def settle(self, only: list[tuple[str, int]], pending: list[tuple[Row, list[Symbol], set[str], set[int]]]) -> None:
+        """Each pending row's deciding questions (see the class): its candidates that the solver
+        finds settle one of its `depends` conclusions."""
+        asked = []
+        for row, depends, names, days in pending:
+            near = self.near(names, days)
+            asked.append((row, [(atom, self.candidates(atom, near), names) for atom in depends]))
+        kinds: dict[object, dict[Symbol, None]] = {}
+        for _, found in asked:
+            for _, cands, names in found:
+                if self._doubtful(cands, names):
+                    for i in cands:
+                        kinds.setdefault(self._kind(i), {})[self.open[i][0]] = None
+        fixed = {kind: [self._fixed(only, atoms, value) for value in (True, False)] for kind, atoms in kinds.items()}
+        for row, found in asked:
+            out: list[str] = []
+            for atom, cands, names in found:
+                if self._doubtful(cands, names):
+                    ways = {i: [None if st is None else st.get(atom, "no") for st in fixed[self._kind(i)]] for i in cands}
+                    settle = [i for i in cands if None not in ways[i] and "depends" not in ways[i]]
+                    # else those whose fixing changes the answer at all; a fact that changes nothing is left out
+                    cands = settle or [i for i in cands if set(ways[i]) != {"depends"}] or cands
+                out.extend(self._word(self.open[i][0]) for i in cands)
+            row.deciding = list(dict.fromkeys(out))
+
+    def _doubtful(self, cands: list[int], names: set[str]) -> bool:
+        """Whether the solver must say which candidates decide: more than one, or one that names an
+        id the row is not known to reach (one about the row alone is the one it turns on)."""
+        return len(cands) > 1 or any(not self.open[i][1] <= names for i in cands)
+
+    def _fixed(self, only: list[tuple[str, int]], atoms: Iterable[Symbol], value: bool) -> Any:
+        """The statuses with these open atoms all taken one way (None if no reading allows it)."""
+        try:
+            return self.solver.statuses(only, [(a, value) for a in atoms])
+        except InputError:
+            return None
 
     def _word(self, atom: Symbol) -> str:
-        if atom not in self.words:
-            from engine.answers import _question_text
-            from engine.explain import Explainer
-            from engine.reading import Reading
+        return _phrasing(self.library).get(atom)
 
-            self.words[atom] = _question_text(Explainer(self.library, Reading(())), atom)
-        return self.words[atom]
+
+@dataclass
+class _Phrasing:
+    """Open atoms as questions, phrased once per process and rule book (every partition asks again)."""
+
+    library: Library
+    explainer: Any
+    text: dict[Symbol, str] = field(default_factory=dict)
+
+    def get(self, atom: Symbol) -> str:
+        if atom not in self.text:
+            from engine.answers import _question_text
+
+            self.text[atom] = _question_text(self.explainer, atom)
+        return self.text[atom]
+
+
+_PHRASING: list[_Phrasing] = []
+
+
+def _phrasing(library: Library) -> _Phrasing:
+    if not _PHRASING or _PHRASING[0].library is not library:
+        from engine.explain import Explainer
+        from engine.reading import Reading
+
+        _PHRASING[:] = [_Phrasing(library, Explainer(library, Reading(())))]
+    return _PHRASING[0]
 
 
 # --- running ------------------------------------------------------------------------------------
 
 
-def run(jobs_: Iterable[Job], workers: int = 0, scheduler: str | None = None,
+def run(parts: Sequence[Partition], common: Shared, workers: int = 0, scheduler: str | None = None,
         progress: Callable[[int], None] | None = None) -> list[list[Row]]:
     """Every partition's rows, in partition order: here, one after the other, or on a Dask cluster
-    (`workers` local processes, or the cluster at `scheduler`)."""
-    todo = list(jobs_)
+    (`workers` local processes, or the cluster at `scheduler`), `common` sent to each worker once."""
     if not workers and not scheduler:
         out = []
-        for job in todo:
-            out.append(solve(job))
+        for part in parts:
+            out.append(solve(part, common))
             if progress:
-                progress(len(job.rows))
+                progress(len(part))
         return out
     from engine import cluster
 
-    return cluster.run(todo, solve, workers, scheduler, progress, lambda job: len(job.rows))
+    return cluster.run(parts, solve, common, workers, scheduler, progress, len)
 
 
 def merge(parts: list[list[Row]], order: Sequence[str]) -> list[Row]:
@@ -356,17 +450,31 @@ def columns(found: Sequence[Conclusion]) -> list[str]:
     return ["id", "record", "reaches", *(c.name for c in found), "report_deadline", "cites", "deciding", "matches"]
 
 
-def records(rows: Iterable[Row], found: Sequence[Conclusion],
-            matches: dict[str, tuple[Any, str]] | None = None) -> Iterator[dict[str, str]]:
+def records(rows: Sequence[Row], found: Sequence[Conclusion],
+            matches: dict[str, tuple[Any, str]] | None = None) -> dict[str, list[str]]:
+    """The results as columns (name -> one cell a row), built a column at a time."""
     matches = matches or {}
-    for row in rows:
-        out = {"id": row.id, "record": row.record, "reaches": "; ".join(row.reaches)}
-        out.update({c.name: row.answers.get(c.name, "") for c in found})
-        linked = [f"{p} ~ {matches[p][0].name} ({'exact' if matches[p][0].exact else f'score {matches[p][0].score:g}'})"
-                  for p in row.parties if p in matches]
-        out.update(report_deadline=row.deadline, cites="; ".join(row.cites), deciding=" | ".join(row.deciding),
-                   matches="; ".join(linked))
-        yield out
+    data: dict[str, list[str]] = {"id": [r.id for r in rows], "record": [r.record for r in rows],
+                                  "reaches": _joined([r.reaches for r in rows], "; ")}
+    for c in found:
+        data[c.name] = [r.answers.get(c.name, "") for r in rows]
+    data["report_deadline"] = [r.deadline for r in rows]
+    data["cites"] = _joined([r.cites for r in rows], "; ")
+    data["deciding"] = [" | ".join(r.deciding) for r in rows]
+    data["matches"] = ["; ".join(_linked(p, matches) for p in r.parties if p in matches) if matches else ""
+                       for r in rows]
+    return data
+
+
+def _joined(lists: list[list[str]], sep: str) -> list[str]:
+    """Each list joined, once per list object (rows share equal lists, see `solve`)."""
+    done: dict[int, str] = {}
+    return [done.get(id(x)) or done.setdefault(id(x), sep.join(x)) for x in lists]
+
+
+def _linked(party: str, matches: dict[str, tuple[Any, str]]) -> str:
+    m = matches[party][0]
+    return f"{party} ~ {m.name} ({'exact' if m.exact else f'score {m.score:g}'})"
 
 
 def write(rows: list[Row], found: Sequence[Conclusion], out: str,
@@ -376,21 +484,27 @@ def write(rows: list[Row], found: Sequence[Conclusion], out: str,
     target = Path(out)
     kind = _format(out)
     names = columns(found)
-    data = {name: [] for name in names}  # type: dict[str, list[str]]
-    for record in records(rows, found, matches):
-        for name in names:
-            data[name].append(record[name])
+    data = records(rows, found, matches)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(out, "the folder to write the results in does not exist", where="--out")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
+    _as_created(tmp)
     try:
         _write_as(kind, data, names, tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _as_created(path: str, mode: int = 0o666) -> None:
+    """The permissions a file opened for writing would have had (the umask's), not the temporary
+    file's private 0600, so results renamed into place are as readable as any file written there."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, mode & ~mask)
 
 
 def _partitioned(out: str) -> bool:
@@ -408,6 +522,7 @@ def write_partitions(parts: list[list[Row]], found: Sequence[Conclusion], out: s
     if not target.parent.is_dir():
         raise InputError(out, "the folder to write the results in does not exist", where="--out")
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    _as_created(str(tmp), 0o777)
     try:
         for i, part in enumerate(parts):
             write(part, found, str(tmp / f"part-{i:05d}.parquet"), matches)
@@ -458,6 +573,7 @@ def write_rejects(rejects: Sequence[ledger_mod.Reject], path: str) -> None:
 
     folder = Path(path).parent
     fd, tmp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".tmp", dir=folder if str(folder) else ".")
+    _as_created(tmp)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["file", "row", "column", "problem"])
@@ -577,10 +693,10 @@ def screen(opts: Options) -> tuple[list[Row], list[Conclusion], ledger_mod.Ledge
         _format(opts.out)  # refuse a bad --out before any work
     ledger = load_ledger(opts)
     found = conclusions(rules.library())
-    todo = list(jobs(ledger, opts.base, opts.as_of, opts.block_rows))
-    total = sum(len(j.rows) for j in todo)
+    todo = partitions(ledger, opts.block_rows)
+    total = sum(len(p) for p in todo)
     with _progress(opts.progress, total) as advance:
-        parts = run(todo, opts.workers, opts.scheduler, advance)
+        parts = run(todo, shared(ledger, opts.base, opts.as_of), opts.workers, opts.scheduler, advance)
     rows = merge(parts, row_order(ledger))
     if opts.out and _partitioned(opts.out):
         write_partitions(parts, found, opts.out, ledger.matches)

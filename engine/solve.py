@@ -355,8 +355,10 @@ class Solver:
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
         return "depends" if can_hold and can_fail else ("yes" if can_hold else "no")
 
-    def statuses(self, signatures: Iterable[tuple[str, int]]) -> Statuses:
-        """yes or depends for every atom of these predicates that holds in some reading; any other is no.
+    def statuses(self, signatures: Iterable[tuple[str, int]],
+                 assumptions: Sequence[tuple[Symbol, bool]] = ()) -> Statuses:
+        """yes or depends for every atom of these predicates that holds in some reading (that meets
+        the assumptions, open atoms taken one way); any other is no.
 
         A whole-scenario analysis: the predicates are shown (`_show`) and each solve's shown
         atoms are read in one call, rather than one call per atom.
@@ -371,7 +373,7 @@ class Solver:
             raise ValueError(f"{outside[0]}/{outside[1]} is not among the predicates this solver was built for (only=)")
         with collector_paused():
             self._show(sigs)
-            brave, cautious = self._shown_consequences()
+            brave, cautious = self._shown_consequences(assumptions)
             # Other shown atoms (the askable conclusions, earlier calls' predicates) are dropped by
             # identity: asking a Symbol its name is a call into clingo, and there may be 1e5 of them.
             others = ({p.signature for p in self.library.asks()} | self._shown_sigs) - sigs
@@ -445,17 +447,18 @@ class Solver:
         cons = Consequences(shown, shown if cautious is None else cautious)
         return {atom: cons.status(atom) for atom in self.conclusion_atoms()}
 
-    def _shown_consequences(self) -> tuple[list[Symbol], frozenset[Symbol] | None]:
+    def _shown_consequences(self, assumptions: Sequence[tuple[Symbol, bool]] = ()
+                            ) -> tuple[list[Symbol], frozenset[Symbol] | None]:
         """The shown atoms of some reading (brave), and of every reading (cautious: None when
         nothing is open, so the one reading is both)."""
         if not self.open_atoms:
-            brave = clasp.last_model(self.ctl, clasp.shown_atoms)
+            brave = clasp.last_model(self.ctl, clasp.shown_atoms, assumptions=assumptions)
             cautious = None
         else:
             with self._guided(True):
-                brave = clasp.last_model(self.ctl, clasp.shown_atoms, "brave", 0)
+                brave = clasp.last_model(self.ctl, clasp.shown_atoms, "brave", 0, assumptions)
             with self._guided(False):
-                found = clasp.last_model(self.ctl, clasp.shown_atoms, "cautious", 0)
+                found = clasp.last_model(self.ctl, clasp.shown_atoms, "cautious", 0, assumptions)
             cautious = frozenset(found) if found is not None else None
         if brave is None or (self.open_atoms and cautious is None):
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")

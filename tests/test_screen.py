@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,6 +77,9 @@ def test_example_ledger_answers(example: dict[str, screen.Row]) -> None:
 def test_registry_match_is_an_open_fact(example: dict[str, screen.Row]) -> None:
     t7 = example["t7"]  # a payment to a party named "Hezbollah": a likely match for Hizballah, not certain
     assert t7.answers["designation_reaches"] == "depends"
+    # It turns on that match alone, as `fto ask` finds on the row; not on the open reading of INA
+    # tier status, which the row's INA conclusion may also read but which settles nothing here.
+    assert t7.deciding == ["Was hzb front in fact the same organization as hizballah?"]
 
 
 def test_parquet_partitions(tmp_path: Path) -> None:
@@ -118,6 +122,9 @@ def test_output_formats_agree(tmp_path: Path) -> None:
         else:
             out[kind] = [json.loads(line) for line in target.read_text().splitlines()]
     assert out["csv"] == out["parquet"] == out["jsonl"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "r.csv").stat().st_mode & 0o777 == 0o666 & ~mask  # not the temporary file's 0600
     assert list(out["csv"][0])[0] == "id" and "material_support" in out["csv"][0]
     assert [r["id"] for r in out["csv"]] == ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "h1", "h2", "h3"]
 
