@@ -254,10 +254,7 @@ def caveats(tree: Node, elements: list[Element]) -> list[Caveat]:
 
 
 def _question_text(explainer: Explainer, atom: Symbol) -> str:
-    spec = explainer.pred(atom)
-    if spec is not None and spec.question:
-        return explainer.render.fill(spec.question, explainer.pred_binding(atom))
-    return "Is it so that " + explainer.sentence(atom, capital=False) + "?"
+    return explainer.question(atom) or "Is it so that " + explainer.sentence(atom, capital=False) + "?"
 
 
 def parse_day(text: str, where: str = "--as-of") -> dt.date:

@@ -232,11 +232,24 @@ class Explainer:
             return {}
         return dict(zip(p.params, atom.arguments))
 
+    def _types(self, atom: Symbol) -> dict[str, str]:
+        """Each argument's declared format (`{K:knowledge}` in the signature), which every template of
+        the predicate uses, whether or not the template repeats it."""
+        p = self.pred(atom)
+        return {name: p.types()[i] for i, name in enumerate(p.params) if i in p.types()} if p else {}
+
+    def question(self, atom: Symbol) -> str | None:
+        """The predicate's question form, filled, or None where it declares none."""
+        p = self.pred(atom)
+        if p is None or not p.question:
+            return None
+        return self.render.fill(p.question, self.pred_binding(atom), self._types(atom))
+
     def sentence(self, atom: Symbol, negative: bool = False, extra: Mapping[str, Symbol] | None = None,
                  capital: bool = True) -> str:
         p = self.pred(atom)
         binding = {**(extra or {}), **self.pred_binding(atom)}
-        types = {name: p.types()[i] for i, name in enumerate(p.params) if i in p.types()} if p else {}
+        types = self._types(atom)
         if p is None:
             return ("it is not the case that " if negative else "") + str(atom)
         template = p.negative if negative else p.sentence

@@ -14,7 +14,7 @@ import re
 from clingo.symbol import Function, Number, Symbol
 
 from engine import money
-from engine.explain import Renderer
+from engine.explain import Explainer, Renderer
 from engine.reading import Reading
 from engine.rules import _PLACEHOLDER, PredSpec, library
 
@@ -22,7 +22,7 @@ BAD = [
     (re.compile(r"[{}]"), "an unfilled placeholder"),
     (re.compile(r"\b(\w+(?: \w+)*) is \1 itself\b"), "a party said to be itself"),
     (re.compile(r"\bis (?:terrorist activity|terrorism)\b"), "knowledge worded as being an activity"),
-    (re.compile(r"\bknew that \w+ (?:terrorist activity|terrorism)\b"), "knowledge without its verb"),
+    (re.compile(r"\bkn(?:ew|ow) that (?:\w+ ){1,3}(?<!\bin )(?:terrorist activity|terrorism)\b"), "knowledge without its verb"),
     (re.compile(r"  |\s[,.;:]|\.\."), "broken spacing or punctuation"),
 ]
 
@@ -42,15 +42,20 @@ def _sample(spec: PredSpec, position: int, wordings: dict[str, dict[str, str]]) 
 
 
 def _renderings(spec: PredSpec) -> list[str]:
+    """The predicate's sentences as answers print them (Explainer's own sentence and question paths,
+    so a path that forgot an argument's declared format is caught), for each sample binding."""
     lib = library()
-    render = Renderer(Reading([]), lib.wordings)
+    explainer = Explainer(lib, Reading([]))
     samples = [_sample(spec, i, lib.wordings) for i in range(len(spec.params))]
     count = max((len(s) for s in samples), default=1)
     out = []
     for n in range(count):
-        binding = {p: s[min(n, len(s) - 1)] for p, s in zip(spec.params, samples)}
-        types = {p: spec.types()[i] for i, p in enumerate(spec.params) if i in spec.types()}
-        out += [render.fill(t, binding, types) for t in (spec.sentence, spec.negative, spec.question) if t]
+        atom = Function(spec.name, [s[min(n, len(s) - 1)] for s in samples])
+        out.append(explainer.sentence(atom))
+        if spec.negative:
+            out.append(explainer.sentence(atom, negative=True))
+        if spec.question:
+            out.append(explainer.question(atom) or "")
     return out
 
 
