@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from engine import registry
-from engine.scenario import Scenario
+from engine.scenario import Scenario, related_id
 
 
 @dataclass
@@ -115,7 +115,7 @@ def evaluate(s: Scenario) -> Answers:
         return hit
 
     # acts_for: walk each actor's agent_of chain up to an organization (each actor has one principal).
-    principal = {aid: a.agent_of for aid, a in s.actors.items() if a.agent_of}
+    principal = {aid: related_id(a.agent_of) for aid, a in s.actors.items() if a.agent_of}  # undated in the benchmark
     org_of: dict[str, str | None] = {o: o for o in orgs}
 
     def resolve(x: str) -> str | None:

@@ -14,7 +14,8 @@
 - transactions spread over 2024-2026 from givers to fronts, organizations and unrelated
   companies, mostly currency;
 - holdings of the fronts' (and others') funds at the US institutions, with awareness dates;
-- knowledge entries; and, with `unknown_rate`, some `knowingly: unknown` flags.
+- knowledge entries; every transaction states `knowingly` (true for nine in ten); with
+  `unknown_rate`, some are `knowingly: unknown` instead.
 
 Everything is drawn from `random.Random(seed)`, so the same arguments give the same
 scenario. `python benchmarks/generate.py N [--yaml FILE]` prints a summary or writes YAML.
@@ -154,8 +155,8 @@ def generate_dict(n: int, depth: int = 4, long_chain: int = 64, seed: int = 1, u
         k = rng.random()
         if k < unknown_rate:
             tx["knowingly"] = "unknown"
-        elif k < 0.1:
-            tx["knowingly"] = False
+        else:  # stated either way: knowing conduct is never presumed
+            tx["knowingly"] = k >= 0.1
         if rng.random() < 0.3:
             tx["affects_commerce"] = True
         if rng.random() < 0.2:

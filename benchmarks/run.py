@@ -63,8 +63,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CORE_FILES = ("inputs.lp", "record.lp", "names.lp", "parties.lp", "designation.lp", "lifecycle.lp", "material_support.lp",
-              "financial.lp")
+CORE_FILES = ("inputs.lp", "record.lp", "names.lp", "parties.lp", "relations.lp", "designation.lp", "lifecycle.lp",
+              "material_support.lp", "financial.lp")
 COMPARED = (("acts_for", 2), ("designated_on_day", 2), ("must_retain", 2), ("must_report", 2))
 ATOM = re.compile(r"([a-z_]+)\(([a-z0-9_]+),([a-z0-9_]+(?:\([0-9]+\))?)\)")
 

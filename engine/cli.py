@@ -709,14 +709,40 @@ as_of: 2025-06-01                       # the day the question is asked
 organizations:
   cjng: {registry: cjng}                # a real designation (see `fto registry`)
   # acme: {name: Acme Gang}             # or an invented group; add events for it below
+  #   us_presence: true                 # an office or members in the US (due process); not stated: unknown
+  #   us_property: false                # property in the US (a bank account); not stated: unknown
+  #   statutory_group: knu_knla         # a group Congress named (Pub. L. 110-161, div. J, § 691(b))
+  #   terrorist_activity_until: 2006-12-31
 
 actors:
   supplier: {kind: company, country: MX}
   frontco: {kind: company, country: MX, agent_of: cjng}
+  # A relation may be dated: {of: ID, from: DATE, until: DATE} (either day may be left out).
+  #   agent_of: {of: cjng, from: 2025-03-01, until: 2025-05-31}
+  #   member_of: [{of: cjng, from: 2019-01-01}]      # also representative_of, employed_by, controls
+  # A person's presence and admission (not stated: unknown):
+  #   in_united_states: true
+  #   admitted: false                   # never admitted (entered without inspection)
+  #   applicant_abroad: false           # applying for a visa or admission from outside the US
+  #   custody: [{from: 2025-09-10, until: 2026-01-31, where: us, by: usa}]   # where: us | abroad
 
+# Any date may be uncertain: `unknown`, or {between: [2025-03-01, 2025-03-31]}; a depends then
+# names the day where the answer changes.
 transactions:
   t1: {on: 2025-04-01, from: supplier, to: frontco, provides: currency, amount_usd: 5000, place: MX,
-       affects_commerce: true}
+       affects_commerce: true, knowingly: true}   # knowing conduct is never presumed: say it
+  #   for_act: attack1, knew_use: true, intended_use: unknown      # what the support was to be used for
+  #   intended_to_further: humanitarian_aid   # terrorist_activity | lawful_activity | humanitarian_aid
+  #   circuit: ninth                    # the forum, where a defence differs by circuit
+  #   duress: {threat: death, against: family, threatened_by: frontco, imminent: true, well_grounded_fear: true,
+  #            could_escape: false, could_report: false, recklessly_placed: false}
+  #   necessity: {lesser_evil: true, imminent: true, would_prevent: true, legal_alternative: false}
+
+# acts:                                 # acts of terrorism (the § 2331(1) elements are never presumed)
+#   attack1: {on: 2025-04-10, by: cjng, injured: [ann], violent: true, appears_intended_to_coerce: true,
+#             transnational: true, planned_by: [boss], authorized_by: [cjng], authorized_on: 2025-04-01,
+#             terrorist_activity: true, offenses: [usc18_2332f]}   # by: an organization or an actor
+#   gift_act: {on: 2025-03-01, by: supplier, transaction: t1, contributed_to: attack1, proximate_cause: unknown}
 
 knowledge:
   - {actor: supplier, org: cjng, knew: terrorist_activity}   # designated | terrorist_activity | terrorism | none | unknown
@@ -724,6 +750,8 @@ knowledge:
 # events:                               # designation events for invented groups
 #   - {on: 2025-03-01, act: notify_congress, org: acme, by: secretary_of_state}
 #   - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state}
+#   - {on: 2025-05-01, act: publish_amendment, org: acme, alias: hill}          # lists a name (alias_of: acme)
+#   - {on: 2025-09-01, act: publish_amendment, org: acme, alias_removed: hill}  # and removes it
 
 # unknown: [transactions.t1.knowingly]  # facts the engine should reason over both ways
 

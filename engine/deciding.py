@@ -62,23 +62,89 @@ class Samples:
 def deciding_sets(solver: Solver, atom: Symbol, yes: frozenset[Symbol], no: frozenset[Symbol]) -> list[list[Symbol]]:
     """The smallest sets of open atoms whose resolution settles `atom`, which depends.
 
-    `yes` and `no` are readings in which `atom` holds and fails (Solver.canonical). Candidates
-    are the open atoms on which they differ; one matters when fixing it changes the status of
+    `yes` and `no` are readings in which `atom` holds and fails (Solver.canonical). An uncertain
+    date (a chain of `date_on_or_after` choices, engine.facts) offers only the days where the
+    answer changes (`_date_boundaries`), tried first. Other candidates are the open atoms on which
+    the readings differ, then the rest (both readings may agree on a fact that matters: someone in
+    the United States in both, admitted in one); one matters when fixing it changes the status of
     `atom`; the smallest settling sets are searched among those that matter.
     """
-    differing = [u for u in solver.open_atoms if (u in yes) != (u in no)]
-    readings = Samples(solver, [atom, *differing], (yes, no))
-    relevant: list[Symbol] = []
-    for u in differing[:MAX_DECIDING_TESTS]:
-        if len({readings.status(atom, [(u, value)]) for value in (True, False)} - {None}) > 1:
-            relevant.append(u)
-            if len(relevant) == MAX_DECIDING_CANDIDATES:
-                break
+    chains = _date_chains(solver.open_atoms)
+    facts_open = [u for u in solver.open_atoms if u.name != DATE_CHOICE]
+    differing = [u for u in facts_open if (u in yes) != (u in no)]
+    rest = [u for u in facts_open if (u in yes) == (u in no)]
+    steps = [u for chain in chains.values() for u in chain]
+    readings = Samples(solver, [atom, *steps, *differing, *rest], (yes, no))
+    relevant = _date_boundaries(readings, atom, chains, (yes, no))
+    found = _settling(readings, atom, relevant)
+    for candidates in (differing, rest):
+        if found:
+            return found
+        for u in candidates[:MAX_DECIDING_TESTS]:
+            if len(relevant) < MAX_DECIDING_CANDIDATES and _matters(readings, atom, u):
+                relevant.append(u)
+        found = _settling(readings, atom, relevant)
+    return found or ([relevant] if relevant else [])
+
+
+def _matters(readings: Samples, atom: Symbol, u: Symbol) -> bool:
+    return len({readings.status(atom, [(u, value)]) for value in (True, False)} - {None}) > 1
+
+
+def _settling(readings: Samples, atom: Symbol, relevant: list[Symbol]) -> list[list[Symbol]]:
+    """The smallest groups of the relevant atoms that settle `atom`, if any."""
     for size in range(1, min(len(relevant), MAX_DECIDING_SIZE) + 1):
         found = [list(group) for group in itertools.combinations(relevant, size) if _settles(readings, atom, group)]
         if found:
             return found
-    return [relevant] if relevant else []
+    return []
+
+
+DATE_CHOICE = "date_on_or_after"
+
+
+def _date_chains(open_atoms: Iterable[Symbol]) -> dict[Symbol, list[Symbol]]:
+    """Each uncertain date's chain of choices, by its key, in the order of their days."""
+    chains: dict[Symbol, list[Symbol]] = {}
+    for u in open_atoms:
+        if u.name == DATE_CHOICE and len(u.arguments) == 2:
+            chains.setdefault(u.arguments[0], []).append(u)
+    for steps in chains.values():
+        steps.sort(key=lambda u: u.arguments[1].number)
+    return dict(sorted(chains.items()))
+
+
+def _date_boundaries(readings: Samples, atom: Symbol, chains: dict[Symbol, list[Symbol]],
+                     witnesses: Sequence[frozenset[Symbol]]) -> list[Symbol]:
+    """For each uncertain date, the choices at which the status of `atom` changes as the date
+    moves later.
+
+    The status is read at a few stretches of the chain (its ends, and the days the two readings
+    chose), and each gap between two stretches that differ is halved until the boundary is
+    found: a few solves per boundary, not one per day (a date may have a thousand).
+    """
+    found: list[Symbol] = []
+    for steps in chains.values():
+        def at(i: int, steps: list[Symbol] = steps) -> str | None:  # the date in stretch i (0: before the first step)
+            fixed = ([(steps[i - 1], True)] if i > 0 else []) + ([(steps[i], False)] if i < len(steps) else [])
+            return readings.status(atom, fixed)
+
+        # A reading where `atom` holds lies in a stretch where it does not fail, and one where it
+        # fails in a stretch where it does not hold: if the date decides, two samples differ.
+        samples = sorted({0, len(steps)} | {sum(1 for u in steps if u in model) for model in witnesses})
+        status = {i: at(i) for i in samples}
+        todo = list(zip(samples, samples[1:]))
+        while todo:
+            lo, hi = todo.pop()
+            if status[lo] == status[hi]:
+                continue
+            if hi - lo == 1:
+                found.append(steps[lo])  # from this step on (the date on or after its day), the answer differs
+                continue
+            mid = (lo + hi) // 2
+            status[mid] = at(mid)
+            todo.extend(((lo, mid), (mid, hi)))
+    return sorted(found)[:MAX_DECIDING_CANDIDATES]
 
 
 def _settles(readings: Samples, atom: Symbol, group: Sequence[Symbol]) -> bool:

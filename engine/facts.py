@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Collection, Iterable, Sequence, get_args
+from typing import Any, Callable, Collection, Iterable, Sequence, get_args
 from dataclasses import dataclass, field
 import clingo
 from clingo.symbol import Function, Number, String, Symbol
+from pydantic import BaseModel
 
-from engine import money, registry
-from engine.scenario import Actor, Firearm, Holding, Knowledge, Recipient, Scenario
+from engine import dates, money, registry
+from engine.scenario import (Actor, Duress, Firearm, Holding, Knowledge, Recipient, Related, Scenario, Transaction, When,
+                             earliest, latest, related_id, relation_period, when_text)
 
 Tri = bool | str
 
@@ -113,6 +115,11 @@ class FactSet:
     anchors: dict[str, Symbol] = field(default_factory=dict)
     unknown_paths: frozenset[str] = frozenset()
     keep: frozenset[str] | None = None  # predicate names the rules in use read (None: all)
+    # Dates the scenario does not fix: each key's range (day numbers, None for unbounded), the facts
+    # that carry the date (made for a given day), and the rules that choose a day (settle_dates).
+    uncertain: dict[Symbol, tuple[int | None, int | None]] = field(default_factory=dict)
+    on_day: list[tuple[Symbol, Callable[[int], Symbol]]] = field(default_factory=list)
+    date_rules: list[str] = field(default_factory=list)
     _facts: Tables = field(default_factory=dict)
     _off: Tables = field(default_factory=dict)
 
@@ -208,7 +215,49 @@ class FactSet:
     def _open_program(self) -> str:
         parts = ["{" + str(sym) + "}." for sym in self.choices]
         parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
+        parts.extend(self.date_rules)
         return "\n".join(parts)
+
+    def dated(self, key: Symbol, when: When, make: Callable[[int], Symbol], path: str = "", label: str = "") -> None:
+        """`add` of a fact that carries a date: as it stands if the date is a day; else the fact is
+        made for each representative day of the date's range, as that day is chosen (settle_dates)."""
+        if isinstance(when, dt.date):
+            self.add(make(when.toordinal()), path)
+            return
+        first, last = earliest(when), latest(when)
+        if key not in self.uncertain:
+            self.uncertain[key] = (first.toordinal() if first else None, last.toordinal() if last else None)
+            if label and self.reads("name"):
+                self.add(Function("name", [key, String(label)]))
+        self.on_day.append((key, make))
+
+    def settle_dates(self, anchors: Iterable[int], offsets: dates.Offsets) -> None:
+        """For each uncertain date, a chain of choices `date_on_or_after(K, D)` over its representative
+        days (engine.dates), each implying the one before it; the date is the last day chosen, and
+        every fact that carries it holds for that day. A `depends` then names the boundary.
+
+        Linear in the days: one choice, one constraint and one rule per day and key."""
+        if not self.uncertain:
+            return
+        cuts = dates.boundaries(anchors, offsets)
+        made: dict[Symbol, list[Callable[[int], Symbol]]] = {}
+        for key, make in self.on_day:
+            made.setdefault(key, []).append(make)
+        for key, (low, high) in self.uncertain.items():
+            days = dates.representative_days(low, high, cuts)
+            after = [Function("date_on_or_after", [key, Number(d)]) for d in days]
+            at = [Function("date_at", [key, Number(d)]) for d in days]
+            # Choices like any unknown fact: a canonical reading (Solver.canonical) takes each false
+            # where it can, so an explanation shows the earliest day the answer allows.
+            self.choices.extend(after[1:])
+            for i, day_ in enumerate(days):
+                later = after[i + 1] if i + 1 < len(days) else None
+                body = ([] if i == 0 else [str(after[i])]) + ([] if later is None else ["not " + str(later)])
+                self.date_rules.append(str(at[i]) + (" :- " + ", ".join(body) if body else "") + ".")
+                if i >= 2:
+                    self.date_rules.append(":- " + str(after[i]) + ", not " + str(after[i - 1]) + ".")
+                for make in made.get(key, []):
+                    self.dependent.append((make(day_), at[i]))
 
     def bulk(self, inline: Collection[tuple[str, int]] = ()) -> tuple[str, dict[tuple[str, int], Sequence[Symbol]]]:
         """The facts as one loading rule per predicate, with its rows: `p(V1,V2) :- (V1,V2) = @rows(p,2).`
@@ -245,6 +294,7 @@ class FactSet:
         atoms = [*self._atoms(self._facts), *map(str, self.choices), *self._atoms(self._off)]
         parts = ["#external " + atom + "." for atom in atoms]
         parts.extend(str(sym) + " :- " + str(anchor) + "." for sym, anchor in self.dependent)
+        parts.extend(self.date_rules)
         return "\n".join(parts)
 
 
@@ -259,18 +309,17 @@ class _Ids(dict):  # type: ignore[type-arg]
         return x
 
 
-class UnknownDate(ValueError):
-    """A record's date is `unknown`, which the rules cannot yet reason over (engine.solve words it)."""
-
-
 class _Days(dict):  # type: ignore[type-arg]
     """Date -> the text of its day number."""
 
     def __missing__(self, d: dt.date) -> str:
-        if not isinstance(d, dt.date):
-            raise UnknownDate(d)
         text = self[d] = str(d.toordinal())
         return text
+
+
+def _day_of(record: Symbol, key: str) -> Symbol:
+    """The name of one uncertain date: `day_of(Record, Field)`."""
+    return Function("day_of", [record, Function(key)])
 
 
 class _Strings(dict):  # type: ignore[type-arg]
@@ -308,9 +357,9 @@ EVENT_PHRASES = {
 }
 
 
-def event_name(act: str, org: str, on: dt.date, citation: str | None) -> str:
+def event_name(act: str, org: str, on: When, citation: str | None) -> str:
     phrase = EVENT_PHRASES.get(act, "the {act} concerning {org} on {on}")
-    text = phrase.format(org=org, on=on.isoformat(), act=act.replace("_", " "))
+    text = phrase.format(org=org, on=when_text(on), act=act.replace("_", " "))
     return f"{text} ({citation})" if citation else text
 
 
@@ -318,9 +367,9 @@ ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "fo
                "criminal_defendant", "in_removal_proceedings", "unaware_of_activity", "drug_trafficker",
                "drug_trafficking_aider", "drug_abuser_or_addict", "reasonable_ground_terrorist_activity",
                "incited_terrorist_activity", "incitement_intent_to_kill", "endorses_terrorist_activity")
-PRESENCE_FLAGS = ("in_united_states", "admitted", "aged_14_or_older")
+PRESENCE_FLAGS = ("in_united_states", "admitted", "applicant_abroad", "aged_14_or_older")
 UNKNOWN = "unknown"
-TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_duress", "under_direction_of", "coordinated_with",
+TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_direction_of", "coordinated_with",
                      "approved_by_secretary_of_state", "attorney_general_concurred", "affects_commerce",
                      "death_resulted", "willfully")
 KNEW_KINDS = ("designated", "terrorist_activity", "terrorism")
@@ -398,19 +447,27 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         if review.record_created is not None:
             add(Function("record_stated", [o]), f"{p}.review.record_created")
             add(Function("record_created", [o]), f"{p}.review.record_created", review.record_created)
+        if org.statutory_group:
+            add(Function("statutory_group", [o, const(org.statutory_group)]), f"{p}.statutory_group")
+        if org.terrorist_activity_until:
+            fs.dated(_day_of(o, "activity_until"), org.terrorist_activity_until,
+                     lambda d, o=o: Function("activity_until", [o, Number(d)]), f"{p}.terrorist_activity_until",
+                     f"the last day {display[oid]} engaged in terrorist activity")
+        for flag, pred in (("us_presence", "org_us_presence"), ("us_property", "org_us_property")):
+            value = getattr(org, flag)
+            add(Function(pred, [o]), f"{p}.{flag}", UNKNOWN if value is None else value)
         if org.registry:
             add(Function("registry", [o, String(org.registry)]), f"{p}.registry")
             _registry_events(fs, oid, org.registry, display, s)
 
-    _actors(fs, s, ids, strings, paths)
+    _actors(fs, s, ids, strings, paths, display)
 
     numbers = event_numbers(s)
     for i, ev in enumerate(s.events):
         e = const(ev.id) if ev.id else Function("ev", [Number(numbers[i])])
         p = f"events.{i}"
-        if not isinstance(ev.on, dt.date):
-            raise UnknownDate(ev.on)
-        add(Function("recorded_event", [e, const(ev.act), const(ev.org), day(ev.on)]), p)
+        fs.dated(_day_of(e, "on"), ev.on, lambda d, e=e, ev=ev: Function("recorded_event", [e, const(ev.act), const(ev.org), Number(d)]),
+                 p, "the date of " + event_name(ev.act, display[ev.org], ev.on, ev.fr_citation))
         add(Function("name", [e, String(event_name(ev.act, display[ev.org], ev.on, ev.fr_citation))]))
         if ev.by:
             add(Function("event_by", [e, const(ev.by)]), f"{p}.by")
@@ -428,6 +485,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             add(Function("cite", [e, String(ev.fr_citation)]), f"{p}.fr_citation")
         if ev.alias:
             add(Function("event_alias", [e, const(ev.alias)]), f"{p}.alias")
+        if ev.alias_removed:
+            add(Function("event_alias_removed", [e, const(ev.alias_removed)]), f"{p}.alias_removed")
         if ev.effective:
             add(Function("revocation_effective", [e, day(ev.effective)]), f"{p}.effective")
         if ev.outcome:
@@ -450,7 +509,9 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     _knowledge(fs, s, ids, paths)
 
     for sid, sol in s.solicitations.items():
-        add(Function("recorded_solicitation", [const(sid), const(sol.by), const(sol.for_), day(sol.on)]), f"solicitations.{sid}")
+        fs.dated(_day_of(const(sid), "on"), sol.on,
+                 lambda d, sid=sid, sol=sol: Function("recorded_solicitation", [const(sid), const(sol.by), const(sol.for_), Number(d)]),
+                 f"solicitations.{sid}", f"the date of {sid}")
         add(Function("seeks", [const(sid), const(sol.seeks)]), f"solicitations.{sid}.seeks")
 
     _drug_activities(fs, s)
@@ -458,18 +519,35 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     for xid, act in s.acts.items():
         x = const(xid)
         p = f"acts.{xid}"
-        add(Function("recorded_terror_act", [x, const(act.by), day(act.on)]), p)
-        if act.planned_on:
-            add(Function("planned_on", [x, day(act.planned_on)]), f"{p}.planned_on")
-        if act.authorized_on:
-            add(Function("authorized_on", [x, day(act.authorized_on)]), f"{p}.authorized_on")
+        fs.dated(_day_of(x, "on"), act.on, lambda d, x=x, act=act: Function("recorded_terror_act", [x, const(act.by), Number(d)]), p,
+                 f"the date of {xid}")
+        for key in ("planned_on", "authorized_on"):
+            if getattr(act, key):
+                fs.dated(_day_of(x, key), getattr(act, key), lambda d, x=x, key=key: Function(key, [x, Number(d)]), f"{p}.{key}",
+                         f"the day {xid} was {key.removesuffix('_on')}")
         for flag in ("violent", "appears_intended_to_coerce", "transnational"):
             add(Function(flag, [x]), f"{p}.{flag}", getattr(act, flag))
+        for key, pred in (("planned_by", "act_planned_by"), ("authorized_by", "act_authorized_by")):
+            for j, who in enumerate(getattr(act, key)):
+                add(Function(pred, [x, const(who)]), f"{p}.{key}.{j}")
+        if act.transaction:
+            add(Function("act_transaction", [x, const(act.transaction)]), f"{p}.transaction")
+        if act.contributed_to:
+            later = const(act.contributed_to)
+            add(Function("contributed_to", [x, later]), f"{p}.contributed_to")
+            add(Function("proximate_cause", [x, later]), f"{p}.proximate_cause", _open(act.proximate_cause))
+        for j, offense in enumerate(act.offenses):
+            add(Function("act_offense", [x, const(offense)]), f"{p}.offenses.{j}")
+        add(Function("ina_terrorist_activity", [x]), f"{p}.terrorist_activity", _open(act.terrorist_activity))
         for j, victim in enumerate(act.injured):
             add(Function("injured", [x, const(victim)]), f"{p}.injured.{j}")
         if act.suit_filed_on:
-            add(Function("recorded_suit_filed", [x, day(act.suit_filed_on)]), f"{p}.suit_filed_on")
+            fs.dated(_day_of(x, "suit_filed_on"), act.suit_filed_on,
+                     lambda d, x=x: Function("recorded_suit_filed", [x, Number(d)]), f"{p}.suit_filed_on",
+                     f"the day the action for {xid} was filed")
         add(Function("limitations_tolled", [x]), f"{p}.limitations_tolled", act.limitations_tolled)
+    if fs.uncertain:
+        _settle_dates(fs, s, when)
     return fs
 
 
@@ -541,12 +619,49 @@ def _drug_activities(fs: FactSet, s: Scenario) -> None:
             fs.add(Function(pred, [x]), f"{p}.{flag}", getattr(drug, flag))
 
 
+_OFFSETS: dict[int, tuple[dates.Offsets, frozenset[int]]] = {}
+
+
+def _settle_dates(fs: FactSet, s: Scenario, asked: dt.date) -> None:
+    """Choose representative days for the uncertain dates: every day the scenario, the registry
+    entries it uses and the rule book name is a place an answer may change (engine.dates)."""
+    from engine import rules
+
+    program = rules.library().program
+    if id(program) not in _OFFSETS:
+        _OFFSETS[id(program)] = (dates.rule_offsets(program), frozenset(dates.rule_days(program)))
+    offsets, rule_days = _OFFSETS[id(program)]
+    anchors = {asked.toordinal(), *rule_days, *(d.toordinal() for d in _dates_in(s))}
+    for org in s.organizations.values():
+        entry = registry.entry(org.registry) if org.registry else None
+        anchors.update(ev.on.toordinal() for ev in (entry.events if entry else ()))
+    if any(entry.designated == SDGT_SAME_DAY for org in s.organizations.values()
+           if org.registry and (entry := registry.entry(org.registry))):
+        anchors.add(SDGT_SAME_DAY.toordinal())
+    fs.settle_dates(anchors, offsets)
+
+
+def _dates_in(node: Any) -> Iterable[dt.date]:
+    """Every date a scenario states, anywhere in it."""
+    if isinstance(node, dt.date):
+        yield node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _dates_in(getattr(node, name))
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _dates_in(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _dates_in(value)
+
+
 def _paths(section: str, rows: Iterable[tuple[str | int, Any]], suffix: str, paths: bool) -> list[str] | None:
     """The scenario path of each row's fact, where paths matter (some path is unknown)."""
     return [f"{section}.{key}{suffix}" for key, _ in rows] if paths else None
 
 
-def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool) -> None:
+def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool, display: dict[str, str]) -> None:
     """The actors' facts, a predicate at a time (a compliance team's scenario has thousands)."""
     _check_ids(s.actors)
     ids.update(zip(s.actors, s.actors))  # checked all at once: the transactions name them again and again
@@ -564,7 +679,7 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
                    paths=_paths("actors", rows, ".found_in_us_on", paths))
     if fs.reads("agent_of"):
         rows = [(aid, a) for aid, a in items if a.agent_of]
-        fs.put_all("agent_of", 2, [f"({aid},{ids[a.agent_of]})" for aid, a in rows],
+        fs.put_all("agent_of", 2, [f"({aid},{ids[related_id(a.agent_of)]})" for aid, a in rows],
                    paths=_paths("actors", rows, ".agent_of", paths))
     for flag in ACTOR_FLAGS:
         if fs.reads(flag):
@@ -582,10 +697,24 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool)
             fs.add(Function("ina_exemption", [const(aid), const(actor.exempted_by)]), f"{p}.exempted_by")
         if actor.exemption_on:
             fs.add(Function("ina_exemption_on", [const(aid), day(actor.exemption_on)]), f"{p}.exemption_on")
-        for i, x in enumerate(actor.member_of):
-            fs.add(Function("member_of", [const(aid), const(x)]), f"{p}.member_of.{i}")
-        for i, x in enumerate(actor.representative_of):
-            fs.add(Function("representative_of", [const(aid), const(x)]), f"{p}.representative_of.{i}")
+        if actor.agent_of is not None:
+            _period(fs, "agent", aid, actor.agent_of, f"{p}.agent_of")
+        for key, (pred, kind) in RELATIONS.items():
+            for i, relation in enumerate(getattr(actor, key)):
+                fs.add(Function(pred, [const(aid), const(related_id(relation))]), f"{p}.{key}.{i}")
+                _period(fs, kind, aid, relation, f"{p}.{key}.{i}")
+        for i, held in enumerate(actor.custody):
+            c, where = Function("held", [const(aid), Number(i + 1)]), f"{p}.custody.{i}"
+            fs.dated(_day_of(c, "from"), held.from_,
+                     lambda d, c=c, aid=aid, held=held: Function("recorded_custody", [c, const(aid), const(held.where), Number(d)]), where,
+                     f"the day {display[aid]} was taken into custody")
+            if fs.reads("name"):
+                fs.add(Function("name", [c, String(f"the custody of {display[aid]} from {when_text(held.from_)}")]))
+            if held.until:
+                fs.dated(_day_of(c, "until"), held.until, lambda d, c=c: Function("custody_until", [c, Number(d)]), f"{where}.until",
+                         f"the day {display[aid]}'s custody ended")
+            if held.by:
+                fs.add(Function("custody_by", [c, const(held.by)]), f"{where}.by")
         for owner, share in actor.owned_by.items():  # in basis points: clingo counts in integers
             fs.add(Function("owned_by", [const(aid), const(owner), Number(int(share * 100))]), f"{p}.owned_by.{owner}")
         if actor.fincen_order:
@@ -635,10 +764,32 @@ def _association(fs: FactSet, aid: str, actor: Actor, p: str) -> None:
     fs.add(Function("association_intent_found", [a]), f"{q}.intent_found", found.intent_found)
 
 
+RELATION_WORDS = {"member": "a member of", "agent": "an agent of", "representative": "a representative of",
+                  "employee": "employed by", "control": "in control of"}
+RELATIONS = {"member_of": ("member_of", "member"), "representative_of": ("representative_of", "representative"),
+             "employed_by": ("employed_by", "employee"), "controls": ("controls", "control")}
+"""Actor keys holding relations: the input predicate of each, and its kind in relation_from/relation_until."""
+
+
+def _period(fs: FactSet, kind: str, aid: str, relation: Related, path: str) -> None:
+    """The days a dated relation began and ended, as relation_from/4 and relation_until/4."""
+    first, last = relation_period(relation)
+    other = const(related_id(relation))
+    key = Function("relation", [const(kind), const(aid), other])
+    if first:
+        fs.dated(_day_of(key, "from"), first,
+                 lambda d: Function("relation_from", [const(kind), const(aid), other, Number(d)]), f"{path}.from",
+                 f"the day {aid} became {RELATION_WORDS[kind]} {related_id(relation)}")
+    if last:
+        fs.dated(_day_of(key, "until"), last,
+                 lambda d: Function("relation_until", [const(kind), const(aid), other, Number(d)]), f"{path}.until",
+                 f"the last day {aid} was {RELATION_WORDS[kind]} {related_id(relation)}")
+
+
 def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _Strings, paths: bool) -> None:
     """The transactions' facts, a predicate at a time: the bulk of a large scenario, so each
     table is made in one pass over the transactions and handed over whole (FactSet.put_all).
-    A transaction whose date is unknown raises UnknownDate."""
+    A transaction whose date is uncertain is made for each day it may be (FactSet.dated)."""
     _check_ids(s.transactions)
     items = s.transactions.items()
 
@@ -646,8 +797,14 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
         return _paths("transactions", rows, suffix, paths)
 
     if fs.reads("recorded_transaction"):
-        fs.put_all("recorded_transaction", 4, [f"({tid},{ids[tx.from_]},{ids[tx.to]},{days[tx.on]})" for tid, tx in items],
-                   paths=where(items, ""))
+        fixed = [(tid, tx) for tid, tx in items if isinstance(tx.on, dt.date)]
+        fs.put_all("recorded_transaction", 4, [f"({tid},{ids[tx.from_]},{ids[tx.to]},{days[tx.on]})" for tid, tx in fixed],
+                   paths=where(fixed, ""))
+        for tid, tx in items:
+            if not isinstance(tx.on, dt.date):
+                fs.dated(_day_of(const(tid), "on"), tx.on, lambda d, tid=tid, tx=tx: Function(
+                    "recorded_transaction", [const(tid), const(tx.from_), const(tx.to), Number(d)]), f"transactions.{tid}",
+                    f"the date of {tid}")
     if fs.reads("provides"):
         fs.put_all("provides", 2, [f"({tid},{ids[tx.provides]})" for tid, tx in items], paths=where(items, ".provides"))
     if fs.reads("amount"):
@@ -663,6 +820,12 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
     for flag in TRANSACTION_FLAGS:
         if fs.reads(flag):
             fs.put_all(flag, 1, tids, [getattr(tx, flag) for _, tx in items], where(items, "." + flag))
+    if fs.reads("under_duress"):  # not stated: claimed if the facts of a threat are given, else not shown
+        fs.put_all("under_duress", 1, tids, [tx.duress is not None if tx.under_duress is None else tx.under_duress
+                                             for _, tx in items], where(items, ".under_duress"))
+    for tid, tx in items:
+        if tx.for_act or tx.intended_to_further or tx.duress or tx.under_duress in (True, UNKNOWN) or tx.necessity or tx.circuit:
+            _intent_and_defences(fs, tid, tx)
     _laundering(fs, s)
     for tid, tx in items:
         if tx.firearm is not None:
@@ -702,6 +865,44 @@ def _firearm(fs: FactSet, tid: str, firearm: Firearm) -> None:
         fs.add(Function("recipient_use", [t, const(use)]), f"{p}.recipient_use.{i}")
 
 
+DURESS_FLAGS = {"imminent": "duress_imminent", "well_grounded_fear": "fear_well_grounded", "could_escape": "could_escape",
+                "could_report": "could_report", "recklessly_placed": "recklessly_placed"}
+NECESSITY_FLAGS = {"lesser_evil": "lesser_evil", "imminent": "necessity_imminent", "would_prevent": "would_prevent",
+                   "legal_alternative": "legal_alternative"}
+
+
+def _open(value: Tri | None) -> Tri:
+    """A fact a record leaves out is unknown."""
+    return UNKNOWN if value is None else value
+
+
+def _intent_and_defences(fs: FactSet, tid: str, tx: Transaction) -> None:
+    """What the giver meant and knew about the use of the support; the facts of duress and necessity."""
+    t, p = const(tid), f"transactions.{tid}"
+    if tx.for_act:
+        x = const(tx.for_act)
+        fs.add(Function("support_for", [t, x]), f"{p}.for_act")
+        fs.add(Function("intended_use", [t, x]), f"{p}.intended_use", _open(tx.intended_use))
+        fs.add(Function("knew_use", [t, x]), f"{p}.knew_use", _open(tx.knew_use))
+    if tx.intended_to_further:
+        fs.add(Function("intended_to_further", [t, const(tx.intended_to_further)]), f"{p}.intended_to_further")
+    if tx.circuit:
+        fs.add(Function("forum_circuit", [t, const(tx.circuit)]), f"{p}.circuit")
+    if tx.duress or tx.under_duress in (True, UNKNOWN):  # a claim of duress whose facts are not given: all unknown
+        d, q = tx.duress or Duress(), f"{p}.duress"
+        fs.add(Function("serious_threat", [t]), f"{q}.threat", UNKNOWN if d.threat is None else d.threat != "lesser_harm")
+        fs.add(Function("threat_to_self_or_family", [t]), f"{q}.against",
+               UNKNOWN if d.against is None else d.against != "other")
+        if d.threatened_by:
+            fs.add(Function("threatened_by", [t, const(d.threatened_by)]), f"{q}.threatened_by")
+        for key, pred in DURESS_FLAGS.items():
+            fs.add(Function(pred, [t]), f"{q}.{key}", _open(getattr(d, key)))
+    if tx.necessity:
+        fs.add(Function("necessity_claimed", [t]), f"{p}.necessity")
+        for key, pred in NECESSITY_FLAGS.items():
+            fs.add(Function(pred, [t]), f"{p}.necessity.{key}", _open(getattr(tx.necessity, key)))
+
+
 def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> None:
     """The holdings' facts, a predicate at a time (a bank's scenario has thousands)."""
     rows = [(i, ids[h.id] if h.id else _holding_text(i), h) for i, h in enumerate(s.holdings)]
@@ -710,16 +911,24 @@ def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> 
         return _paths("holdings", ((i, h) for i, _, h in chosen), suffix, paths)
 
     if fs.reads("recorded_holding"):
+        fixed = [row for row in rows if isinstance(row[2].since, dt.date)]
         fs.put_all("recorded_holding", 5, [f"({ht},{ids[h.institution]},{ids[h.owner]},{money.cell(h.amount_usd)},{days[h.since]})"
-                                  for _, ht, h in rows], paths=where(rows, ""))
-    if fs.reads("recorded_aware_on"):
-        chosen = [row for row in rows if isinstance(row[2].aware_on, dt.date)]
-        fs.put_all("recorded_aware_on", 2, [f"({ht},{days[h.aware_on]})" for _, ht, h in chosen],
-                   paths=where(chosen, ".aware_on"))
-    if fs.reads("recorded_reported_on"):
-        chosen = [row for row in rows if row[2].reported_on]
-        fs.put_all("recorded_reported_on", 2, [f"({ht},{days[h.reported_on]})" for _, ht, h in chosen],
-                   paths=where(chosen, ".reported_on"))
+                                  for _, ht, h in fixed], paths=where(fixed, ""))
+        for i, ht, h in rows:
+            if not isinstance(h.since, dt.date):
+                hs = clingo.parse_term(ht)
+                fs.dated(_day_of(hs, "since"), h.since, lambda d, hs=hs, h=h: Function("recorded_holding", [
+                    hs, const(h.institution), const(h.owner), money.term(money.cents(h.amount_usd)), Number(d)]), f"holdings.{i}",
+                    f"the day {h.institution} began to hold {ht}")
+    for key, pred in (("aware_on", "recorded_aware_on"), ("reported_on", "recorded_reported_on")):
+        if fs.reads(pred):
+            chosen = [row for row in rows if isinstance(getattr(row[2], key), dt.date)]
+            fs.put_all(pred, 2, [f"({ht},{days[getattr(h, key)]})" for _, ht, h in chosen], paths=where(chosen, "." + key))
+            for i, ht, h in rows:
+                if getattr(h, key) is not None and not isinstance(getattr(h, key), dt.date):
+                    hs = clingo.parse_term(ht)
+                    fs.dated(_day_of(hs, key), getattr(h, key), lambda d, hs=hs, pred=pred: Function(pred, [hs, Number(d)]),
+                             f"holdings.{i}.{key}", f"the day {h.institution} {'became aware of' if key == 'aware_on' else 'reported'} {ht}")
     for flag in ("retained", "licensed"):
         if fs.reads(flag):
             fs.put_all(flag, 1, [ht for _, ht, _ in rows], [getattr(h, flag) for _, _, h in rows], where(rows, "." + flag))
@@ -751,25 +960,60 @@ def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str]
     entry = registry.entry(reg_id)
     assert entry is not None  # checked by scenario validation
     o = const(oid)
-    aliases = {aid: org.name for aid, org in s.organizations.items() if org.alias_of == oid and org.name}
+    named = {aid: org.name.casefold() for aid, org in s.organizations.items() if org.alias_of == oid and org.name}
+    listed: dict[dt.date, list[str]] = {}  # the day an amendment listed each of the scenario's names
+    delisted: dict[dt.date, list[str]] = {}
+    for alias in entry.aliases:
+        for aid, text in sorted(named.items()):
+            if text in (n.casefold() for n in alias.names):
+                listed.setdefault(alias.added, []).append(aid)
+                if alias.removed:
+                    delisted.setdefault(alias.removed, []).append(aid)
     for k, ev in enumerate(entry.events, start=1):
         e = Function("reg", [o, Number(k)])
         fs.add(Function("recorded_event", [e, const(ev.kind), o, day(ev.on)]), f"organizations.{oid}.registry")
         fs.add(Function("from_registry", [e]))
-        if ev.authority:
-            fs.add(Function("cite", [e, String(ev.authority)]))
-        if ev.source_note:
-            fs.add(Function("source_note", [e, String(ev.source_note)]))
+        _event_sources(fs, e, ev)
         fs.add(Function("describes", [e, String(ev.description)]))
         fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on, ev.authority))]))
         if ev.by:
             fs.add(Function("event_by", [e, const(ev.by)]))
         if ev.kind == "publish_amendment":
-            text = ev.description.casefold()
-            for aid, alias_name in sorted(aliases.items()):
-                if alias_name.casefold() in text:
-                    fs.add(Function("event_alias", [e, const(aid)]))
+            for aid in listed.pop(ev.on, []):
+                fs.add(Function("event_alias", [e, const(aid)]))
+            for aid in delisted.pop(ev.on, []):
+                fs.add(Function("event_alias_removed", [e, const(aid)]))
+    for k, (ev, aids, pred) in enumerate(_alias_amendments(entry, listed, delisted), start=len(entry.events) + 1):
+        # An amendment the aliases table dates but the entry's own timeline does not list.
+        e = Function("reg", [o, Number(k)])
+        fs.add(Function("recorded_event", [e, const(ev.kind), o, day(ev.on)]), f"organizations.{oid}.registry")
+        fs.add(Function("from_registry", [e]))
+        _event_sources(fs, e, ev)
+        fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on, ev.authority))]))
+        for aid in aids:
+            fs.add(Function(pred, [e, const(aid)]))
     _registry_sdgt(fs, o, oid, entry, display)
+
+
+def _event_sources(fs: FactSet, e: Symbol, ev: registry.RegistryEvent) -> None:
+    """An event's citation, and the registry's note of a secondary source (a caveat, never a cite)."""
+    if ev.authority:
+        fs.add(Function("cite", [e, String(ev.authority)]))
+    if ev.source_note:
+        fs.add(Function("source_note", [e, String(ev.source_note)]))
+
+
+def _alias_amendments(entry: registry.Entry, listed: dict[dt.date, list[str]],
+                      delisted: dict[dt.date, list[str]]) -> list[tuple[registry.RegistryEvent, list[str], str]]:
+    """The listings and delistings left over once the entry's own amendments are matched, by day."""
+    cites = {a.added: a.added_citation for a in entry.aliases} | {a.removed: a.removed_citation for a in entry.aliases if a.removed}
+
+    def amendment(on: dt.date, what: str) -> registry.RegistryEvent:
+        return registry.RegistryEvent("publish_amendment", on, what, cites[on])
+
+    return sorted([(amendment(on, "aliases listed"), aids, "event_alias") for on, aids in listed.items()] +
+                  [(amendment(on, "aliases removed"), aids, "event_alias_removed") for on, aids in delisted.items()],
+                  key=lambda row: (row[0].on, row[2]))
 
 
 SDGT_SAME_DAY = dt.date(2025, 2, 20)

@@ -40,6 +40,23 @@ class RegistryEvent:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A name an amendment added to a designation, and removed (if a later one did), with sources."""
+
+    names: tuple[str, ...]
+    added: dt.date
+    added_citation: str
+    removed: dt.date | None = None
+    removed_citation: str = ""
+    note: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"names": list(self.names), "added": self.added.isoformat(), "added_citation": self.added_citation,
+                "removed": self.removed.isoformat() if self.removed else None,
+                "removed_citation": self.removed_citation or None, "note": self.note or None}
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     name: str
@@ -56,6 +73,7 @@ class Entry:
     signed_by: str | None = None
     signing_source: str = ""
     original_name: str = ""
+    aliases: tuple[Alias, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -72,6 +90,7 @@ class Entry:
             "signed": self.signed.isoformat() if self.signed else "unknown",
             "signed_by": self.signed_by or "unknown",
             "signing_source": self.signing_source or None,
+            "aliases": [a.as_dict() for a in self.aliases],
             "events": [
                 {"act": e.kind, "on": e.on.isoformat(), "description": e.description, "citation": e.citation,
                  **({"by": e.by} if e.by else {})}
@@ -107,7 +126,14 @@ def _listing_events(rows: list[dict[str, str]]) -> dict[str, list[RegistryEvent]
     return out
 
 
-def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None) -> Entry:
+def _parse_alias(row: dict[str, str]) -> Alias:
+    removed = dt.date.fromisoformat(row["removed"]) if row["removed"] else None
+    return Alias(tuple(n.strip() for n in row["names"].split("|")), dt.date.fromisoformat(row["added"]),
+                 row["added_citation"], removed, row["removed_citation"], row["note"])
+
+
+def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None,
+               aliases: tuple[Alias, ...] = ()) -> Entry:
     designated = dt.date.fromisoformat(row["designated"])
     source = row["source_note"]
     pub_cite = row["fr_citation"] or f"FTO registry source: {source}"
@@ -151,6 +177,7 @@ def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None)
         signed_by=row["signed_by"] or None,
         signing_source=row["signing_source"],
         original_name=row["original_name"],
+        aliases=aliases,
     )
 
 
@@ -158,8 +185,12 @@ def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None)
 def entries() -> dict[str, Entry]:
     data = resources.files("engine.data")
     listings = _listing_events(list(csv.DictReader(data.joinpath("narcotics-listings.csv").read_text(encoding="utf-8").splitlines())))
+    aliases: dict[str, list[Alias]] = {}
+    for row in csv.DictReader(data.joinpath("fto-aliases.csv").read_text(encoding="utf-8").splitlines()):
+        aliases.setdefault(row["entry"], []).append(_parse_alias(row))
     text = data.joinpath("fto-registry.csv").read_text(encoding="utf-8")
-    return {row["id"]: _parse_row(row, listings.get(row["id"])) for row in csv.DictReader(text.splitlines())}
+    return {row["id"]: _parse_row(row, listings.get(row["id"]), tuple(aliases.get(row["id"], ())))
+            for row in csv.DictReader(text.splitlines())}
 
 
 def entry(ident: str) -> Entry | None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError,
+                      field_validator)
 
 from engine import money
 from engine.errors import InputError, did_you_mean
@@ -68,7 +69,42 @@ def day_from_text(text: str) -> dt.date:
                          else f"{text!r} is not a date written YYYY-MM-DD") from None
     return _not_too_late(day)
 
-DayOrUnknown = Union[Day, Unknown]
+
+class Between(BaseModel):
+    """A day known only to fall in a range."""
+
+    between: tuple[Day, Day] = Field(description="The first and the last day it may have been, inclusive: [YYYY-MM-DD, YYYY-MM-DD].")
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("between")
+    @classmethod
+    def _in_order(cls, days: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+        if days[1] < days[0]:
+            raise ValueError(f"the range ends on {days[1].isoformat()}, before it begins on {days[0].isoformat()}")
+        return days
+
+
+When = Union[Day, Unknown, Between]
+"""A date: YYYY-MM-DD, `unknown`, or `{between: [D1, D2]}`; the engine reasons over every day it may be."""
+
+
+def earliest(when: "When | None") -> dt.date | None:
+    """The first day a date may be (None: unknown or absent)."""
+    return when if isinstance(when, dt.date) else when.between[0] if isinstance(when, Between) else None
+
+
+def latest(when: "When | None") -> dt.date | None:
+    """The last day a date may be (None: unknown or absent)."""
+    return when if isinstance(when, dt.date) else when.between[1] if isinstance(when, Between) else None
+
+
+def when_text(when: "When") -> str:
+    """A date as explanations say it."""
+    if isinstance(when, dt.date):
+        return when.isoformat()
+    if isinstance(when, Between):
+        return f"a date between {when.between[0].isoformat()} and {when.between[1].isoformat()}"
+    return "an unknown date"
 
 Official = Literal[
     "secretary_of_state",
@@ -156,6 +192,19 @@ Support = Literal[
 """§ 2339A(b)(1) categories, its two exclusions, and two things that are not support at all."""
 
 
+Offense = Literal[
+    "usc18_32", "usc18_37", "usc18_81", "usc18_175", "usc18_229", "usc18_351", "usc18_831", "usc18_842m",
+    "usc18_844f", "usc18_844i", "usc18_930c", "usc18_956", "usc18_1091", "usc18_1114", "usc18_1116", "usc18_1203",
+    "usc18_1361", "usc18_1362", "usc18_1363", "usc18_1366", "usc18_1751", "usc18_1992", "usc18_2155", "usc18_2156",
+    "usc18_2280", "usc18_2281", "usc18_2332", "usc18_2332a", "usc18_2332b", "usc18_2332f", "usc18_2340a",
+    "usc18_2442", "usc42_2284", "usc49_46502", "usc49_60123b", "other_federal", "state_law",
+]
+"""Offenses an act is or would be: `usc18_1203` is 18 U.S.C. § 1203. Which are § 2339A predicates is law (rules)."""
+
+Circuit = Literal["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "dc"]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -170,18 +219,82 @@ class ReviewRecord(Model):
     record_created: bool | None = Field(None, description="§ 1189(a)(3)(A): the Secretary made an administrative record; when not stated, regular procedure is presumed and said")
 
 
+class Duress(Model):
+    """The facts a duress defence turns on (any left out is unknown)."""
+
+    threat: Literal["death", "serious_bodily_injury", "lesser_harm"] | None = Field(
+        None, description="What was threatened: death, serious bodily injury, or some lesser harm (not stated: unknown).")
+    against: Literal["self", "family", "other"] | None = Field(
+        None, description="Whom the threat was against: the giver, a family member, or someone else (not stated: unknown).")
+    threatened_by: Id | None = Field(None, description="Who made the threat (an actor or organization), if the scenario says.")
+    imminent: Tri | None = Field(None, description="The threat was present, immediate or impending (not stated: unknown).")
+    well_grounded_fear: Tri | None = Field(None, description="The giver had a well-grounded fear that it would be carried out (not stated: unknown).")
+    could_escape: Tri | None = Field(None, description="The giver had a reasonable opportunity to escape the threatened harm (not stated: unknown).")
+    could_report: Tri | None = Field(None, description="The giver could reasonably have gone to the authorities instead (not stated: unknown).")
+    recklessly_placed: Tri | None = Field(None, description="The giver recklessly or negligently placed themself in the situation (not stated: unknown).")
+
+
+class Necessity(Model):
+    """The facts a necessity defence turns on (any left out is unknown)."""
+
+    lesser_evil: Tri | None = Field(None, description="Faced with a choice of evils, the giver chose the lesser (not stated: unknown).")
+    imminent: Tri | None = Field(None, description="The giver acted to prevent an imminent harm (not stated: unknown).")
+    would_prevent: Tri | None = Field(None, description="The giver reasonably anticipated the conduct would prevent that harm (not stated: unknown).")
+    legal_alternative: Tri | None = Field(None, description="There was a legal alternative to breaking the law (not stated: unknown).")
+
+
+class Period(Model):
+    """A relation that held between two days; leave out a day the relation has no bound on."""
+
+    of: Id = Field(description="The organization or party the relation is with.")
+    from_: When | None = Field(None, alias="from", description="The first day the relation held: a date, unknown, or {between: [D1, D2]} (not stated: it held from before any day the question turns on).")
+    until: When | None = Field(None, description="The last day the relation held: a date, unknown, or {between: [D1, D2]} (not stated: it still holds).")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Related = Union[Id, Period]
+"""A relation with an organization or party: its id, or `{of: ID, from: DATE, until: DATE}`."""
+
+
+def related_id(relation: Related) -> str:
+    """The id a relation is with, dated or not."""
+    return relation if isinstance(relation, str) else relation.of
+
+
+def relation_period(relation: Related) -> tuple["When | None", "When | None"]:
+    """The first and last day a relation held (None: unbounded)."""
+    return (None, None) if isinstance(relation, str) else (relation.from_, relation.until)
+
+
+class Custody(Model):
+    """A period in someone's custody: arrest, detention, imprisonment."""
+
+    from_: When = Field(alias="from", description="The first day in custody: a date, unknown, or {between: [D1, D2]}.")
+    until: When | None = Field(None, description="The last day in custody (not stated: still in custody).")
+    where: Literal["us", "abroad"] = Field(description="Whether the custody was in the United States or abroad.")
+    by: Id | None = Field(None, description="Who held the person (an actor or organization), if the scenario says.")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
 class Organization(Model):
     """A group, real (pointing at the bundled registry) or invented."""
 
-    name: str | None = Field(None, max_length=500)
-    registry: Id | None = None
-    foreign: Tri = True
-    findings: list[Finding] | None = None
-    alias_of: Id | None = None
-    in_fact_same: Tri = "unknown"
-    engages_in_terrorist_activity: Tri = False
-    engages_in_terrorism: Tri = False
-    members: int | None = Field(None, ge=0, le=LARGEST)
+    name: str | None = Field(None, max_length=500, description="The group's name as explanations show it (default: the registry's name, else the id).")
+    registry: Id | None = Field(None, description="The id of a real designation in the bundled registry (`fto registry`): its dated events and citations come with it.")
+    foreign: Tri | None = Field(None, description="Whether the group is a foreign organization (not stated: no fact; the Secretary's finding is `findings`).")
+    findings: list[Finding] | None = Field(None, description="The Secretary's findings under 8 U.S.C. § 1189(a)(1)(A)-(C), if the record lists them (not stated: presumed regular, and said).")
+    alias_of: Id | None = Field(None, description="The organization this group is said to be another name of (8 U.S.C. § 1189(b)).")
+    in_fact_same: Tri = Field("unknown", description="Whether the group was in fact the same organization as `alias_of` (not stated: unknown).")
+    engages_in_terrorist_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(iv), (vi)(III): the group engages in terrorist activity (not stated: not shown).")
+    engages_in_terrorism: Tri = Field(False, description="22 U.S.C. § 2656f(d)(2): the group engages in terrorism (not stated: not shown).")
+    members: int | None = Field(None, ge=0, le=LARGEST, description="How many members the group has, if known.")
+    statutory_group: Literal["knu_knla", "cnf_cna", "cnld", "knlp", "alp", "tibetan_mustangs", "cuban_alzados", "knpp",
+                             "hmong_groups", "montagnard_groups", "anc"] | None = Field(
+        None, description="The group is one Congress named in an Act excluding it from \"terrorist organization\" (Pub. L. 110-161, div. J, § 691(b); Pub. L. 110-257).")
+    terrorist_activity_until: When | None = Field(
+        None, description="The last day the group engaged in terrorist activity: a date, unknown, or a range (not stated: it still does).")
+    us_presence: Tri | None = Field(None, description="The group has a presence in the United States (offices, members acting for it there) (not stated: unknown).")
+    us_property: Tri | None = Field(None, description="The group has property in the United States (a bank account, real estate) (not stated: unknown).")
     review: ReviewRecord = Field(default_factory=ReviewRecord, description="What the administrative record behind the designation shows, for a court reviewing it under 8 U.S.C. § 1189(c) (each fact unknown unless stated).")
 
 
@@ -215,29 +328,34 @@ class AeaNotice(Model):
 class Actor(Model):
     """A person or entity whose conduct or duties the scenario asks about."""
 
-    name: str | None = Field(None, max_length=500)
-    kind: Literal["person", "company", "financial_institution", "charity", "government"] = "person"
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
-    us_national: Tri = False
-    permanent_resident: Tri = False
-    stateless_us_resident: bool = False
-    found_in_us: Tri = False
+    name: str | None = Field(None, max_length=500, description="The party's name as explanations show it (default: the id).")
+    kind: Literal["person", "company", "financial_institution", "charity", "government"] = Field(
+        "person", description="What the party is: a natural person, a company, a financial institution, a charity or a government.")
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, description="Where the party is based, as a two-letter country code (US, MX).")
+    us_national: Tri = Field(False, description="INA § 101(a)(22): the party is a national of the United States (not stated: not shown).")
+    permanent_resident: Tri = Field(False, description="8 U.S.C. § 1101(a)(20): the party is a lawful permanent resident of the United States (not stated: not shown).")
+    stateless_us_resident: bool = Field(False, description="18 U.S.C. § 2339B(d)(1)(B): a stateless person habitually resident in the United States.")
+    found_in_us: Tri = Field(False, description="18 U.S.C. § 2339B(d)(1)(C): after the conduct the party was brought into or found in the United States (not stated: not shown).")
     found_in_us_on: Day | None = Field(None, description="18 U.S.C. § 2339B(d)(1)(C): the day the party was brought into or found in the United States")
-    agent_of: Id | None = None
-    member_of: list[Id] = []
-    representative_of: list[Id] = []
-    spouse_of: Id | None = None
-    child_of: Id | None = None
-    renounced: Tri = False
-    criminal_defendant: bool = False
-    in_removal_proceedings: bool = False
+    agent_of: Related | None = Field(None, description="The organization or party this one acts for as agent or front: an id, or {of: ID, from: DATE, until: DATE}.")
+    member_of: list[Related] = Field([], description="Organizations the party is a member of: ids, or {of: ID, from: DATE, until: DATE}.")
+    representative_of: list[Related] = Field([], description="Organizations the party represents (INA § 212(a)(3)(B)(v): officer, official, spokesman): ids or dated entries.")
+    employed_by: list[Related] = Field([], description="Organizations or parties that employ this one: ids, or {of: ID, from: DATE, until: DATE}.")
+    controls: list[Related] = Field([], description="Organizations or parties this one controls (directs or owns a controlling interest in): ids or dated entries.")
+    custody: list[Custody] = Field([], description="Periods in custody: [{from: DATE, until: DATE, where: us|abroad, by: ID}].")
+    spouse_of: Id | None = Field(None, description="The actor whose spouse this party is (INA § 212(a)(3)(B)(i)(IX)).")
+    child_of: Id | None = Field(None, description="The actor whose child this party is (INA § 212(a)(3)(B)(i)(IX)).")
+    renounced: Tri = Field(False, description="INA § 212(a)(3)(B)(ii)(II): a spouse or child has renounced the principal's activity (not stated: not shown).")
+    criminal_defendant: bool = Field(False, description="The party is a defendant in a criminal case (8 U.S.C. § 1189(a)(8)).")
+    in_removal_proceedings: bool = Field(False, description="The party is in removal proceedings (8 U.S.C. § 1189(a)(8); INA § 212(d)(3)(B)(i)).")
     in_united_states: Tri | None = Field(None, description="INA § 237(a): whether the person is in the United States (not stated: unknown)")
     admitted: Tri | None = Field(None, description="INA § 237(a), 8 U.S.C. § 1101(a)(13)(A): whether the person was ever admitted to the United States (not stated: unknown; a permanent resident has been)")
-    unaware_of_activity: Tri = False
-    """INA § 212(a)(3)(B)(ii)(I): a spouse or child did not know, and should not reasonably have known, of the principal's activity."""
-    exempted_by: Literal["secretary_of_state", "secretary_of_homeland_security"] | None = None
-    """INA § 212(d)(3)(B)(i): who exempted this alien from § 212(a)(3)(B), if anyone."""
-    exemption_on: Day | None = None
+    applicant_abroad: Tri | None = Field(None, description="INA § 212(a), § 221(g): the person is outside the United States applying for a visa or for admission (not stated: unknown)")
+    unaware_of_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(ii)(I): a spouse or child did not know, and should not reasonably have known, of the principal's activity (not stated: not shown).")
+    exempted_by: Literal["secretary_of_state", "secretary_of_homeland_security"] | None = Field(
+        None, description="INA § 212(d)(3)(B)(i): who exempted this alien from § 212(a)(3)(B), if anyone.")
+    exemption_on: Day | None = Field(None, description="The day the exemption was made (not stated: taken as made by the day asked, and said).")
     owned_by: dict[Id, Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]] = Field({}, description="OFAC's 50 Percent Rule: who owns this entity, directly, and what percentage (e.g. {cjng: 30, front: 25}).")
     fincen_order: Literal["cibanco", "intercam", "vector"] | None = Field(None, description="This foreign financial institution is the one FinCEN named in its 2025 order under 21 U.S.C. § 2313a (bundled: cibanco, intercam, vector).")
     drug_trafficker: Tri = Field(False, description="INA § 212(a)(2)(C)(i): a consular officer or the Attorney General knows or has reason to believe the person is or has been an illicit trafficker in a controlled substance or listed chemical (no conviction needed; not stated: none on record)")
@@ -261,21 +379,21 @@ class Actor(Model):
 class Event(Model):
     """A dated legal act: signing, notice, publication, amendment, revocation, review."""
 
-    id: Id | None = None
-    on: DayOrUnknown
-    act: Act
-    org: Id
-    by: Id | None = None
-    consulted: list[Id] | None = None
-    recipients: list[Recipient] | None = None
-    fr_citation: str | None = Field(None, max_length=200)
-    alias: Id | None = None
-    effective: Day | None = None
-    outcome: Literal["revoked", "denied", "maintained"] | None = None
-    court: Literal["dc_circuit", "district_court", "other"] | None = None
-    final: bool = True
-    served: list[Id] | None = None
-    """For a treasury_blocking_order: the institutions it was served on (omit for an order to all US institutions)."""
+    id: Id | None = Field(None, description="An id for the event, so that questions and paths can name it (default: ev(N)).")
+    on: When = Field(description="The day of the act: YYYY-MM-DD, unknown, or {between: [D1, D2]}.")
+    act: Act = Field(description="What was done.")
+    org: Id = Field(description="The organization concerned.")
+    by: Id | None = Field(None, description="The official who acted (not stated: regular procedure is presumed, and listed under Assumed).")
+    consulted: list[Id] | None = Field(None, description="Officials consulted (not stated: the consultation § 1189(d)(4) requires is presumed, and listed under Assumed).")
+    recipients: list[Recipient] | None = Field(None, description="For notify_congress: who received the classified notice (not stated: every required recipient is presumed).")
+    fr_citation: str | None = Field(None, max_length=200, description="The Federal Register citation or other source of the act.")
+    alias: Id | None = Field(None, description="For publish_amendment: an organization (an id with alias_of) the amendment lists as a name of the designated one.")
+    alias_removed: Id | None = Field(None, description="For publish_amendment: an organization (an id with alias_of) the amendment removes from the names of the designated one.")
+    effective: Day | None = Field(None, description="For revoke: the effective date the revocation states (8 U.S.C. § 1189(a)(6)(B)).")
+    outcome: Literal["revoked", "denied", "maintained"] | None = Field(None, description="For a determination or review: its outcome.")
+    court: Literal["dc_circuit", "district_court", "other"] | None = Field(None, description="For a petition for judicial review: where it was filed (8 U.S.C. § 1189(c)(1)).")
+    final: bool = Field(True, description="For set_aside: whether the court's order is final.")
+    served: list[Id] | None = Field(None, description="For a treasury_blocking_order: the institutions it was served on (omit for an order to all US institutions).")
     revocation_grounds: list[Literal["changed_circumstances", "national_security"]] = Field([], description="For a petition_determination or five_year_review: the grounds for revocation the Secretary found on completing the review (8 U.S.C. § 1189(a)(6)(A)(i) changed circumstances, (ii) national security); each obliges revocation.")
     during_trial: bool = Field(False, description="For a classified_disclosure_order (18 U.S.C. § 2339B(f)(5)): the order was made during the trial, not before it.")
 
@@ -301,33 +419,39 @@ class Firearm(Model):
 class Transaction(Model):
     """Something given, paid or done from one party to another on a day."""
 
-    on: DayOrUnknown
-    from_: Id = Field(alias="from")
-    to: Id
-    provides: Support
-    amount_usd: Dollars | None = None
-    place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
-    knowingly: Tri = True
-    attempted: bool = False
-    conspired: bool = False
-    under_duress: Tri = False
-    under_direction_of: Tri = False
-    coordinated_with: Tri = False
-    approved_by_secretary_of_state: bool = False
-    attorney_general_concurred: bool = False
-    affects_commerce: Tri = False
-    death_resulted: bool = False
-    willfully: Tri = False
-    """50 U.S.C. § 1705(c): the person acted willfully (needed for IEEPA criminal penalties)."""
-    purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "taxes_or_fees", "other"] | None = None
-    aids_act: Id | None = None
-    """18 U.S.C. § 2333(d)(2): the act of international terrorism (an id under acts:) this assisted, if any."""
-    substantial: Tri = "unknown"
-    culpable: Tri = "unknown"
-    """Conscious, voluntary and culpable participation in the act (Twitter, Inc. v. Taamneh)."""
-    generic_service: bool = False
-    """A generally available service provided at arm's length, and nothing more."""
-    conspired_with_perpetrator: Tri = False
+    on: When = Field(description="The day it was given, paid or done: YYYY-MM-DD, unknown, or {between: [D1, D2]}.")
+    from_: Id = Field(alias="from", description="The giver: an actor or organization.")
+    to: Id = Field(description="The recipient: an actor or organization.")
+    provides: Support = Field(description="What was provided (18 U.S.C. § 2339A(b)(1) categories, its exceptions, and advocacy).")
+    amount_usd: Dollars | None = Field(None, description="Its worth in US dollars, exact to the cent.")
+    place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, description="Where it took place, as a two-letter country code.")
+    knowingly: Tri = Field("unknown", description="The giver acted knowingly (18 U.S.C. § 2339B(a)(1); INA § 212(a)(3)(B)(iv)(VI)) (not stated: unknown).")
+    attempted: bool = Field(False, description="It was only attempted.")
+    conspired: bool = Field(False, description="It was the object of a conspiracy.")
+    under_duress: Tri | None = Field(None, description="It was made under duress (not stated: true if `duress` gives the facts of a threat, else not shown).")
+    duress: Duress | None = Field(None, description="The facts of the threat under which it was made (for a duress defence).")
+    necessity: Necessity | None = Field(None, description="The facts of a claimed necessity (a choice of evils forced by circumstances).")
+    circuit: Circuit | None = Field(None, description="The federal circuit where a prosecution for it would be tried, where the law of a defence differs by circuit (not stated: every reading is considered).")
+    for_act: Id | None = Field(None, description="The act (an id under acts:) the support was to be used in preparing for or carrying out, if any.")
+    intended_use: Tri | None = Field(None, description="With for_act: the giver intended the support to be used for that act (not stated: unknown).")
+    knew_use: Tri | None = Field(None, description="With for_act: the giver knew the support was to be used for that act (not stated: unknown).")
+    intended_to_further: Literal["terrorist_activity", "lawful_activity", "humanitarian_aid"] | None = Field(
+        None, description="What the giver meant the support to further (Holder v. Humanitarian Law Project: § 2339B does not ask).")
+    under_direction_of: Tri = Field(False, description="18 U.S.C. § 2339B(h): for personnel, the person worked under the organization's direction or control (not stated: not shown).")
+    coordinated_with: Tri = Field(False, description="18 U.S.C. § 2339B(h)-(i): for advocacy, it was coordinated with the organization (not stated: not shown).")
+    approved_by_secretary_of_state: bool = Field(False, description="18 U.S.C. § 2339B(j): the Secretary of State approved it.")
+    attorney_general_concurred: bool = Field(False, description="18 U.S.C. § 2339B(j): the Attorney General concurred in the approval.")
+    affects_commerce: Tri = Field(False, description="18 U.S.C. § 2339B(d)(1)(E): it occurred in or affected interstate or foreign commerce (not stated: not shown).")
+    death_resulted: bool = Field(False, description="A death resulted from it (18 U.S.C. § 2339B(a)(1)).")
+    willfully: Tri = Field(False, description="50 U.S.C. § 1705(c): the person acted willfully (needed for IEEPA criminal penalties) (not stated: not shown).")
+    purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "taxes_or_fees", "other"] | None = Field(
+        None, description="What kind of payment it was.")
+    aids_act: Id | None = Field(None, description="18 U.S.C. § 2333(d)(2): the act of international terrorism (an id under acts:) this assisted, if any.")
+    substantial: Tri = Field("unknown", description="18 U.S.C. § 2333(d)(2): the assistance was substantial (not stated: unknown).")
+    culpable: Tri = Field("unknown", description="Conscious, voluntary and culpable participation in the act (Twitter, Inc. v. Taamneh) (not stated: unknown).")
+    generic_service: bool = Field(False, description="A generally available service provided at arm's length, and nothing more.")
+    conspired_with_perpetrator: Tri = Field(False, description="18 U.S.C. § 2333(d)(2): the giver agreed with the perpetrator to take part in the act (not stated: not shown).")
     through: list[Id] = Field([], description="Financial institutions (actor ids) by, at or through which the funds moved (18 U.S.C. § 1957(f)(1); 31 C.F.R. § 1020.320(a)(2); FinCEN's § 2313a orders).")
     proceeds_of: list[Id] = Field([], description="18 U.S.C. §§ 1956-1957: the drug activities or transactions whose proceeds the property given represents.")
     knew_proceeds: Tri = Field("unknown", description="18 U.S.C. § 1956(a)(1), § 1957(a): the person knew the property represented the proceeds of some form of unlawful activity (not stated: unknown).")
@@ -350,15 +474,15 @@ class Transaction(Model):
 class Holding(Model):
     """Funds a financial institution holds for an owner."""
 
-    id: Id | None = None
-    institution: Id
-    owner: Id
-    amount_usd: Dollars
-    since: Day
-    aware_on: DayOrUnknown | None = None
-    reported_on: Day | None = None
-    retained: bool = True
-    licensed: bool = False
+    id: Id | None = Field(None, description="An id for the holding (default: holding(N)).")
+    institution: Id = Field(description="The financial institution holding the funds (an actor of kind financial_institution).")
+    owner: Id = Field(description="For whom the funds are held.")
+    amount_usd: Dollars = Field(description="The amount held, in US dollars, exact to the cent.")
+    since: When = Field(description="The day the institution began to hold the funds (a date, unknown, or a range).")
+    aware_on: When | None = Field(None, description="The day the institution became aware of the funds (31 C.F.R. § 597.201): a date, unknown, or a range (not stated: not aware).")
+    reported_on: When | None = Field(None, description="The day the institution reported the funds to OFAC (31 C.F.R. § 501.603) (not stated: not reported).")
+    retained: bool = Field(True, description="The institution kept possession of the funds (18 U.S.C. § 2339B(a)(2)(A)).")
+    licensed: bool = Field(False, description="OFAC authorized dealing with the funds.")
 
 
 Knew = Literal["designated", "terrorist_activity", "terrorism", "none"]
@@ -367,35 +491,41 @@ Knew = Literal["designated", "terrorist_activity", "terrorism", "none"]
 class Knowledge(Model):
     """What an actor knew about an organization (one of § 2339B(a)(1)'s three kinds, or none)."""
 
-    actor: Id
-    org: Id
-    knew: Knew | list[Knew] | Unknown
-    should_have_known: Tri = False
+    actor: Id = Field(description="Who knew.")
+    org: Id = Field(description="The organization known about.")
+    knew: Knew | list[Knew] | Unknown = Field(description="What the actor knew the organization to be (18 U.S.C. § 2339B(a)(1)): designated, terrorist_activity, terrorism, none, or unknown.")
+    should_have_known: Tri = Field("unknown", description="INA § 212(a)(3)(B)(i)(VI), (iv)(VI)(dd): the actor reasonably should have known what the organization is (not stated: unknown).")
 
 
 class TerrorAct(Model):
-    """A violent act for the civil and immigration rules."""
+    """An act (a bombing, a kidnapping, a financing scheme, a donation) for the civil and immigration rules."""
 
-    on: Day
-    by: Id
-    planned_on: Day | None = None
-    authorized_on: Day | None = None
-    violent: Tri = True
-    appears_intended_to_coerce: Tri = True
-    transnational: Tri = True
-    injured: list[Id] = []
-    suit_filed_on: Day | None = None
-    """18 U.S.C. § 2335: the day the civil action was filed (if none, the day asked)."""
-    limitations_tolled: Tri = False
+    on: When = Field(description="The day the act was committed: a date, unknown, or {between: [D1, D2]}.")
+    by: Id = Field(description="Who committed it: an organization, or an actor (a person or a company).")
+    planned_by: list[Id] = Field([], description="Organizations or actors who planned it (18 U.S.C. § 2333(d)(2); INA § 212(a)(3)(B)(iv)(II)).")
+    authorized_by: list[Id] = Field([], description="Organizations or actors who authorized it (18 U.S.C. § 2333(d)(2)).")
+    transaction: Id | None = Field(None, description="A transaction (a donation or service) that is itself this act, if the act is one.")
+    contributed_to: Id | None = Field(None, description="A later act (an id under acts:) this one helped bring about; its victims' injuries are by reason of this act if it was their proximate cause.")
+    proximate_cause: Tri | None = Field(None, description="With contributed_to: this act was a proximate cause of the later act's injuries (not stated: unknown).")
+    offenses: list[Offense] = Field([], description="Federal offenses the act is or would be (usc18_1203 is 18 U.S.C. § 1203), and whether it violates other federal or State law.")
+    terrorist_activity: Tri | None = Field(None, description="INA § 212(a)(3)(B)(iii): the act is \"terrorist activity\" (unlawful where committed, and a hijacking, hostage-taking, assassination, or use of an explosive or weapon with intent to endanger) (not stated: unknown).")
+    planned_on: When | None = Field(None, description="A day the act was planned (18 U.S.C. § 2333(d)(2)).")
+    authorized_on: When | None = Field(None, description="A day the act was authorized (18 U.S.C. § 2333(d)(2)).")
+    violent: Tri = Field("unknown", description="18 U.S.C. § 2331(1)(A): the act was violent or dangerous to human life, and a violation of US or State criminal law (or would be if committed there) (not stated: unknown).")
+    appears_intended_to_coerce: Tri = Field("unknown", description="18 U.S.C. § 2331(1)(B): the act appears intended to intimidate or coerce a civilian population or to influence or affect a government (not stated: unknown).")
+    transnational: Tri = Field("unknown", description="18 U.S.C. § 2331(1)(C): the act occurred primarily outside the United States or transcended national boundaries (not stated: unknown).")
+    injured: list[Id] = Field([], description="Actors injured by the act.")
+    suit_filed_on: When | None = Field(None, description="18 U.S.C. § 2335: the day the civil action was filed (if none, the day asked).")
+    limitations_tolled: Tri = Field(False, description="18 U.S.C. § 2335(b): the limitation period was tolled by the defendant's absence or concealment (not stated: not shown).")
 
 
 class Solicitation(Model):
     """Someone asked others for money or members on an organization's behalf (INA § 212(a)(3)(B)(iv)(IV)-(V))."""
 
-    on: Day
-    by: Id
-    for_: Id = Field(alias="for")
-    seeks: Literal["funds", "members"] = "funds"
+    on: When = Field(description="The day of the solicitation (a date, unknown, or a range).")
+    by: Id = Field(description="The actor who solicited.")
+    for_: Id = Field(alias="for", description="The organization solicited for.")
+    seeks: Literal["funds", "members"] = Field("funds", description="What was sought: funds (iv)(IV) or members (iv)(V).")
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -429,20 +559,22 @@ class DrugActivity(Model):
 
 
 class Scenario(Model):
+    """A hypothetical: the parties, the dated record, and the day the question is asked."""
+
     scenario: str | None = Field(None, max_length=500, description="A title, in plain words (optional)")
-    as_of: Day
-    source: str | None = Field(None, max_length=2000)
-    notes: str | None = Field(None, max_length=20000)
-    organizations: dict[Id, Organization] = {}
-    actors: dict[Id, Actor] = {}
-    events: list[Event] = []
-    transactions: dict[Id, Transaction] = {}
-    holdings: list[Holding] = []
-    knowledge: list[Knowledge] = []
-    acts: dict[Id, TerrorAct] = {}
-    solicitations: dict[Id, Solicitation] = {}
+    as_of: Day = Field(description="The day the question is asked: nothing dated later is seen.")
+    source: str | None = Field(None, max_length=2000, description="The full citation of a real matter.")
+    notes: str | None = Field(None, max_length=20000, description="Free notes (never read by the engine).")
+    organizations: dict[Id, Organization] = Field({}, description="Groups, by id.")
+    actors: dict[Id, Actor] = Field({}, description="Persons and entities, by id.")
+    events: list[Event] = Field([], description="Dated legal acts: designations, notices, amendments, revocations, reviews, orders.")
+    transactions: dict[Id, Transaction] = Field({}, description="Things given, paid or done, by id.")
+    holdings: list[Holding] = Field([], description="Funds held by financial institutions.")
+    knowledge: list[Knowledge] = Field([], description="What actors knew about organizations.")
+    acts: dict[Id, TerrorAct] = Field({}, description="Violent acts (for § 2331(1), § 2333 and the INA), by id.")
+    solicitations: dict[Id, Solicitation] = Field({}, description="Solicitations of funds or members, by id.")
     drug_activities: dict[Id, DrugActivity] = Field({}, description="Conduct with controlled substances (21 U.S.C. §§ 841(a), 960a), by id.")
-    unknown: list[str] = []
+    unknown: list[str] = Field([], description="Paths of facts or records whose truth is not known (e.g. events.2, transactions.t1.knowingly).")
     questions: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
         [], max_length=1000,
         description="Questions `fto ask FILE` answers when none is given (any form: designated(cjng), "
@@ -450,6 +582,8 @@ class Scenario(Model):
 
 
 SCENARIO_KEYS = frozenset(Scenario.model_fields)
+_SHAPES = frozenset(name for name, value in globals().items() if isinstance(value, type) and issubclass(value, BaseModel))
+"""The models of this module: the names pydantic gives a union's shapes in an error's place."""
 
 
 def parse(located: Located) -> Scenario:
@@ -465,6 +599,25 @@ def parse(located: Located) -> Scenario:
     return scenario
 
 
+def _union_tag(part: Any) -> bool:
+    """A step pydantic adds to an error's place to say which shape of a union it tried (`Period`,
+    `literal['unknown']`, `function-after[...]`): not a key of the file."""
+    return isinstance(part, str) and ("[" in part or part in _SHAPES)
+
+
+def _best_error(errors: list[Any]) -> Any:
+    """The error to report: where a value may take several shapes (a date, `unknown` or a range; an
+    id or a dated relation), the shape the value was written in fails furthest in, so that one
+    names the problem (a range that ends before it begins, not "should be a valid date")."""
+    first = errors[0]
+    tagged = next((i for i, p in enumerate(first["loc"]) if _union_tag(p)), None)
+    if tagged is None:
+        return first
+    prefix = first["loc"][:tagged]
+    same = [e for e in errors if e["loc"][:tagged] == prefix]
+    return max(same, key=lambda e: (len(e["loc"]), -same.index(e)))
+
+
 CASE_KEYS = frozenset({"expect", "name", "tags"})
 """Keys a case file adds around a scenario; they are checked by the case runner."""
 
@@ -475,8 +628,8 @@ def validation_error(exc: ValidationError, located: Located, model: type[BaseMod
     leaves the right one missing, and the misspelling is what to fix. `also`: keys allowed at
     the top level besides the model's own."""
     errors = exc.errors()
-    first = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
-    loc = tuple("from" if p == "from_" else p for p in first["loc"] if p != "[key]")
+    first = next((e for e in errors if e.get("type") == "extra_forbidden"), None) or _best_error(errors)
+    loc = tuple("from" if p == "from_" else p for p in first["loc"] if p != "[key]" and not _union_tag(p))
     keys = _keys_at(model, loc[:-1]) | (also if len(loc) == 1 else frozenset())
     return located.error(loc, _message(first, keys))
 
@@ -534,10 +687,14 @@ def _message(err: dict[str, Any], keys: frozenset[str] = frozenset()) -> str:
     inp = err.get("input")
     if kind == "less_than_equal" and err.get("ctx", {}).get("le") == money.LIMIT:
         return f"{inp if len(str(inp)) < 80 else 'this amount'}: more than $10^15, the largest amount the engine accepts"
-    shown = repr(inp) if isinstance(inp, (str, int, float, bool)) and len(repr(inp)) < 80 else "this value"
-    if isinstance(inp, Decimal) and len(str(inp)) < 80:
-        shown = str(inp)  # a number as written (engine.yamlsource reads it exactly)
-    return f"{shown}: {err.get('msg', 'invalid value')}"
+    simple = isinstance(inp, (str, int, float, bool, Decimal)) and len(str(inp)) < 80
+    # a Decimal is shown as written (engine.yamlsource reads numbers exactly)
+    shown = (str(inp) if isinstance(inp, Decimal) else repr(inp)) if simple else "this value"
+    text = str(err.get("msg", "invalid value"))
+    if kind == "value_error":
+        text = text.removeprefix("Value error, ")
+        return f"{shown}: {text}" if simple else text
+    return f"{shown}: {text}"
 
 
 def check_references(s: Scenario, located: Located) -> None:
@@ -574,16 +731,27 @@ def check_references(s: Scenario, located: Located) -> None:
         if org.alias_of == oid:
             raise located.error(("organizations", oid, "alias_of"), "an organization cannot be an alias of itself")
     for aid, actor in s.actors.items():
-        need(("actors", aid, "agent_of"), actor.agent_of, parties, "organization or actor")
-        if actor.agent_of == aid:
-            raise located.error(("actors", aid, "agent_of"), "an actor cannot be its own agent")
-        for i, o in enumerate(actor.member_of):
-            need(("actors", aid, "member_of", i), o, orgs, "organization")
-        for i, o in enumerate(actor.representative_of):
-            need(("actors", aid, "representative_of", i), o, orgs, "organization")
-        if actor.permanent_resident is True and actor.admitted is False:
-            raise located.error(("actors", aid, "admitted"),
-                                "a lawful permanent resident has been admitted (8 U.S.C. § 1101(a)(20)); admitted: false contradicts permanent_resident: true")
+        if actor.agent_of is not None:
+            _check_relation(located, ("actors", aid, "agent_of"), actor.agent_of, parties, "organization or actor")
+            if related_id(actor.agent_of) == aid:
+                raise located.error(("actors", aid, "agent_of"), "an actor cannot be its own agent")
+        for key, allowed, what in (("member_of", orgs, "organization"), ("representative_of", orgs, "organization"),
+                                   ("employed_by", parties, "organization or actor"),
+                                   ("controls", parties, "organization or actor")):
+            seen_here: dict[str, int] = {}
+            for i, relation in enumerate(getattr(actor, key)):
+                _check_relation(located, ("actors", aid, key, i), relation, allowed, what)
+                other = related_id(relation)
+                if other == aid:
+                    raise located.error(("actors", aid, key, i), f"a party cannot be in the relation {key} with itself")
+                if other in seen_here:
+                    raise located.error(("actors", aid, key, i), f"{other!r} is already listed at {key}.{seen_here[other]}; "
+                                                                 "give one entry per organization (one period)")
+                seen_here[other] = i
+        for i, held in enumerate(actor.custody):
+            _check_span(located, ("actors", aid, "custody", i), held.from_, held.until)
+            need(("actors", aid, "custody", i, "by"), held.by, parties, "organization or actor")
+        _check_presence(located, s, aid, actor)
         for owner, share in actor.owned_by.items():
             need(("actors", aid, "owned_by", owner), owner, parties, "organization or actor")
             if owner == aid:
@@ -600,6 +768,9 @@ def check_references(s: Scenario, located: Located) -> None:
     for i, ev in enumerate(s.events):
         need(("events", i, "org"), ev.org, orgs, "organization")
         need(("events", i, "alias"), ev.alias, orgs, "organization")
+        need(("events", i, "alias_removed"), ev.alias_removed, orgs, "organization")
+        if ev.alias is not None and ev.alias == ev.alias_removed:
+            raise located.error(("events", i, "alias_removed"), "an amendment cannot both list and remove the same name")
         if ev.id is not None:
             if ev.id in seen or ev.id in event_ids:
                 raise located.error(("events", i, "id"), f"id {ev.id!r} is already used")
@@ -621,6 +792,14 @@ def check_references(s: Scenario, located: Located) -> None:
             need(("transactions", tid, "conceals", i), src, set(s.transactions), "transaction")
             if src == tid:
                 raise located.error(("transactions", tid, "conceals", i), "a transaction cannot conceal itself")
+        need(("transactions", tid, "for_act"), tx.for_act, set(s.acts), "act")
+        for key in ("intended_use", "knew_use"):
+            if getattr(tx, key) is not None and tx.for_act is None:
+                raise located.error(("transactions", tid, key), f"{key} needs for_act: the act the support was to be used for")
+        if tx.under_duress is False and tx.duress is not None:
+            raise located.error(("transactions", tid, "duress"), "the facts of a threat are given, but under_duress is false")
+        if tx.duress is not None:
+            need(("transactions", tid, "duress", "threatened_by"), tx.duress.threatened_by, parties, "organization or actor")
     for i, h in enumerate(s.holdings):
         need(("holdings", i, "institution"), h.institution, actors, "actor")
         need(("holdings", i, "owner"), h.owner, parties, "organization or actor")
@@ -639,9 +818,21 @@ def check_references(s: Scenario, located: Located) -> None:
         if sid in seen:
             raise located.error(("solicitations", sid), f"id {sid!r} is already used in {seen[sid]}")
     for aid, act in s.acts.items():
-        need(("acts", aid, "by"), act.by, orgs, "organization")
+        need(("acts", aid, "by"), act.by, parties, "organization or actor")
+        for key in ("planned_by", "authorized_by"):
+            for i, who in enumerate(getattr(act, key)):
+                need(("acts", aid, key, i), who, parties, "organization or actor")
         for i, a in enumerate(act.injured):
             need(("acts", aid, "injured", i), a, actors, "actor")
+        need(("acts", aid, "transaction"), act.transaction, set(s.transactions), "transaction")
+        need(("acts", aid, "contributed_to"), act.contributed_to, set(s.acts), "act")
+        if act.contributed_to == aid:
+            raise located.error(("acts", aid, "contributed_to"), "an act cannot contribute to itself")
+        if act.proximate_cause is not None and act.contributed_to is None:
+            raise located.error(("acts", aid, "proximate_cause"), "proximate_cause needs contributed_to: the act whose injuries this one caused")
+        if act.transaction is not None and act.by != s.transactions[act.transaction].from_:
+            raise located.error(("acts", aid, "by"), f"{act.by!r} did not make {act.transaction!r} (its giver is "
+                                                     f"{s.transactions[act.transaction].from_!r}); an act that is a transaction is the giver's")
     for did, drug in s.drug_activities.items():
         need(("drug_activities", did, "by"), drug.by, actors, "actor")
         need(("drug_activities", did, "value_to"), drug.value_to, parties, "organization or actor")
@@ -651,6 +842,38 @@ def check_references(s: Scenario, located: Located) -> None:
         missing = _unresolved(s, path)
         if missing is not None:
             raise located.error(("unknown", i), f"{path!r} does not name a fact in this scenario{missing}")
+
+
+def _check_span(located: Located, where: tuple[Any, ...], first: When | None, last: When | None) -> None:
+    """A period that ends, on every reading of its dates, before it begins is refused."""
+    begins, ends = earliest(first), latest(last)
+    if begins is not None and ends is not None and ends < begins:
+        raise located.error(where, f"ends on {when_text(last)}, before it begins on {when_text(first)}")
+
+
+def _check_relation(located: Located, where: tuple[Any, ...], relation: Related, allowed: set[str], what: str) -> None:
+    other = related_id(relation)
+    if other not in allowed:
+        raise located.error(where if isinstance(relation, str) else (*where, "of"), f"{other!r} is not a defined {what}")
+    _check_span(located, where, *relation_period(relation))
+
+
+def _check_presence(located: Located, s: Scenario, aid: str, actor: Actor) -> None:
+    """Statements about where a person is, and whether admitted, that cannot all be true are refused."""
+    where = ("actors", aid)
+    if actor.permanent_resident is True and actor.admitted is False:
+        raise located.error((*where, "admitted"),
+                            "a lawful permanent resident has been admitted (8 U.S.C. § 1101(a)(20)); admitted: false contradicts permanent_resident: true")
+    if actor.applicant_abroad is True and actor.in_united_states is True:
+        raise located.error((*where, "applicant_abroad"), "an applicant abroad is outside the United States; "
+                                                          "applicant_abroad: true contradicts in_united_states: true")
+    if actor.in_united_states is False:
+        for i, held in enumerate(actor.custody):
+            began, ends = latest(held.from_), earliest(held.until)
+            if held.where == "us" and began is not None and began <= s.as_of and (held.until is None or (
+                    ends is not None and s.as_of <= ends)):
+                raise located.error((*where, "custody", i), f"held in custody in the United States on {s.as_of.isoformat()}, "
+                                                            "the day asked, which contradicts in_united_states: false")
 
 
 def _unresolved(s: Scenario, path: str) -> str | None:

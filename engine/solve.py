@@ -176,7 +176,7 @@ class Solver:
         self.wanted = frozenset(only) if only is not None else None
         self._keep = None if self.wanted is None else frozenset(n for n, _ in self.library.needed(self.wanted))
         with collector_paused():
-            self.facts = _build(scenario, self.as_of, self._keep, source)
+            self.facts = facts.build(scenario, self.as_of, self._keep)
             context = CONTEXT
             inline: frozenset[tuple[str, int]] = frozenset()
             if warm:
@@ -201,6 +201,7 @@ class Solver:
         if warm:
             self.externals = frozenset((*self.facts.facts, *self.facts.choices, *self.facts.off))
             self._assign(self.facts)
+        self._open: tuple[facts.FactSet, list[Symbol]] | None = None
         self.readings = self._readings()
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
         self._preferring = False  # whether `canonical`'s heuristic modifiers are in the program
@@ -221,8 +222,13 @@ class Solver:
 
     @property
     def open_atoms(self) -> list[Symbol]:
-        """Atoms the solver may take either way: unknown facts and open points of law."""
-        return sorted({*self.facts.choices, *self.readings})
+        """Atoms the solver may take either way: unknown facts and open points of law.
+
+        Kept once per set of facts: an uncertain date adds a choice per representative day, and
+        sorting Symbols is a call into clingo per comparison."""
+        if self._open is None or self._open[0] is not self.facts:
+            self._open = (self.facts, sorted({*self.facts.choices, *self.readings}))
+        return self._open[1]
 
     def _assign(self, fs: facts.FactSet) -> None:
         self._on, self._free = set(fs.facts), set(fs.choices)
@@ -238,7 +244,7 @@ class Solver:
         day = as_of or scenario.as_of
         if day != self.as_of:
             return None
-        new = _build(scenario, day, self._keep, self.source)
+        new = facts.build(scenario, day, self._keep)
         on, free = set(new.facts), set(new.choices)
         if not on | free <= self.externals or set(new.dependent) != set(self.facts.dependent):
             return None
@@ -551,25 +557,6 @@ class _Switched:
 def _value_in(sym: Symbol, on: set[Symbol], free: set[Symbol]) -> Value:
     """An external's value: on (a fact), free (an unknown fact), or off."""
     return True if sym in on else (None if sym in free else False)
-
-
-def _build(s: Scenario, as_of: dt.date, keep: frozenset[str] | None, source: str) -> facts.FactSet:
-    """facts.build, with an unknown date worded as an input error naming its place."""
-    try:
-        return facts.build(s, as_of, keep)
-    except facts.UnknownDate:
-        _reject_unknown_dates(s, source)
-        raise
-
-
-def _reject_unknown_dates(s: Scenario, source: str) -> None:
-    for i, ev in enumerate(s.events):
-        if not isinstance(ev.on, dt.date):
-            raise InputError(source, "an unknown event date is not supported yet; give a date", where=f"events.{i}.on")
-    for tid, tx in s.transactions.items():
-        if not isinstance(tx.on, dt.date):
-            raise InputError(source, "an unknown transaction date is not supported yet; give a date",
-                             where=f"transactions.{tid}.on")
 
 
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_\"])-?[0-9]+(?![A-Za-z0-9_])")

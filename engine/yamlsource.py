@@ -27,6 +27,10 @@ MAX_DEPTH = 100
 
 Path_ = tuple[Any, ...]
 
+_FLOAT = "tag:yaml.org,2002:float"
+"""A YAML float written in plain decimal notation, which is read as an exact Decimal, never a
+binary float: an amount of money must not be rounded on the way in."""
+
 
 class Located:
     """Plain data plus a map from each value's path to its 1-based line."""

@@ -16,13 +16,13 @@ actors:
   broker: {name: Arms Broker, kind: company}
   ministry: {name: A Foreign Ministry, kind: government}
 acts:
-  attack1: {on: 2025-04-10, by: cjng, injured: [ann, ben]}
-  early: {on: 2025-01-15, by: cjng, injured: [ann]}
+  attack1: {on: 2025-04-10, by: cjng, injured: [ann, ben], violent: true, appears_intended_to_coerce: true, transnational: true}
+  early: {on: 2025-01-15, by: cjng, injured: [ann], violent: true, appears_intended_to_coerce: true, transnational: true}
 transactions:
   account: {on: 2025-03-03, from: bank, to: cjng, provides: financial_services, aids_act: attack1, generic_service: true}
-  rifles: {on: 2025-03-20, from: broker, to: cjng, provides: weapons, aids_act: attack1, substantial: true, culpable: true}
-  early_rifles: {on: 2025-01-05, from: broker, to: cjng, provides: weapons, aids_act: early, substantial: true, culpable: true}
-  arms: {on: 2025-03-21, from: ministry, to: cjng, provides: weapons, aids_act: attack1, substantial: true, culpable: true}
+  rifles: {on: 2025-03-20, from: broker, to: cjng, provides: weapons, aids_act: attack1, substantial: true, culpable: true, knowingly: true}
+  early_rifles: {on: 2025-01-05, from: broker, to: cjng, provides: weapons, aids_act: early, substantial: true, culpable: true, knowingly: true}
+  arms: {on: 2025-03-21, from: ministry, to: cjng, provides: weapons, aids_act: attack1, substantial: true, culpable: true, knowingly: true}
 """
 
 
@@ -86,9 +86,10 @@ def test_sdgt_only_organization_does_not_qualify(answer):
     events:
       - {on: 2025-01-10, act: designate_sdgt, org: acme, by: secretary_of_state}
     acts:
-      attack: {on: 2025-05-01, by: acme, injured: [ann]}
+      attack: {on: 2025-05-01, by: acme, injured: [ann], violent: true, appears_intended_to_coerce: true, transnational: true}
     transactions:
-      guns: {on: 2025-04-01, from: broker, to: acme, provides: weapons, aids_act: attack, substantial: true, culpable: true}
+      guns: {on: 2025-04-01, from: broker, to: acme, provides: weapons, aids_act: attack, substantial: true, culpable: true,
+             knowingly: true}
     """
     a = answer(yaml, "secondary_liability(broker, ann, attack)")
     assert a.answer == "no"
@@ -107,7 +108,8 @@ def test_claim_filed_after_ten_years_is_time_barred_unless_tolled(answer):
     actors:
       ann: {us_national: true}
     acts:
-      hotel: {on: 2012-03-01, by: shabaab, injured: [ann], suit_filed_on: 2023-05-01}
+      hotel: {on: 2012-03-01, by: shabaab, injured: [ann], suit_filed_on: 2023-05-01, violent: true,
+              appears_intended_to_coerce: true, transnational: true}
       market: {on: 2015-03-01, by: shabaab, injured: [ann], suit_filed_on: 2023-05-01}
     """
     barred = answer(yaml, "claim_time_barred(ann, hotel)")
@@ -119,13 +121,13 @@ def test_claim_filed_after_ten_years_is_time_barred_unless_tolled(answer):
     timely = answer(yaml, "claim_time_barred(ann, market)")
     assert timely.answer == "no"
     assert "2023-05-01 is not after 2025-03-01" in text(timely)
-    tolled = yaml.replace("suit_filed_on: 2023-05-01}\n      market", "suit_filed_on: 2023-05-01, limitations_tolled: true}\n      market")
+    tolled = yaml.replace("transnational: true}\n      market", "transnational: true, limitations_tolled: true}\n      market")
     assert answer(tolled, "claim_time_barred(ann, hotel)").answer == "no"
 
 
 def test_international_terrorism_is_shown_act_by_act(answer):
-    yaml = ATTACK.replace("early: {on: 2025-01-15, by: cjng, injured: [ann]}",
-                          "early: {on: 2025-04-15, by: cjng, injured: [ann], transnational: false}")
+    yaml = ATTACK.replace("early: {on: 2025-01-15, by: cjng, injured: [ann], violent: true, appears_intended_to_coerce: true, transnational: true}",
+                          "early: {on: 2025-04-15, by: cjng, injured: [ann], violent: true, appears_intended_to_coerce: true, transnational: false}")
     a = answer(yaml, "international_terrorism(early)")
     assert a.answer == "no"
     assert "neither occurred primarily outside the United States" in text(a)

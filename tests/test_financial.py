@@ -309,7 +309,7 @@ actors:
   pedro: {name: Pedro, country: MX, in_united_states: false, admitted: false}
 transactions:
   w1: {on: 2025-04-01, from: co, to: front, provides: currency, amount_usd: 5000}
-  w2: {on: 2025-04-01, from: pedro, to: front, provides: currency, amount_usd: 500}
+  w2: {on: 2025-04-01, from: pedro, to: front, provides: currency, amount_usd: 500, knowingly: true}
 knowledge:
   - {actor: co, org: cjng, knew: designated}
 """

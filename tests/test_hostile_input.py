@@ -287,11 +287,24 @@ CASES: list[Case] = [
     Case("deep_nesting", "scenario: t\nas_of: 2025-06-01\nnotes: " + "[" * 5000 + "]" * 5000 + "\n", line=3,
          fragment="nested"),
     Case("utf8_bom_is_fine", "\ufeff" + BASE, answer="yes"),
-    # --- unknown dates: refused where a rule would read them, naming the place
-    Case("unknown_event_date", base("  - {on: unknown, act: publish_revocation, org: acme, by: secretary_of_state}\n"),
-         fragment="events.2.on: an unknown event date is not supported"),
-    Case("unknown_transaction_date", base("transactions:\n  t1: {on: unknown, from: bob, to: acme, provides: currency}\n"),
-         question="material_support(bob, t1)", fragment="transactions.t1.on: an unknown transaction date"),
+    # --- contradictory or dangling facts about dated relations and presence (#19)
+    Case("membership_ends_before_it_starts",
+         base().replace("  bob: {name: Bob}", "  bob: {name: Bob, member_of: [{of: acme, from: 2025-02-01, until: 2025-01-01}]}"),
+         line=6, fragment="actors.bob.member_of.0: ends on 2025-01-01, before it begins on 2025-02-01"),
+    Case("relation_with_an_undefined_organization",
+         base().replace("  bob: {name: Bob}", "  bob: {name: Bob, employed_by: [{of: ghost, from: 2025-02-01}]}"),
+         line=6, fragment="actors.bob.employed_by.0.of: 'ghost' is not a defined organization or actor"),
+    Case("applicant_abroad_yet_in_the_us",
+         base().replace("  bob: {name: Bob}", "  bob: {name: Bob, in_united_states: true, applicant_abroad: true}"),
+         line=6, fragment="applicant_abroad: true contradicts in_united_states: true"),
+    Case("in_us_custody_yet_not_in_the_us",
+         base().replace("  bob: {name: Bob}", "  bob: {name: Bob, in_united_states: false, custody: [{from: 2025-01-01, where: us}]}"),
+         line=6, fragment="contradicts in_united_states: false"),
+    # --- uncertain dates: a range must be two days in order
+    Case("date_range_backwards", base("  - {on: {between: [2025-03-09, 2025-03-01]}, act: revoke, org: acme}\n"), line=11,
+         fragment="events.2.on.between: the range ends on 2025-03-01, before it begins on 2025-03-09"),
+    Case("date_range_of_one_day", base("transactions:\n  t1: {on: {between: [2025-03-09]}, from: bob, to: acme, provides: currency}\n"),
+         line=12, fragment="transactions.t1.on.between.1: required key is missing"),
     # --- bad questions (the problem is in the question, not the file)
     Case("question_unclosed", BASE, question="designated(", names_file=False, fragment="designated("),
     Case("question_number_beyond_32_bits", BASE, question="max_prison(bob, t1, 2147483648)", names_file=False,
@@ -489,7 +502,7 @@ def _chain(n: int) -> str:
     )
     return base(
         "transactions:\n"
-        f"  t1: {{on: 2025-05-01, from: bob, to: front{n - 1}, provides: currency, amount_usd: 100}}\n"
+        f"  t1: {{on: 2025-05-01, from: bob, to: front{n - 1}, provides: currency, amount_usd: 100, knowingly: true}}\n"
         "knowledge:\n  - {actor: bob, org: acme, knew: designated}\n"
     ).replace("  bank: {kind: financial_institution}\n", "  bank: {kind: financial_institution}\n" + actors).replace(
         "  bob: {name: Bob}", "  bob: {name: Bob, us_national: true}"

@@ -12,7 +12,8 @@ organizations:
 actors:
   maria: {name: Maria, country: HN%s}
 transactions:
-  fee: {on: %s, from: maria, to: sinaloa, provides: currency, amount_usd: 5, purpose: transit_fee, under_duress: true}
+  fee: {on: %s, from: maria, to: sinaloa, provides: currency, amount_usd: 5, purpose: transit_fee, under_duress: true,
+       knowingly: true}
 """
 
 
@@ -161,7 +162,7 @@ def test_spouse_within_and_beyond_five_years(answer):
       jorge: {name: Jorge}
       elena: {name: Elena, spouse_of: jorge}
     transactions:
-      pay: {on: 2025-03-10, from: jorge, to: sinaloa, provides: currency}
+      pay: {on: 2025-03-10, from: jorge, to: sinaloa, provides: currency, knowingly: true}
     """
     assert answer(yaml, "inadmissible(elena)").answer == "yes"
     late = answer(yaml, "inadmissible(elena)", as_of="2030-06-01")
@@ -178,7 +179,7 @@ def test_military_training_is_judged_at_the_time_of_training(answer):
     actors:
       hugo: {name: Hugo}
     transactions:
-      camp: {on: %s, from: cjng, to: hugo, provides: military_type_training}
+      camp: {on: %s, from: cjng, to: hugo, provides: military_type_training, knowingly: true}
     """
     assert answer(yaml % "2025-04-01", "inadmissible(hugo)").answer == "yes"
     a = answer(yaml % "2024-06-01", "inadmissible(hugo)")

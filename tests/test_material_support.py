@@ -15,7 +15,7 @@ actors:
   payer: {name: the payer, country: US, us_national: true}
   front: {name: the front company, kind: company, country: MX, agent_of: cjng}
 transactions:
-  t1: {on: %(on)s, from: payer, to: front, provides: %(provides)s, under_duress: %(duress)s}
+  t1: {on: %(on)s, from: payer, to: front, provides: %(provides)s, under_duress: %(duress)s, knowingly: true}
 knowledge:
   - {actor: payer, org: cjng, knew: %(knew)s}
 """
@@ -69,7 +69,7 @@ def test_duress_leaves_the_offense_intact_and_the_defense_open(answer):
     defense = answer(yaml, "duress_defense_available(payer, t1)")
     assert defense.answer == "depends"
     assert any("Dixon v. United States, 548 U.S. 1 (2006)" in c for c in defense.citations)
-    assert any("imminent threat" in c for c in claims(defense.explanation))
+    assert any("present, immediate or impending" in c for c in claims(defense.explanation))
 
 
 def test_membership_alone_is_never_an_offense_and_the_why_not_names_why(answer):
@@ -112,8 +112,8 @@ def test_statuses_judges_every_transaction_by_the_status_of_its_own_day():
     from engine.solve import Solver
 
     # Two more payments: the day before CJNG's designation was published (2025-02-20), and one to CJNG itself.
-    more = ("  t0: {on: 2025-02-19, from: payer, to: front, provides: currency}\n"
-            "  t2: {on: 2025-04-02, from: payer, to: cjng, provides: currency}\n")
+    more = ("  t0: {on: 2025-02-19, from: payer, to: front, provides: currency, knowingly: true}\n"
+            "  t2: {on: 2025-04-02, from: payer, to: cjng, provides: currency, knowingly: true}\n")
     s = loads(scenario(knew="unknown").replace("transactions:\n", "transactions:\n" + more), "test.yaml")
     got = Solver(s).statuses([("designated_on_day", 2), ("material_support", 2)])
     status = {str(atom): value for atom, value in got.items()}

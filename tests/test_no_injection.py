@@ -17,10 +17,10 @@ HOSTILE = '''
 scenario: "x). designated(y). %"
 as_of: 2025-06-01
 organizations:
-  acme: {name: "Acme\\" ). designated(bravo). #show. % \\n :- not x."}
-  bravo: {name: "#program base. designated(acme)."}
+  acme: {name: "Acme\\" ). designated(bravo). #show. % \\n :- not x.", us_presence: false, us_property: false}
+  bravo: {name: "#program base. designated(acme).", us_presence: false, us_property: false}
 actors:
-  ann: {name: "Ann O'Neil :- #external q.", in_united_states: true, admitted: true}
+  ann: {name: "Ann O'Neil :- #external q.", in_united_states: true, admitted: true, applicant_abroad: false}
 events:
   - {on: 2025-03-08, act: publish_designation, org: acme, by: secretary_of_state, fr_citation: "90 FR 1). cite(x"}
 '''

@@ -1,0 +1,119 @@
+"""Representative days for a date the scenario does not fix (`unknown`, or `between: [D1, D2]`).
+
+Every rule compares days, or days moved by a fixed offset (`P + 30`, `@years_after(D, 5)`,
+`@business_days_after(T, 10)`), with other days: the dates the scenario and the registry give,
+the date asked, and the dates the rule book itself names (`@day(2015, 6, 2)`). So an answer can
+change, as an uncertain date moves, only where the date crosses one of those days moved by one of
+those offsets (or the day after it, for a strict comparison). Between two such boundaries every
+day gives the same answers, so one day of each stretch stands for all of it: the solver chooses
+among those days (rules in engine.facts), and a `depends` names the boundary that decides.
+
+The offsets are read from the rule book's text, so a new rule with a new offset is covered
+without a list to keep here. Offsets are not composed: a rule that moves a day by years and
+compares it with another day moved by days would need their sum, which is not generated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from engine import calendar
+
+_DAY_CALL = re.compile(r"@day\((\d+),(\d+),(\d+)\)")
+_YEARS = re.compile(r"@years_after\([^,()]+,(\d+)\)")
+_BUSINESS = re.compile(r"@business_days_after\([^,()]+,(\d+)\)")
+_ARITHMETIC = re.compile(r"(?:[-+]|<=?|>=?|!?=)(\d{1,4})(?![\d(])")
+FIRST, LAST = dt.date(1, 1, 1).toordinal() + 3660, dt.date(9899, 12, 31).toordinal() - 3660
+"""Boundaries are kept ten years inside the days the engine can name, so offsets stay valid."""
+
+
+@dataclass(frozen=True)
+class Offsets:
+    """The shifts the rule book applies to days before comparing them."""
+
+    days: frozenset[int]
+    years: frozenset[int]
+    business_days: frozenset[int]
+    next_business_day: bool
+
+
+def rule_offsets(program: Iterable[str]) -> Offsets:
+    """The day, year and business-day offsets the rules use, and whether they roll to a business day."""
+    days: set[int] = {0}
+    years: set[int] = set()
+    business: set[int] = set()
+    rolls = False
+    for text in program:
+        compact = text.replace(" ", "")
+        if "@" in compact:
+            years.update(int(n) for n in _YEARS.findall(compact))
+            business.update(int(n) for n in _BUSINESS.findall(compact))
+            rolls = rolls or "@next_business_day(" in compact
+            compact = re.sub(r"@[a-z_]+\([^()]*\)", "", compact)  # a call's arguments are not offsets
+        days.update(int(n) for n in _ARITHMETIC.findall(compact))
+    return Offsets(frozenset(days), frozenset(years), frozenset(business), rolls)
+
+
+def rule_days(program: Iterable[str]) -> set[int]:
+    """The dates the rule book names (`@day(Y, M, D)`), as day numbers."""
+    out: set[int] = set()
+    for text in program:
+        for y, m, d in _DAY_CALL.findall(text.replace(" ", "")):
+            out.add(dt.date(int(y), int(m), int(d)).toordinal())
+    return out
+
+
+def _shifted(day: int, offsets: Offsets) -> set[int]:
+    """Where a comparison between a fixed day and an uncertain one can flip, whichever of the two
+    the rule moves: the fixed day moved by each offset, each way (an uncertain day moved forward by
+    an offset meets the fixed day moved back by it)."""
+    date = dt.date.fromordinal(day)
+    out = {day + k for k in offsets.days} | {day - k for k in offsets.days}
+    for n in offsets.years:
+        out.update((calendar.add_years(date, n).toordinal(), calendar.add_years(date, -n).toordinal()))
+    for n in offsets.business_days:
+        out.add(calendar.business_days_after(date, n).toordinal())
+        out.update(_crossings(day, lambda t, n=n: calendar.business_days_after(dt.date.fromordinal(t), n).toordinal(),
+                              day - 2 * n - 14))
+    if offsets.next_business_day:
+        for k in offsets.days:
+            out.add(calendar.next_business_day(dt.date.fromordinal(day + k)).toordinal())
+            out.update(_crossings(day, lambda t, k=k: calendar.next_business_day(dt.date.fromordinal(t + k)).toordinal(),
+                                  day - k - 10))
+    return out
+
+
+def _crossings(day: int, moved: Callable[[int], int], start: int) -> set[int]:
+    """The days t from `start` on where `moved(t)` (a nondecreasing shift) passes `day`: the last t
+    with moved(t) < day or <= day, and the one after it."""
+    out: set[int] = set()
+    t = start
+    while moved(t) <= day:
+        if moved(t + 1) > day or moved(t + 1) >= day > moved(t):
+            out.update((t, t + 1))
+        t += 1
+    return out
+
+
+def boundaries(anchors: Iterable[int], offsets: Offsets) -> list[int]:
+    """Every day on which a comparison in the rules could flip, sorted (each boundary and the day after)."""
+    found: set[int] = set()
+    for day in set(anchors):
+        if FIRST <= day <= LAST:
+            found.update(_shifted(day, offsets))
+    found |= {x + 1 for x in found}
+    return sorted(x for x in found if FIRST <= x <= LAST)
+
+
+def representative_days(low: int | None, high: int | None, cuts: list[int]) -> list[int]:
+    """One day for each stretch of [low, high] between consecutive boundaries, earliest first.
+
+    An unbounded side (an unknown date) reaches one day past the outermost boundary.
+    """
+    lo = low if low is not None else (cuts[0] - 1 if cuts else FIRST)
+    hi = high if high is not None else (cuts[-1] + 1 if cuts else LAST)
+    inside = [c for c in cuts if lo < c <= hi]
+    return [lo, *inside]
