@@ -118,14 +118,14 @@ def save(session: Session, target: str) -> None:
 
 def scenario_text(session: Session) -> str:
     """The session's scenario as a YAML file, headed by where it came from and what was changed."""
-    import yaml
+    from engine.yamlsource import dump
 
     changes = [c.describe() for group in session.applied for c in group]
     head = [f"# Saved by `fto shell` from {session.source}" + (":" if changes else " (unchanged)")]
     head += [f"#   {c}" for c in changes]
     if session.as_of is not None:
         head.append(f"# (the session asked as of {session.as_of.isoformat()}; as_of below is the file's own)")
-    body = yaml.safe_dump(session.data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    body = dump(session.data)
     return "\n".join(head) + "\n" + body
 
 
