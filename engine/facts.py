@@ -444,6 +444,10 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         add(Function("review_support", [o]), f"{p}.review.substantial_support", review.substantial_support)
         add(Function("review_reasoned", [o]), f"{p}.review.reasoned", review.reasoned)
         add(Function("classified_relied_on", [o]), f"{p}.review.classified", review.classified)
+        add(Function("process_before", [o]), f"{p}.review.notice_before", review.notice_before)
+        add(Function("earlier_notice_harmful", [o]), f"{p}.review.earlier_notice_harmful", review.earlier_notice_harmful)
+        if review.earlier_notice_harmful is not False:  # the later process matters only under NCRI's exception
+            add(Function("process_after", [o]), f"{p}.review.notice_after", review.notice_after)
         if review.record_created is not None:
             add(Function("record_stated", [o]), f"{p}.review.record_created")
             add(Function("record_created", [o]), f"{p}.review.record_created", review.record_created)

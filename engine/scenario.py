@@ -217,6 +217,9 @@ class ReviewRecord(Model):
     reasoned: Tri = Field("unknown", description="§ 1189(c)(3)(A): the Secretary considered the record and explained the action by the facts found in it (an unexplained action is arbitrary and capricious)")
     classified: Tri = Field("unknown", description="§ 1189(a)(3)(B), (c)(2): the Secretary considered classified information (shown to the court ex parte and in camera, never to the organization)")
     record_created: bool | None = Field(None, description="§ 1189(a)(3)(A): the Secretary made an administrative record; when not stated, regular procedure is presumed and said")
+    notice_before: Tri = Field("unknown", description="Before the action (the designation, or a determination on a petition for revocation), the Secretary gave the organization notice of the unclassified material relied on and an opportunity to respond: the process NCRI (2001) and PMOI III (2010) hold due to an organization with due process rights (not stated: unknown).")
+    earlier_notice_harmful: Tri = Field(False, description="The Secretary showed that notice before the action would have impinged on security or foreign policy goals, which lets the process come after it (NCRI) (not stated: not shown; the showing is the Secretary's to make).")
+    notice_after: Tri = Field("unknown", description="Where earlier notice would have been harmful: the Secretary gave the notice and opportunity after the action (not stated: unknown; read only when earlier_notice_harmful is true or unknown).")
 
 
 class Duress(Model):
