@@ -784,13 +784,7 @@ def explain(opts: Options, ident: str) -> tuple[dict[str, Any], list[Any]]:
 
 def write_row_scenario(data: dict[str, Any], path: str) -> None:
     """A row's scenario as a YAML file that `fto ask` reads (amounts written as exact decimals)."""
-    from decimal import Decimal
+    from engine.yamlsource import dump
 
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
-    text = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=200)
+    text = dump(data, width=200)
     Path(path).write_text(text, encoding="utf-8")

@@ -127,16 +127,9 @@ def load_text(text: str, source: str) -> Located:
     return Located(data, lines, source)
 
 
-class _Dumper(yaml.SafeDumper):
-    """The safe dumper, writing a Decimal as the exact number it is (read back as the same Decimal)."""
-
-
-_Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar(_FLOAT, format(v, "f")))
-
-
 def dump(data: Any, width: int = 100) -> str:
     """Plain data (as a scenario file holds it) as YAML text, amounts exact."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=width)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=width)  # Decimal: see below
 
 
 class _DepthLimitedComposer(yaml.composer.Composer):
