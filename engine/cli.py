@@ -806,6 +806,24 @@ def consequences(
 
 @app.command()
 @_pageable
+def elements(
+    pred: str = typer.Argument(..., metavar="PRED", help="A conclusion, e.g. material_support or court_may_set_aside."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The elements of a conclusion with their cites: its rules, the alternatives, defeaters and
+    exceptions, and what the law holds is not an element (rules/elements.lp; ask requires(C, E))."""
+    from engine.elements import listing, listing_text
+    from engine.rules import library
+
+    found = listing(library(), pred)
+    if as_json:
+        _print_json(found.model_dump())
+        return
+    sys.stdout.write(listing_text(found) + "\n")
+
+
+@app.command()
+@_pageable
 def readings(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """The open points of law, by name, with the authorities each side rests on (fix one with --reading)."""
     from engine.open_law import readings as named, readings_text
