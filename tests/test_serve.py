@@ -243,7 +243,7 @@ def test_whatif_errors_are_the_cli_lines(client, tmp_path):
                                         "set": {"transactions.press.coordinated_with": False}})["before"]["answer"] == "yes"
 
 
-def test_readings_are_checked_by_name_and_not_yet_fixed(client):
+def test_readings_are_checked_by_name_and_fixed_as_the_cli_fixes_them(client):
     body = {"scenario": SINALOA, "question": "designated(sinaloa)"}
     assert post(client, "/api/ask", {**body, "readings": {}})["answer"] == "yes"
     unknown = error(client, "/api/ask", {**body, "readings": {"made_on_signature": True}})
@@ -251,7 +251,19 @@ def test_readings_are_checked_by_name_and_not_yet_fixed(client):
     assert "made_on_signing" in unknown and "frap_26a_extends_deadline" in unknown
     assert error(client, "/api/ask", {**body, "readings": {"made_on_signing": "yes"}}) == \
         "<request>: readings.made_on_signing: 'yes': a reading is true or false"
-    assert "fixing a reading is not supported yet" in error(client, "/api/ask", {**body, "readings": {"made_on_signing": True}})
+    # § 1189(c)(1)'s 30 days from 2025-02-20 end on Saturday 2025-03-22; whether FRAP 26(a)(1)(C)
+    # makes a petition filed on Monday 2025-03-24 timely is open, and fixed one way it is settled
+    case = ROOT / "cases/lifecycle/review_petition_on_the_rolled_day.yaml"
+    question = "review_petition_timely(petition)"
+    window = {"scenario": case.read_text(encoding="utf-8"), "question": question}
+    assert post(client, "/api/ask", window)["answer"] == "depends"
+    for fixed, expected in ((True, "yes"), (False, "no")):
+        served = post(client, "/api/ask", {**window, "readings": {"frap_26a_extends_deadline": fixed}})
+        assert served["answer"] == expected
+        flag = f"frap_26a_extends_deadline={'yes' if fixed else 'no'}"
+        assert served == cli_json("ask", str(case), question, "--reading", flag)
+        warm = post(client, "/api/ask", {**window, "why_not": True, "readings": {"frap_26a_extends_deadline": fixed}})
+        assert warm["answer"] == expected
 
 
 def test_malformed_requests_get_one_line(client):

@@ -64,9 +64,9 @@ class _Question(BaseModel):
     scenario: ScenarioInput = Field(description="The scenario: YAML text (errors name its lines) or a JSON object.")
     as_of: str | None = Field(None, description="Ask as of this date (YYYY-MM-DD) instead of the scenario's as_of.")
     readings: dict[str, Any] | None = Field(
-        None, description="Named open points of law, e.g. {\"made_on_signing\": true}. Names are checked; fixing "
-                          "a reading is not supported yet, so a non-empty mapping is refused (the answer names "
-                          "the reading that decides it among its deciding facts).")
+        None, description="Open points of law fixed one way, e.g. {\"frap_26a_extends_deadline\": true}, as "
+                          "`fto ask --reading NAME=yes` fixes them (`fto readings` lists the names); left out, "
+                          "the engine reasons over both and names the one that decides an answer.")
 
 
 class AskRequest(_Question):
@@ -130,7 +130,8 @@ def create_app(settings: Settings = Settings()) -> FastAPI:
     async def solve(op: str, body: BaseModel, view: str = "json") -> Response:
         request = body.model_dump()
         try:
-            reply = await pool.call(_key(request["scenario"], request.get("as_of")), {"op": op, "format": view, **request})
+            reply = await pool.call(_key(request["scenario"], request.get("as_of"), request.get("readings")),
+                                    {"op": op, "format": view, **request})
         except Failure as exc:
             return _error(exc.status, exc.message)
         if reply[0] == "error":
@@ -211,10 +212,12 @@ def _guarded(app: FastAPI, settings: Settings) -> Any:
     return app
 
 
-def _key(scenario: Any, as_of: str | None) -> str:
-    """The hash a warm session is kept under: the scenario exactly as sent, and the date asked."""
+def _key(scenario: Any, as_of: str | None, readings: Any = None) -> str:
+    """The hash a warm session is kept under: the scenario exactly as sent, the date asked and the
+    readings fixed (a session answers under one set of readings)."""
     text = scenario if isinstance(scenario, str) else json.dumps(scenario, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(f"{as_of}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    fixed = json.dumps(readings or {}, sort_keys=True, default=str)
+    return hashlib.sha256(f"{as_of}\0{fixed}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _version() -> str:

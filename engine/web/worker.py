@@ -144,11 +144,11 @@ class Jobs:
         day = _day(request.get("as_of"))
         questions = _questions(request["question"])
         view = _view(request, questions)
-        check_readings(request.get("readings"))
+        fixed = fixed_readings(request.get("readings"))
         headers: dict[str, str] = {}
         answered: list[tuple[Answer, list[Any]]] = []
         if request.get("why_not"):
-            session, warm = self._session(request, located, day)
+            session, warm = self._session(request, located, day, fixed)
             headers["X-FTO-Session"] = "warm" if warm else "new"
             for question in questions:
                 answer = session.ask(question)
@@ -156,7 +156,7 @@ class Jobs:
         else:
             wanted = [wanted_for(q) for q in questions]
             only = None if any(w is None for w in wanted) else frozenset().union(*wanted)  # type: ignore[arg-type]
-            solver = Solver(parse(located), day, source=located.source, only=only)
+            solver = Solver(parse(located), day, source=located.source, only=only, readings=fixed)
             answered = [(run_ask(solver, q), []) for q in questions]
         if view != "json":
             answer, suggestions = answered[0]
@@ -174,9 +174,9 @@ class Jobs:
         located = _located(request["scenario"])
         day = _day(request.get("as_of"))
         view = _view(request, [request["question"]])
-        check_readings(request.get("readings"))
+        fixed = fixed_readings(request.get("readings"))
         changes = _changes(request)
-        session, warm = self._session(request, located, day)
+        session, warm = self._session(request, located, day, fixed)
         self._changed.append(session)
         result = session.whatif(request["question"], changes)
         headers = {"X-FTO-Session": "warm" if warm else "new"}
@@ -186,15 +186,16 @@ class Jobs:
             return drawn(view, result.after), {**headers, **MEDIA[view]}
         return result.model_dump(exclude_none=True), headers
 
-    def _session(self, request: dict[str, Any], located: Located, day: dt.date | None) -> tuple[ServedSession, bool]:
-        return self.sessions.get(request["key"], lambda: ServedSession(located, day))
+    def _session(self, request: dict[str, Any], located: Located, day: dt.date | None,
+                 fixed: dict[str, bool]) -> tuple[ServedSession, bool]:
+        return self.sessions.get(request["key"], lambda: ServedSession(located, day, fixed))
 
 
 class ServedSession(Session):
     """A Session whose base scenario's answers are computed once: every what-if on it starts there."""
 
-    def __init__(self, located: Located, day: dt.date | None) -> None:
-        super().__init__(located, day)
+    def __init__(self, located: Located, day: dt.date | None, fixed: dict[str, bool]) -> None:
+        super().__init__(located, day, readings=fixed)
         self._base_answers: dict[str, Answer] = {}
 
     def ask(self, question: str) -> Answer:
@@ -259,32 +260,21 @@ def _changes(request: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def reading_names() -> list[str]:
-    """The named open points of law the rules reason both ways today: the constants R of `reading(R)`."""
-    return sorted({key[2] for heads, _ in library().uses for key in heads
-                   if len(key) == 3 and key[:2] == ("reading", 1)})
-
-
-def check_readings(readings: dict[str, Any] | None) -> None:
-    """Readings are accepted by name; fixing one is not possible yet, so a request that tries is refused.
-
-    The engine reasons over both sides of each reading and names the one that decides an
-    answer among its deciding facts; answering as if one side were settled would be a
-    silent default.
-    """
-
+def fixed_readings(readings: dict[str, Any] | None) -> dict[str, bool]:
+    """Named open points of law fixed one way, as `fto ask --reading NAME=yes|no` fixes them (the
+    names `fto readings` lists); unfixed, the engine reasons over both and names the one that decides."""
     if not readings:
-        return
-    names = reading_names()
+        return {}
+    from engine.open_law import readings as named
+
+    names = sorted(r.name for r in named(library()))
     for name, value in readings.items():
         where = f"readings.{name}"
         if name not in names:
             raise InputError(REQUEST, f"{name!r} is not a reading; the readings are: {', '.join(names)}", where=where)
         if not isinstance(value, bool):
             raise InputError(REQUEST, f"{value!r}: a reading is true or false", where=where)
-    raise InputError(REQUEST, "fixing a reading is not supported yet: the engine reasons over both and names "
-                     "the reading that decides an answer among its deciding facts",
-                     where=f"readings.{next(iter(readings))}")
+    return dict(readings)
 
 
 def error_body(exc: InputError) -> dict[str, Any]:
