@@ -36,7 +36,7 @@ LATER = dt.timedelta(days=400)
 # what that day is the day of.
 RECORDS = {("events", "on"), ("transactions", "on"), ("holdings", "since"), ("acts", "on"), ("solicitations", "on"),
            ("drug_activities", "on"), ("actors", "convictions", "on"), ("actors", "aea_notice", "on"),
-           ("actors", "association_determination", "on")}
+           ("actors", "association_determination", "on"), ("actors", "custody", "from")}
 """The day of the record that holds it: a record dated after D is deleted."""
 OCCURRENCES = {("holdings", "aware_on"): (), ("holdings", "reported_on"): (), ("acts", "suit_filed_on"): (),
                ("acts", "planned_on"): (), ("acts", "authorized_on"): (), ("actors", "exemption_on"): ("exempted_by",),
@@ -44,8 +44,12 @@ OCCURRENCES = {("holdings", "aware_on"): (), ("holdings", "reported_on"): (), ("
                ("transactions", "detected_on"): ("detected_by",),
                ("transactions", "sar_filed_on"): ()}
 """The day of something that happened to a record (with the fields that describe it): deleted when after D."""
-ATTRIBUTES = {("events", "effective"), ("actors", "aea_notice", "removal_on")}
-"""A day a record states about the future (a revocation's effective date, a removal's): kept; only moved."""
+ATTRIBUTES = {("events", "effective"), ("actors", "aea_notice", "removal_on"), ("actors", "custody", "until"),
+              ("organizations", "terrorist_activity_until"),
+              *((("actors", relation, end) for relation in ("member_of", "representative_of", "employed_by", "controls",
+                                                          "agent_of") for end in ("from", "until")))}
+"""A day a record states about the future (a revocation's effective date, a removal's) or a bound of a dated
+relation (compared with the day asked by the rules): kept; only moved."""
 
 
 def _day(value: Any) -> dt.date | None:
@@ -95,6 +99,10 @@ def forget(data: dict[str, Any], asked: dt.date) -> tuple[dict[str, Any], int]:
         if path == ("as_of",) or when <= asked:
             continue
         kind = (path[0], *(part for part in path[2:] if not isinstance(part, int)))
+        if kind[-1] == "between":  # an uncertain day {between: [low, high]}: dated by its earliest day
+            if path[-1] != 0:
+                continue
+            path, kind = path[:-2], kind[:-1]
         if kind in RECORDS:
             doomed.add(path[:-1])
         elif kind in OCCURRENCES:

@@ -37,5 +37,5 @@ def test_an_amount_is_kept_to_the_cent_at_the_top_of_the_range():
 def test_a_third_decimal_is_refused_naming_the_value():
     text = HEAD + ("actors: {a: {}, b: {}}\ntransactions:\n"
                    "  t1: {on: 2025-01-01, from: a, to: b, provides: currency, amount_usd: 10.005}\n")
-    with pytest.raises(InputError, match=r"<string>:5: transactions\.t1\.amount_usd: '10\.005'"):
+    with pytest.raises(InputError, match=r"<string>:5: transactions\.t1\.amount_usd: 10\.005:"):
         loads(text)
