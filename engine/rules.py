@@ -16,12 +16,13 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterable, Mapping, Sequence
 
 import clingo
 from clingo import ast
 from clingo.ast import ASTType
+
+from engine.bundle import bundled_folder
 
 PROVENANCE = "_because"
 
@@ -657,10 +658,7 @@ def _rule_folder() -> Any:
     override = os.environ.get("FTO_RULES")
     if override:
         return Path(override)
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if (checkout / "designation.lp").is_file():
-        return checkout
-    return resources.files("engine.rulebook")
+    return bundled_folder("engine.rulebook", "rules", "designation.lp")
 
 
 CACHE_VERSION = "8"

@@ -1,6 +1,6 @@
 """The examples and cases shipped inside the package: starting points for the playground.
 
-They are read from the installed package (importlib.resources), never from a path in a
+They are read from the checkout or the installed package (engine.bundle), never from a path in a
 request: a request names one by its id in this listing, and nothing else can be opened.
 """
 
@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
-FOLDERS = (("engine.examples", "examples", "example"), ("engine.casebook", "cases", "case"))
-"""(package, the id's first part, kind): the examples first, as they are the place to start."""
+from engine.bundle import bundled_folder
+
+FOLDERS = (("engine.examples", "examples", "example", "sinaloa.yaml"), ("engine.casebook", "cases", "case", "README.md"))
+"""(package, the id's first part, kind, a file that marks the folder): the examples first, as they
+are the place to start."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,8 @@ class Bundled:
 def catalogue() -> dict[str, Bundled]:
     """Every bundled scenario by id (`examples/sinaloa.yaml`, `cases/designation/short_notice.yaml`)."""
     found: dict[str, Bundled] = {}
-    for package, prefix, kind in FOLDERS:
-        for name, entry in _yaml_files(resources.files(package), prefix):
+    for package, prefix, kind, marker in FOLDERS:
+        for name, entry in _yaml_files(bundled_folder(package, prefix, marker), prefix):
             text = entry.read_text(encoding="utf-8")
             found[name] = _read(name, kind, text)
     return found
