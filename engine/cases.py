@@ -95,8 +95,15 @@ class Case:
         day = as_of or self.scenario.as_of
         key = (day, tuple(sorted((readings or {}).items())))
         if key not in self._solvers:
-            self._solvers[key] = Solver(self.scenario, day, source=self.path, readings=readings)
+            self._solvers[key] = Solver(self.scenario, day, source=self.path, readings=readings, only=self.wanted)
         return self._solvers[key]
+
+    @property
+    def wanted(self) -> frozenset[tuple[str, int]] | None:
+        """The predicates the case's questions read: its solvers ground only the law they turn on."""
+        from engine.questions import wanted_for
+
+        return wanted_for([exp.ask for exp in self.meta.expect])
 
     def changed_solver(self, exp: "Expectation") -> Solver:
         """A solver for the scenario with an expectation's what-if changes applied."""
@@ -107,7 +114,7 @@ class Case:
         for change in changes:
             data = apply(data, change, self.path)
         scenario = parse(Located(data, self.located.lines, self.path))
-        return Solver(scenario, exp.as_of, source=self.path, readings=exp.readings)
+        return Solver(scenario, exp.as_of, source=self.path, readings=exp.readings, only=self.wanted)
 
 
 def load_case(path: str | Path) -> Case:

@@ -26,6 +26,7 @@ _DAY_CALL = re.compile(r"@day\((\d+),(\d+),(\d+)\)")
 _YEARS = re.compile(r"@years_after\([^,()]+,(\d+)\)")
 _BUSINESS = re.compile(r"@business_days_after\([^,()]+,(\d+)\)")
 _ARITHMETIC = re.compile(r"(?:[-+]|<=?|>=?|!?=)(\d{1,4})(?![\d(])")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 FIRST, LAST = dt.date(1, 1, 1).toordinal() + 3660, dt.date(9899, 12, 31).toordinal() - 3660
 """Boundaries are kept ten years inside the days the engine can name, so offsets stay valid."""
 
@@ -47,7 +48,7 @@ def rule_offsets(program: Iterable[str]) -> Offsets:
     business: set[int] = set()
     rolls = False
     for text in program:
-        compact = text.replace(" ", "")
+        compact = _STRING.sub('""', text).replace(" ", "")  # a name's text ("2025-06-25") holds no offset
         if "@" in compact:
             years.update(int(n) for n in _YEARS.findall(compact))
             business.update(int(n) for n in _BUSINESS.findall(compact))
@@ -108,12 +109,16 @@ def boundaries(anchors: Iterable[int], offsets: Offsets) -> list[int]:
     return sorted(x for x in found if FIRST <= x <= LAST)
 
 
-def representative_days(low: int | None, high: int | None, cuts: list[int]) -> list[int]:
+def representative_days(low: int | None, high: int | None, cuts: list[int], asked: int) -> list[int]:
     """One day for each stretch of [low, high] between consecutive boundaries, earliest first.
 
-    An unbounded side (an unknown date) reaches one day past the outermost boundary.
+    An unbounded side (an unknown date) reaches one day past the outermost boundary. Every day
+    after the day asked stands for all of them: as of that day nothing dated later has happened
+    (the as-of principle the rules keep, tests/test_as_of.py), so where a later day falls
+    cannot change an answer, and the day after the day asked is the last representative.
     """
     lo = low if low is not None else (cuts[0] - 1 if cuts else FIRST)
     hi = high if high is not None else (cuts[-1] + 1 if cuts else LAST)
+    hi = min(hi, max(lo, asked + 1))
     inside = [c for c in cuts if lo < c <= hi]
     return [lo, *inside]

@@ -10,6 +10,7 @@ choice, and the solver reasons over both possibilities.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 import re
 from typing import Any, Callable, Collection, Iterable, Sequence, get_args
 from dataclasses import dataclass, field
@@ -231,7 +232,7 @@ class FactSet:
                 self.add(Function("name", [key, String(label)]))
         self.on_day.append((key, make))
 
-    def settle_dates(self, anchors: Iterable[int], offsets: dates.Offsets) -> None:
+    def settle_dates(self, anchors: Iterable[int], offsets: dates.Offsets, asked: int) -> None:
         """For each uncertain date, a chain of choices `date_on_or_after(K, D)` over its representative
         days (engine.dates), each implying the one before it; the date is the last day chosen, and
         every fact that carries it holds for that day. A `depends` then names the boundary.
@@ -244,7 +245,7 @@ class FactSet:
         for key, make in self.on_day:
             made.setdefault(key, []).append(make)
         for key, (low, high) in self.uncertain.items():
-            days = dates.representative_days(low, high, cuts)
+            days = dates.representative_days(low, high, cuts, asked)
             after = [Function("date_on_or_after", [key, Number(d)]) for d in days]
             at = [Function("date_at", [key, Number(d)]) for d in days]
             # Choices like any unknown fact: a canonical reading (Solver.canonical) takes each false
@@ -404,8 +405,12 @@ def unnamed_ids(s: Scenario) -> set[Symbol]:
     return ids | {Function("ev", [Number(n)]) for n in event_numbers(s).values()}
 
 
-def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None = None) -> FactSet:
-    """The facts of one scenario as of `as_of` (default: the scenario's); with `keep`, only those predicates."""
+def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None = None,
+          wanted: frozenset[tuple[str, int]] | None = None) -> FactSet:
+    """The facts of one scenario as of `as_of` (default: the scenario's); with `keep`, only those predicates.
+
+    `wanted`: the predicates asked about; the dates and offsets of the rules they turn on (all
+    rules without it) are where an uncertain date can change an answer."""
     fs = FactSet(unknown_paths=frozenset(s.unknown), keep=keep)
     add, put = fs.add, fs.put
     paths = bool(fs.unknown_paths)  # a fact's path matters only if some path is unknown
@@ -551,7 +556,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
                      f"the day the action for {xid} was filed")
         add(Function("limitations_tolled", [x]), f"{p}.limitations_tolled", act.limitations_tolled)
     if fs.uncertain:
-        _settle_dates(fs, s, when)
+        _settle_dates(fs, s, when, wanted)
     return fs
 
 
@@ -623,18 +628,18 @@ def _drug_activities(fs: FactSet, s: Scenario) -> None:
             fs.add(Function(pred, [x]), f"{p}.{flag}", getattr(drug, flag))
 
 
-_OFFSETS: dict[int, tuple[dates.Offsets, frozenset[int]]] = {}
+@lru_cache(maxsize=64)
+def _rule_dates(program: tuple[str, ...]) -> tuple[dates.Offsets, frozenset[int]]:
+    return dates.rule_offsets(program), frozenset(dates.rule_days(program))
 
 
-def _settle_dates(fs: FactSet, s: Scenario, asked: dt.date) -> None:
+def _settle_dates(fs: FactSet, s: Scenario, asked: dt.date, wanted: frozenset[tuple[str, int]] | None) -> None:
     """Choose representative days for the uncertain dates: every day the scenario, the registry
-    entries it uses and the rule book name is a place an answer may change (engine.dates)."""
+    entries it uses and the rules the question turns on name is a place an answer may change
+    (engine.dates). A rule the question does not depend on compares no day that can change it."""
     from engine import rules
 
-    program = rules.library().program
-    if id(program) not in _OFFSETS:
-        _OFFSETS[id(program)] = (dates.rule_offsets(program), frozenset(dates.rule_days(program)))
-    offsets, rule_days = _OFFSETS[id(program)]
+    offsets, rule_days = _rule_dates(tuple(rules.library().statements(wanted)))
     anchors = {asked.toordinal(), *rule_days, *(d.toordinal() for d in _dates_in(s))}
     for org in s.organizations.values():
         entry = registry.entry(org.registry) if org.registry else None
@@ -642,7 +647,7 @@ def _settle_dates(fs: FactSet, s: Scenario, asked: dt.date) -> None:
     if any(entry.designated == SDGT_SAME_DAY for org in s.organizations.values()
            if org.registry and (entry := registry.entry(org.registry))):
         anchors.add(SDGT_SAME_DAY.toordinal())
-    fs.settle_dates(anchors, offsets)
+    fs.settle_dates(anchors, offsets, asked.toordinal())
 
 
 def _dates_in(node: Any) -> Iterable[dt.date]:

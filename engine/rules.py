@@ -190,6 +190,10 @@ class Library:
                  if needed is None or p.signature in needed]
         return "\n".join(program + because + shows)
 
+    def statements(self, wanted: frozenset[tuple[str, int]] | None) -> list[str]:
+        """The statements `wanted` depends on, as text (all of them without it)."""
+        return [self.program[i] for i in self._kept(wanted)]
+
     def _kept(self, wanted: frozenset[tuple[str, int]] | None) -> list[int]:
         """The statements that `wanted` depends on (all of them without it), by position."""
         if wanted is None:

@@ -176,7 +176,7 @@ class Solver:
         self.wanted = frozenset(only) if only is not None else None
         self._keep = None if self.wanted is None else frozenset(n for n, _ in self.library.needed(self.wanted))
         with collector_paused():
-            self.facts = facts.build(scenario, self.as_of, self._keep)
+            self.facts = facts.build(scenario, self.as_of, self._keep, self.wanted)
             context = CONTEXT
             inline: frozenset[tuple[str, int]] = frozenset()
             if warm:
@@ -244,7 +244,7 @@ class Solver:
         day = as_of or scenario.as_of
         if day != self.as_of:
             return None
-        new = facts.build(scenario, day, self._keep)
+        new = facts.build(scenario, day, self._keep, self.wanted)
         on, free = set(new.facts), set(new.choices)
         if not on | free <= self.externals or set(new.dependent) != set(self.facts.dependent):
             return None

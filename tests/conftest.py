@@ -10,6 +10,7 @@ from typing import Callable
 import pytest
 
 from engine.answers import Answer, ask
+from engine.questions import wanted_for
 from engine.scenario import loads
 from engine.solve import Solver
 
@@ -19,7 +20,7 @@ def answer() -> Callable[..., Answer]:
     def run(yaml_text: str, question: str, as_of: str | None = None) -> Answer:
         scenario = loads(textwrap.dedent(yaml_text), "test.yaml")
         day = dt.date.fromisoformat(as_of) if as_of else None
-        return ask(Solver(scenario, day), question)
+        return ask(Solver(scenario, day, only=wanted_for([question])), question)
 
     return run
 

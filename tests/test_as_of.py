@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.answers import ask
+from engine.questions import wanted_for
 from engine.scenario import CASE_KEYS, Scenario, parse
 from engine.solve import Solver
 from engine.yamlsource import Located, load_file
@@ -188,7 +189,7 @@ def _ids(data: dict[str, Any]) -> set[str]:
 
 
 def _answers(data: dict[str, Any], asked: dt.date, questions: tuple[str, ...], source: str) -> list[tuple[str, list[str]]]:
-    solver = Solver(_scenario(data, source), asked, source=source)
+    solver = Solver(_scenario(data, source), asked, source=source, only=wanted_for(questions))
     return [(a.answer, a.citations) for a in (ask(solver, q) for q in questions)]
 
 

@@ -23,8 +23,8 @@ actors:
   charity: {name: a US relief charity, kind: charity, country: US, us_national: true}
   clinic: {name: a CJNG-run clinic, country: MX, agent_of: cjng}
 transactions:
-  meds: {on: 2025-06-01, from: charity, to: clinic, provides: medicine, place: US}
-  rent: {on: 2025-06-01, from: charity, to: clinic, provides: currency, amount_usd: 2000, place: US}
+  meds: {on: 2025-06-01, from: charity, to: clinic, provides: medicine, place: US, knowingly: true}
+  rent: {on: 2025-06-01, from: charity, to: clinic, provides: currency, amount_usd: 2000, place: US, knowingly: true}
   rent2: {on: 2025-06-01, from: charity, to: clinic, provides: currency, amount_usd: 2000, place: US, knowingly: unknown}
 knowledge:
   - {actor: charity, org: cjng, knew: designated}

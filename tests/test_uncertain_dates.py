@@ -1,0 +1,70 @@
+"""An uncertain date (`on: unknown`, `on: {between: [D1, D2]}`) is settled by choosing among
+representative days (engine/dates.py): one per stretch between the days where a rule the question
+turns on could change its answer. These tests read the outcome from the law first: § 2339B(a)(1)
+reaches support given while the organization is designated, and a payment dated after the day
+asked has not happened as of that day (the as-of principle, tests/test_as_of.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine import dates
+from engine.answers import ask
+from engine.questions import wanted_for
+from engine.scenario import loads
+from engine.solve import Solver
+
+PAYER = """
+scenario: A US company pays CJNG on a day its books do not fix
+as_of: 2025-06-01
+organizations:
+  cjng: {{registry: cjng}}
+actors:
+  co: {{name: Acme Trading Inc., kind: company, country: US, us_national: true}}
+knowledge:
+  - {{actor: co, org: cjng, knew: terrorist_activity}}
+transactions:
+  pay: {{on: {on}, from: co, to: cjng, provides: currency, amount_usd: 5000, knowingly: true}}
+"""
+PUBLISHED = dt.date(2025, 2, 20)  # 90 FR 10030, CJNG's designation
+ASKED = dt.date(2025, 6, 1)
+
+
+def _solver(on: str, question: str) -> Solver:
+    return Solver(loads(PAYER.format(on=on), "payer.yaml"), only=wanted_for([question]))
+
+
+def test_a_payment_known_only_to_fall_after_the_day_asked_has_not_happened():
+    answer = ask(_solver("{between: [2025-06-10, 2026-03-01]}", "material_support(co, pay)"), "material_support(co, pay)")
+    assert answer.answer == "no"
+
+
+def test_an_undated_payment_turns_on_the_publication_and_the_day_asked_alone():
+    q = "material_support(co, pay)"
+    answer = ask(_solver("unknown", q), q)
+    assert answer.answer == "depends"
+    boundaries = {f for d in answer.deciding for f in d.facts}
+    assert boundaries == {f"date_on_or_after(day_of(pay,on),{PUBLISHED.toordinal()})",
+                          f"date_on_or_after(day_of(pay,on),{ASKED.toordinal() + 1})"}
+
+
+def test_the_days_come_from_the_rules_the_question_turns_on():
+    """§ 2339B compares the payment's day with the designation's days only: the penalty tables'
+    dates (rules/figures.lp) are no place where its answer can change."""
+    narrow = _solver("unknown", "material_support(co, pay)").facts.choices
+    wide = _solver("unknown", "max_prison(co, pay, P)").facts.choices
+    assert 0 < len(narrow) < 30 < len(wide)
+    assert not any(c.arguments[1].number == dt.date(2015, 6, 2).toordinal() for c in narrow)  # Pub. L. 114-23
+    assert any(c.arguments[1].number == dt.date(2015, 6, 2).toordinal() for c in wide)
+
+
+def test_every_day_after_the_day_asked_is_one_day():
+    cuts = [10, 11, 20, 21, 40, 41]
+    assert dates.representative_days(None, None, cuts, asked=20) == [9, 10, 11, 20, 21]  # nothing past 21
+    assert dates.representative_days(30, 50, cuts, asked=20) == [30]
+    assert dates.representative_days(5, 15, cuts, asked=20) == [5, 10, 11]
+
+
+def test_a_number_inside_a_name_is_no_offset():
+    offsets = dates.rule_offsets(['name(order, "FinCEN order of 2025-06-25").', "due(T, X) :- sent(T, D), X = D + 30."])
+    assert offsets.days == frozenset({0, 30})
