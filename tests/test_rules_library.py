@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.questions import ask, wanted_for
-from engine.rules import _PLACEHOLDER, Library, _load_file, library
+from engine.rules import _PLACEHOLDER, Library, _load_file, _rule_folder, library
 from engine.scenario import load
 from engine.solve import Solver
 
@@ -21,6 +21,15 @@ def test_every_annotated_rule_has_a_pinpoint_cite():
     assert lib.rules, "no annotated rules were loaded"
     for rule in lib.rules.values():
         assert CITE.search(rule.cite), f"{rule.file}:{rule.line}: {rule.id} has no recognisable citation: {rule.cite!r}"
+
+
+def test_a_research_status_is_an_annotation_field_not_a_comment():
+    """`% status=...` above a rule is read by nobody, so the answer would not show it (rules/README.md)."""
+    folder = Path(str(_rule_folder()))
+    stray = [f"{p.name}:{n}" for p in sorted(folder.glob("*.lp"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if re.match(r"%+\s*status=", line)]
+    assert not stray, f"status written as a comment, not in the rule's %@ fields: {stray}"
+    assert library().rules["r_in_re_pmoi_unreasonable"].status == "analysis"
 
 
 def test_every_rule_head_has_a_declared_sentence():
