@@ -23,6 +23,10 @@ MAX_DECIDING_CANDIDATES = 12
 MAX_DECIDING_SIZE = 4
 MAX_DECIDING_TESTS = 60
 MAX_WHY_NOT_PAIRS_POOL = 24
+MAX_COMPLETED = 10
+"""Caps (README, "Deciding facts"): at most MAX_DECIDING_CANDIDATES facts are tried one by one, sets
+of up to MAX_DECIDING_SIZE of them are searched, and a set grown from facts that matter only
+together stops at MAX_COMPLETED facts; past the caps no set is named rather than one unchecked."""
 
 Assumption = tuple[Symbol, bool]
 
@@ -75,7 +79,8 @@ def deciding_sets(solver: Solver, atom: Symbol, yes: frozenset[Symbol], no: froz
     rest = [u for u in facts_open if (u in yes) == (u in no)]
     steps = [u for chain in chains.values() for u in chain]
     readings = Samples(solver, [atom, *steps, *differing, *rest], (yes, no))
-    relevant = _date_boundaries(readings, atom, chains, (yes, no))
+    boundaries = _date_boundaries(readings, atom, chains, (yes, no))
+    relevant = list(boundaries)
     found = _settling(readings, atom, relevant)
     for candidates in (differing, rest):
         if found:
@@ -84,7 +89,45 @@ def deciding_sets(solver: Solver, atom: Symbol, yes: frozenset[Symbol], no: froz
             if len(relevant) < MAX_DECIDING_CANDIDATES and _matters(readings, atom, u):
                 relevant.append(u)
         found = _settling(readings, atom, relevant)
-    return found or ([relevant] if relevant else [])
+    if found:
+        return found
+    # Facts that matter only together (the elements of a defence, the three kinds of knowledge) are
+    # missed one at a time: grow the set from the facts on which two readings under one of its
+    # open assignments differ, until every assignment settles the question.
+    complete = _completed(readings, atom, relevant, [*boundaries, *differing, *rest])
+    if complete is None:
+        return []
+    return _settling(readings, atom, complete) or [complete]
+
+
+def _completed(readings: Samples, atom: Symbol, start: list[Symbol], pool: list[Symbol]) -> list[Symbol] | None:
+    """A set of open atoms, from `start` and then `pool`, every assignment of which settles `atom`
+    (checked by solving); None past MAX_COMPLETED atoms, where the check would cost too many solves."""
+    group = list(start)
+    while len(group) <= MAX_COMPLETED:
+        left_open = _open_assignment(readings, atom, group)
+        if left_open is None:
+            return group
+        holds, fails = (_witness(readings, atom, left_open, value) for value in (True, False))
+        more = [u for u in pool if u not in group and holds[u] != fails[u]]
+        if not more:
+            return None
+        group.extend(more)
+    return None
+
+
+def _open_assignment(readings: Samples, atom: Symbol, group: Sequence[Symbol]) -> list[Assumption] | None:
+    """An assignment of the group under which `atom` still depends, if there is one."""
+    for values in itertools.product((True, False), repeat=len(group)):
+        fixed = list(zip(group, values))
+        if readings.status(atom, fixed) == "depends":
+            return fixed
+    return None
+
+
+def _witness(readings: Samples, atom: Symbol, fixed: list[Assumption], value: bool) -> dict[Symbol, bool]:
+    """An answer set seen under the assumptions in which `atom` has the value."""
+    return next(s for s in readings.samples if s[atom] == value and all(s[a] == v for a, v in fixed))
 
 
 def _matters(readings: Samples, atom: Symbol, u: Symbol) -> bool:
