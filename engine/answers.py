@@ -198,9 +198,12 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
         deciding = [Deciding(facts=[str(a) for a in group], questions=[_question_text(explainer, a) for a in group])
                     for group in evidence.deciding]
         asked = "; ".join(q for d in deciding for q in d.questions) or "facts the scenario leaves open"
+        # No fact of the scenario would settle it: only how a court reads the law (engine/open_law.py).
+        only_law = bool(evidence.deciding) and all(a.name == "reading" for group in evidence.deciding for a in group)
+        lead = "It depends only on an open point of law" if only_law else "It depends on"
         yes_tree.claim = "If so: " + yes_tree.claim
         no_tree.claim = "If not: " + no_tree.claim
-        tree = Node(f"It depends on: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
+        tree = Node(f"{lead}: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
     tree = layout(tree)
     citations = sorted(tree.citations())
     elements = [Element.model_validate(row) for row in explainer.ledger(question, evidence.status_of)]

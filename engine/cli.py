@@ -277,6 +277,26 @@ def _page(command: str, text: str) -> bool:
         signal.signal(signal.SIGINT, interrupt)
 
 
+def _reading_tables(model: Any, day: Any, source: str, texts: list[str], fixed: dict[str, bool], view: str,
+                    others: tuple[bool, ...]) -> None:
+    """`fto ask --readings`: each question's answer under every combination of the open readings."""
+    from engine.errors import InputError
+    from engine.open_law import table
+    from engine.questions import wanted_for
+    from engine.solve import Solver
+
+    if any(others) or view not in ("text", "json"):
+        raise InputError("<command line>", "--readings prints a table of answers; it takes no --why-not, --exit-code, "
+                                           "--explain, --brief or --format other than text and json", where="--readings")
+    solver = Solver(model, day, source=source, only=wanted_for(texts), readings=fixed)
+    tables = [table(solver, text) for text in texts]
+    if view == "json":
+        rows = [t.model_dump() for t in tables]
+        _print_json(rows[0] if len(rows) == 1 else rows)
+    else:
+        sys.stdout.write("\n".join(t.to_text() for t in tables))
+
+
 @app.command()
 @_pageable
 def ask(
@@ -293,6 +313,8 @@ def ask(
     explain_all: bool = typer.Option(False, "--explain", help="For an open question, explain every binding."),
     reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
                                       help="Fix an open point of law one way (`fto readings` lists them; repeatable)."),
+    tabulate: bool = typer.Option(False, "--readings",
+                                  help="The answer under each combination of the open readings, and which it turns on."),
 ) -> None:
     """Answer questions about a scenario, each with a cited explanation (grounded once for all)."""
     from engine.answers import Answer, parse_day
@@ -309,6 +331,9 @@ def ask(
         raise InputError("<command line>", f"--format {view} draws one question's proof; ask one question", where="--format")
     suggestions: list[list[Any]] = [[] for _ in texts]
     fixed = _fixed(reading)
+    if tabulate:
+        _reading_tables(model, day, located.source, texts, fixed, view, (why_not, exit_code, explain_all, brief))
+        return
     if why_not:
         from engine.session import Session
 
@@ -430,6 +455,8 @@ def whatif(
 def shell(
     scenario: str = typer.Argument(..., metavar="SCENARIO", help="Scenario YAML file."),
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Ask as of this date (YYYY-MM-DD)."),
+    reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
+                                      help="Fix an open point of law one way for the session (repeatable)."),
 ) -> None:
     """An interactive session: ask, set, remove, undo, diff, explain, why-not, save."""
     from engine.answers import parse_day
@@ -439,7 +466,7 @@ def shell(
     if scenario == "-":
         raise InputError("<command line>", "the shell reads its commands from standard input; give the scenario as a file",
                          where="SCENARIO")
-    run(scenario, parse_day(as_of) if as_of is not None else None)
+    run(scenario, parse_day(as_of) if as_of is not None else None, _fixed(reading))
 
 
 @app.command()

@@ -12,13 +12,18 @@ reading(NAME)` the no side. Python decides nothing here; it only names what the 
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
+from clingo.symbol import Function
 from pydantic import BaseModel
 
 from engine.errors import InputError
 from engine.rules import Library
+
+if TYPE_CHECKING:
+    from engine.solve import Solver
 
 _CHOICE = re.compile(r"\{\s*reading\(([a-z][a-z0-9_]*)\)\s*\}")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)(?::[a-z_]+)?\}")
@@ -89,3 +94,67 @@ def readings_text(found: list[OpenReading]) -> str:
         lines.append("  yes:  " + ("; ".join(r.yes) or "(no rule rests on it alone)"))
         lines.append("  no:   " + ("; ".join(r.no) or "the rules without the reading apply"))
     return "\n".join(lines)
+
+
+MAX_TABULATED = 5
+"""Readings tabulated at once (`fto ask --readings`): 2**5 rows at most, two solves each."""
+
+
+class TableRow(BaseModel):
+    readings: dict[str, bool]
+    answer: str
+
+
+class ReadingTable(BaseModel):
+    """One question's answer under each combination of the open readings its law grounds."""
+
+    question: str
+    as_of: str
+    readings: list[str]  # the readings tabulated, in name order
+    turns_on: list[str]  # those whose side changes the answer for some choice of the others
+    rows: list[TableRow]
+
+    def to_text(self) -> str:
+        head = f"{self.question} as of {self.as_of}, under each reading:"
+        if not self.readings:
+            return head + "\n  no open point of law bears on it: the answer is the same under every reading\n"
+        width = max(len(n) for n in self.readings)
+        lines = [head, "  " + "  ".join(n.ljust(width) for n in self.readings) + "  answer"]
+        for row in self.rows:
+            cells = ("yes" if row.readings[n] else "no" for n in self.readings)
+            lines.append("  " + "  ".join(c.ljust(width) for c in cells) + "  " + row.answer.upper())
+        lines.append("The answer turns on: " + (", ".join(self.turns_on) if self.turns_on else
+                                                 "none of them (it is the same under each)"))
+        return "\n".join(lines) + "\n"
+
+
+def table(solver: Solver, text: str) -> ReadingTable:
+    """The answer to one yes/no question under each combination of the readings its solve leaves
+    open: each row is a solve under those readings as assumptions, as `--reading` would fix them."""
+    from engine.questions import checked, ground_text
+
+    question = checked(solver, text)
+    if not question.ground:
+        raise InputError("<command line>", "an open question has no one answer to tabulate; ask one binding's ground form",
+                         where="--readings")
+    names = sorted(str(r.arguments[0]) for r in solver.readings if r.name == "reading" and len(r.arguments) == 1)
+    if len(names) > MAX_TABULATED:
+        raise InputError("<command line>", f"{len(names)} open readings bear on this question; --readings "
+                                           f"tabulates at most {MAX_TABULATED}: fix some with --reading NAME=yes|no",
+                         where="--readings")
+    atom = question.atom
+    rows: list[TableRow] = []
+    for values in itertools.product((True, False), repeat=len(names)):
+        fixed = [(Function("reading", [Function(n)]), v) for n, v in zip(names, values)]
+        holds = solver.sample([*fixed, (atom, True)], [atom]) is not None
+        fails = solver.sample([*fixed, (atom, False)], [atom]) is not None
+        if question.negated:
+            holds, fails = fails, holds
+        answer = "depends" if holds and fails else "yes" if holds else "no"
+        rows.append(TableRow(readings=dict(zip(names, values)), answer=answer))
+    by = {tuple(r.readings.values()): r.answer for r in rows}
+    turns_on = [n for i, n in enumerate(names)
+                if any(by[k] != by[k[:i] + (not k[i],) + k[i + 1:]] for k in by)]
+    shown = ground_text(atom, solver.library.preds[question.signature])
+    return ReadingTable(question=("not " if question.negated else "") + shown, as_of=solver.as_of.isoformat(),
+                        readings=names, turns_on=turns_on, rows=rows)

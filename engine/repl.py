@@ -26,13 +26,13 @@ HELP = """commands:
   help, quit"""
 
 
-def run(path: str, as_of: dt.date | None) -> None:
+def run(path: str, as_of: dt.date | None, readings: dict[str, bool] | None = None) -> None:
     from engine.answers import Answer
     from engine.questions import listing_text
     from engine.render import print_answer, print_suggestions
     from engine.session import Change, Session, parse_set
 
-    session = Session(path, as_of)
+    session = Session(path, as_of, readings)
     start = session.conclusions()
     asks = sorted(p.name for p in session.solver.library.asks())
     words = ["ask", "explain", "whynot", "set", "remove", "undo", "diff", "changes", "save", "predicates", "help",
@@ -40,7 +40,8 @@ def run(path: str, as_of: dt.date | None) -> None:
     ids = sorted({*session.solver.scenario.organizations, *session.solver.scenario.actors,
                   *session.solver.scenario.transactions})
     _enable_readline(words + asks + ids)
-    print(f"fto shell on {path} (as of {session.solver.as_of}). Type help.")
+    fixed = "".join(f", {name}={'yes' if value else 'no'}" for name, value in sorted((readings or {}).items()))
+    print(f"fto shell on {path} (as of {session.solver.as_of}{fixed}). Type help.")
     while True:
         try:
             line = input("fto> ").strip()

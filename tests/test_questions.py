@@ -308,3 +308,34 @@ def test_a_fixed_reading_settles_what_depended_on_it(capsys, monkeypatch):
     assert code == 2 and out == "" and "'frap' is not a reading; the readings are a8_bar_constitutional" in err
     code, _, err = cli(["ask", path, question, "--reading", "frap_26a_extends_deadline=maybe"], capsys, monkeypatch)
     assert code == 2 and "NAME=yes or NAME=no" in err
+
+
+def test_the_readings_table_gives_the_answer_under_each_side_and_what_it_turns_on(capsys, monkeypatch):
+    """§ 1189(c)(1)'s 30 days from 2025-02-20 end on Saturday 2025-03-22: the last day is Monday
+    2025-03-24 only if FRAP 26(a)(1)(C) carries a statutory deadline over the weekend."""
+    path = "cases/forms/review_window.yaml"
+    code, out, _ = cli(["ask", path, "review_window_closes(sinaloa, 2025-03-24)", "designated(sinaloa)",
+                        "--readings", "--json"], capsys, monkeypatch)
+    monday, designated = json.loads(out)
+    assert code == 0 and monday["question"] == "review_window_closes(sinaloa, 2025-03-24)"
+    assert [(r["readings"], r["answer"]) for r in monday["rows"]] == [
+        ({"frap_26a_extends_deadline": True}, "yes"), ({"frap_26a_extends_deadline": False}, "no")]
+    assert monday["turns_on"] == ["frap_26a_extends_deadline"]
+    assert designated["turns_on"] == [] and {r["answer"] for r in designated["rows"]} == {"yes"}
+    code, out, _ = cli(["ask", path, "not review_window_closes(sinaloa, 2025-03-22)", "--readings"], capsys, monkeypatch)
+    assert out.splitlines()[2].split() == ["yes", "YES"] and out.splitlines()[3].split() == ["no", "NO"]
+    assert out.rstrip().endswith("The answer turns on: frap_26a_extends_deadline")
+    code, out, err = cli(["ask", path, "review_window_closes(sinaloa, D)", "--readings"], capsys, monkeypatch)
+    assert code == 2 and out == "" and "ask one binding's ground form" in err
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("ask review_window_closes(sinaloa, D)\nquit\n"))
+    code, out, _ = cli(["shell", path, "--reading", "frap_26a_extends_deadline=no"], capsys, monkeypatch)
+    assert "(as of 2025-03-01, frap_26a_extends_deadline=no)" in out and "YES     D = 2025-03-22" in out
+
+
+def test_a_depends_that_only_a_reading_decides_says_so(capsys, monkeypatch):
+    code, out, _ = cli(["ask", "cases/forms/review_window.yaml", "review_window_closes(sinaloa, 2025-03-24)"],
+                       capsys, monkeypatch)
+    assert "It depends only on an open point of law: Does this reading apply: FRAP 26(a)(1)(C) carries the 30 days" in out
+    code, out, _ = cli(["ask", "cases/material_support/no_knowledge.yaml", "material_support(other, tour2)"],
+                       capsys, monkeypatch)
+    assert "It depends on: " in out and "open point of law" not in out.splitlines()[1]
