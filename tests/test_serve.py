@@ -89,6 +89,21 @@ def test_a_scenario_as_a_json_object_and_several_questions_give_the_same_answers
     assert (press["answer"], oped["answer"]) == ("yes", "no")  # HLP: coordinated advocacy is a service, independent is not
 
 
+def test_every_question_form_is_answered_as_fto_ask_answers_it(client):
+    """Negation, an open question, a value question (#18): the same objects `fto ask --json` prints."""
+    forms = ["not material_support(professor, oped)", "material_support(professor, T)",
+             "review_window_closes(sinaloa, D)"]
+    for question, path, text in zip(forms, (ADVOCACY_PATH, ADVOCACY_PATH, "examples/sinaloa.yaml"),
+                                    (ADVOCACY, ADVOCACY, SINALOA)):
+        assert post(client, "/api/ask", {"scenario": text, "question": question}) == cli_json("ask", path, question)
+    negated, listing = post(client, "/api/ask", {"scenario": ADVOCACY, "question": forms[:2]})
+    assert negated["answer"] == "yes"  # the independent op-ed is no service to the organization (HLP)
+    found = [(b["question"], b["answer"]) for b in listing["bindings"]]
+    assert (PRESS, "yes") in found and not any("oped" in q for q, _ in found)
+    refused = error(client, "/api/ask?format=memo", {"scenario": ADVOCACY, "question": forms[1]})
+    assert refused.startswith("<request>: format: a memo shows one conclusion's proof")
+
+
 def test_why_not_is_what_fto_ask_why_not_prints(client):
     body = {"scenario": ADVOCACY, "question": "material_support(professor, oped)", "why_not": True}
     answer = post(client, "/api/ask", body)

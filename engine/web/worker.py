@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
-from engine.answers import Answer, ask as run_ask, parse_day, wanted_for
+from engine.answers import Answer, parse_day
 from engine.cli import OUT_OF_MEMORY, _drawn as drawn, _limit_memory, _out_of_memory
 from engine.errors import InputError
 from engine.memo import whatif_memo
+from engine.questions import Reply, ask_all, wanted_for
 from engine.rules import library
 from engine.scenario import parse
 from engine.session import Change, Session, changes_from_patch, parse_set
@@ -146,21 +147,20 @@ class Jobs:
         view = _view(request, questions)
         fixed = fixed_readings(request.get("readings"))
         headers: dict[str, str] = {}
-        answered: list[tuple[Answer, list[Any]]] = []
+        answered: list[tuple[Reply, list[Any]]] = []
         if request.get("why_not"):
             session, warm = self._session(request, located, day, fixed)
             headers["X-FTO-Session"] = "warm" if warm else "new"
             for question in questions:
                 answer = session.ask(question)
-                answered.append((answer, session.why_not(question) if answer.answer == "no" else []))
+                no = isinstance(answer, Answer) and answer.answer == "no"
+                answered.append((answer, session.why_not(question) if no else []))
         else:
-            wanted = [wanted_for(q) for q in questions]
-            only = None if any(w is None for w in wanted) else frozenset().union(*wanted)  # type: ignore[arg-type]
-            solver = Solver(parse(located), day, source=located.source, only=only, readings=fixed)
-            answered = [(run_ask(solver, q), []) for q in questions]
+            solver = Solver(parse(located), day, source=located.source, only=wanted_for(questions), readings=fixed)
+            answered = [(reply, []) for reply in ask_all(solver, questions)]
         if view != "json":
             answer, suggestions = answered[0]
-            return drawn(view, answer, suggestions), {**headers, **MEDIA[view]}
+            return drawn(view, _one_conclusion(answer, view), suggestions), {**headers, **MEDIA[view]}
         rows = []
         for answer, suggestions in answered:
             row = answer.model_dump(exclude_none=True)
@@ -180,6 +180,8 @@ class Jobs:
         self._changed.append(session)
         result = session.whatif(request["question"], changes)
         headers = {"X-FTO-Session": "warm" if warm else "new"}
+        if view != "json":
+            _one_conclusion(result.after, view)
         if view == "memo":
             return whatif_memo(result), {**headers, **MEDIA[view]}
         if view != "json":
@@ -196,10 +198,10 @@ class ServedSession(Session):
 
     def __init__(self, located: Located, day: dt.date | None, fixed: dict[str, bool]) -> None:
         super().__init__(located, day, readings=fixed)
-        self._base_answers: dict[str, Answer] = {}
+        self._base_answers: dict[str, Reply] = {}
 
-    def ask(self, question: str) -> Answer:
-        if len(self.history) > 1:
+    def ask(self, question: str, explain_all: bool = False) -> Reply:
+        if len(self.history) > 1 or explain_all:
             return super().ask(question)
         if question not in self._base_answers:
             self._base_answers[question] = super().ask(question)
@@ -228,6 +230,14 @@ def _day(text: str | None) -> dt.date | None:
 MEDIA = {"memo": {"Content-Type": "text/markdown; charset=utf-8"},
          "dot": {"Content-Type": "text/vnd.graphviz; charset=utf-8"}}
 """The formats besides JSON, as `fto ask --format` prints them (svg needs Graphviz on the server: not served)."""
+
+
+def _one_conclusion(reply: Reply, view: str) -> Answer:
+    """A memo or a proof graph is of one conclusion; an open question's bindings come as JSON (as in the CLI)."""
+    if not isinstance(reply, Answer):
+        raise InputError(REQUEST, f"a {view} shows one conclusion's proof; an open question's bindings come as "
+                                  "json (ask a binding's ground form)", where="format")
+    return reply
 
 
 def _view(request: dict[str, Any], questions: list[str]) -> str:
