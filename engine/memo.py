@@ -72,7 +72,7 @@ def _short(answer: Answer) -> str:
     word = {"yes": "Yes", "no": "No", "depends": "It depends"}[answer.answer]
     claim = answer.explanation.claim
     if answer.answer == "depends":
-        return f"{claim}." if claim.startswith("It depends") else f"{word}."
+        return (claim if claim.endswith(("?", ".")) else claim + ".") if claim.startswith("It depends") else f"{word}."
     return f"{word}. {_sentence(claim)}" + (f" ({answer.explanation.cite})" if answer.explanation.cite else "")
 
 
