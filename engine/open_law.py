@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 _CHOICE = re.compile(r"\{\s*reading\(([a-z][a-z0-9_]*)\)\s*\}")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z][A-Za-z0-9_]*)(?::[a-z_]+)?\}")
+_GENERIC = {"T": "the transaction", "X": "the act", "A": "the person", "O": "the organization", "E": "the event",
+            "H": "the holding", "I": "the institution"}
+"""How a listing names a choice rule's variable: by the letter the rule book uses for that kind of thing."""
 _USE = re.compile(r"(\bnot\s+)?\breading\(([a-z][a-z0-9_]*)\)")
 
 
@@ -52,7 +55,7 @@ def readings(lib: Library) -> list[OpenReading]:
         choice = _CHOICE.search(head)
         if choice and rule.signature == ("reading", 1):
             name = choice.group(1)
-            question = _PLACEHOLDER.sub(lambda m: m.group(1), rule.sentence)  # a choice rule's variables, as names
+            question = _PLACEHOLDER.sub(lambda m: _GENERIC.get(m.group(1), "it"), rule.sentence)  # unbound: said generally
             found.setdefault(name, OpenReading(name=name, question=question, cite=rule.cite, status=rule.status,
                                                note=rule.note, file=rule.file, yes=[], no=[]))
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 
@@ -292,6 +293,9 @@ def test_readings_are_listed_with_the_authorities_of_each_side(capsys, monkeypat
     assert "8 U.S.C. § 1189(c)(1); Fed. R. App. P. 26(a)(1)(C)" in frap["yes"]
     assert {"made_on_signing", "set_aside_reaches_back"} <= found.keys()
     assert not any("{" in r["question"] for r in found.values())  # no placeholders
+    bare = {n: r["question"] for n, r in found.items() if re.search(r"(?<![\w.])[A-Z](?![\w.])", r["question"])}
+    assert not bare, f"a rule variable printed as a letter: {bare}"
+    assert "where a charge for the transaction would be tried" in found["duress_exposure_no_bar"]["question"]
 
 
 def test_a_fixed_reading_settles_what_depended_on_it(capsys, monkeypatch):
