@@ -108,8 +108,13 @@ def _completed(readings: Samples, atom: Symbol, start: list[Symbol], pool: list[
         left_open = _open_assignment(readings, atom, group)
         if left_open is None:
             return group
-        holds, fails = (_witness(readings, atom, left_open, value) for value in (True, False))
-        more = [u for u in pool if u not in group and holds[u] != fails[u]]
+        # The facts that change the answer under that assignment (solved, so the same whichever
+        # answer sets were seen first); if none does alone, those two answer sets differ on.
+        rest = [u for u in pool if u not in group]
+        more = [u for u in rest if len({readings.status(atom, [*left_open, (u, v)]) for v in (True, False)}) > 1]
+        if not more:
+            holds, fails = (_witness(readings, atom, left_open, value) for value in (True, False))
+            more = [u for u in rest if holds[u] != fails[u]]
         if not more:
             return None
         group.extend(more)
