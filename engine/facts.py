@@ -534,7 +534,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             if getattr(act, key):
                 fs.dated(_day_of(x, key), getattr(act, key), lambda d, x=x, key=key: Function(key, [x, Number(d)]), f"{p}.{key}",
                          f"the day {xid} was {key.removesuffix('_on')}")
-        for flag in ("violent", "appears_intended_to_coerce", "transnational"):
+        for flag in ("violent", "appears_intended_to_coerce", "transnational", "intended_death_or_injury_to_civilian",
+                     "purpose_to_intimidate_or_compel"):
             add(Function(flag, [x]), f"{p}.{flag}", getattr(act, flag))
         for key, pred in (("planned_by", "act_planned_by"), ("authorized_by", "act_authorized_by")):
             for j, who in enumerate(getattr(act, key)):
