@@ -894,6 +894,9 @@ def _intent_and_defences(fs: FactSet, tid: str, tx: Transaction) -> None:
         fs.add(Function("support_for", [t, x]), f"{p}.for_act")
         fs.add(Function("intended_use", [t, x]), f"{p}.intended_use", _open(tx.intended_use))
         fs.add(Function("knew_use", [t, x]), f"{p}.knew_use", _open(tx.knew_use))
+        for key in ("recipient_intended_use", "recipient_knew_use"):  # § 2339C(e)(5): receiving is collecting
+            fs.add(Function(key, [t, x]), f"{p}.{key}", _open(getattr(tx, key)))
+        fs.add(Function("recipient_willfully", [t]), f"{p}.recipient_willfully", _open(tx.recipient_willfully))
     if tx.intended_to_further:
         fs.add(Function("intended_to_further", [t, const(tx.intended_to_further)]), f"{p}.intended_to_further")
     if tx.circuit:

@@ -439,6 +439,9 @@ class Transaction(Model):
     for_act: Id | None = Field(None, description="The act (an id under acts:) the support was to be used in preparing for or carrying out, if any.")
     intended_use: Tri | None = Field(None, description="With for_act: the giver intended the support to be used for that act (not stated: unknown).")
     knew_use: Tri | None = Field(None, description="With for_act: the giver knew the support was to be used for that act (not stated: unknown).")
+    recipient_intended_use: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1), (e)(5): with for_act: the recipient, who collects funds by receiving them, intended them to be used to carry out that act (not stated: unknown).")
+    recipient_knew_use: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1), (e)(5): with for_act: the recipient, who collects funds by receiving them, knew they were to be used to carry out that act (not stated: unknown).")
+    recipient_willfully: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1): with for_act: the recipient received the funds unlawfully and willfully (not stated: unknown).")
     intended_to_further: Literal["terrorist_activity", "lawful_activity", "humanitarian_aid"] | None = Field(
         None, description="What the giver meant the support to further (Holder v. Humanitarian Law Project: § 2339B does not ask).")
     under_direction_of: Tri = Field(False, description="18 U.S.C. § 2339B(h): for personnel, the person worked under the organization's direction or control (not stated: not shown).")
