@@ -534,7 +534,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             if getattr(act, key):
                 fs.dated(_day_of(x, key), getattr(act, key), lambda d, x=x, key=key: Function(key, [x, Number(d)]), f"{p}.{key}",
                          f"the day {xid} was {key.removesuffix('_on')}")
-        for flag in ("violent", "appears_intended_to_coerce", "transnational"):
+        for flag in ("violent", "appears_intended_to_coerce", "transnational", "intended_death_or_injury_to_civilian",
+                     "purpose_to_intimidate_or_compel"):
             add(Function(flag, [x]), f"{p}.{flag}", getattr(act, flag))
         for key, pred in (("planned_by", "act_planned_by"), ("authorized_by", "act_authorized_by")):
             for j, who in enumerate(getattr(act, key)):
@@ -893,6 +894,9 @@ def _intent_and_defences(fs: FactSet, tid: str, tx: Transaction) -> None:
         fs.add(Function("support_for", [t, x]), f"{p}.for_act")
         fs.add(Function("intended_use", [t, x]), f"{p}.intended_use", _open(tx.intended_use))
         fs.add(Function("knew_use", [t, x]), f"{p}.knew_use", _open(tx.knew_use))
+        for key in ("recipient_intended_use", "recipient_knew_use"):  # § 2339C(e)(5): receiving is collecting
+            fs.add(Function(key, [t, x]), f"{p}.{key}", _open(getattr(tx, key)))
+        fs.add(Function("recipient_willfully", [t]), f"{p}.recipient_willfully", _open(tx.recipient_willfully))
     if tx.intended_to_further:
         fs.add(Function("intended_to_further", [t, const(tx.intended_to_further)]), f"{p}.intended_to_further")
     if tx.circuit:

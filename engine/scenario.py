@@ -439,6 +439,9 @@ class Transaction(Model):
     for_act: Id | None = Field(None, description="The act (an id under acts:) the support was to be used in preparing for or carrying out, if any.")
     intended_use: Tri | None = Field(None, description="With for_act: the giver intended the support to be used for that act (not stated: unknown).")
     knew_use: Tri | None = Field(None, description="With for_act: the giver knew the support was to be used for that act (not stated: unknown).")
+    recipient_intended_use: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1), (e)(5): with for_act: the recipient, who collects funds by receiving them, intended them to be used to carry out that act (not stated: unknown).")
+    recipient_knew_use: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1), (e)(5): with for_act: the recipient, who collects funds by receiving them, knew they were to be used to carry out that act (not stated: unknown).")
+    recipient_willfully: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1): with for_act: the recipient received the funds unlawfully and willfully (not stated: unknown).")
     intended_to_further: Literal["terrorist_activity", "lawful_activity", "humanitarian_aid"] | None = Field(
         None, description="What the giver meant the support to further (Holder v. Humanitarian Law Project: § 2339B does not ask).")
     under_direction_of: Tri = Field(False, description="18 U.S.C. § 2339B(h): for personnel, the person worked under the organization's direction or control (not stated: not shown).")
@@ -516,6 +519,8 @@ class TerrorAct(Model):
     authorized_on: When | None = Field(None, description="A day the act was authorized (18 U.S.C. § 2333(d)(2)).")
     violent: Tri = Field("unknown", description="18 U.S.C. § 2331(1)(A): the act was violent or dangerous to human life, and a violation of US or State criminal law (or would be if committed there) (not stated: unknown).")
     appears_intended_to_coerce: Tri = Field("unknown", description="18 U.S.C. § 2331(1)(B): the act appears intended to intimidate or coerce a civilian population or to influence or affect a government (not stated: unknown).")
+    intended_death_or_injury_to_civilian: Tri = Field("unknown", description="18 U.S.C. § 2339C(a)(1)(B): the act was intended to cause death or serious bodily injury to a civilian, or to any other person not taking an active part in the hostilities in a situation of armed conflict (not stated: unknown).")
+    purpose_to_intimidate_or_compel: Tri = Field("unknown", description="18 U.S.C. § 2339C(a)(1)(B): the act's purpose, by its nature or context, was to intimidate a population, or to compel a government or an international organization to do or to abstain from doing any act (not stated: unknown).")
     transnational: Tri = Field("unknown", description="18 U.S.C. § 2331(1)(C): the act occurred primarily outside the United States or transcended national boundaries (not stated: unknown).")
     injured: list[Id] = Field([], description="Actors injured by the act.")
     suit_filed_on: When | None = Field(None, description="18 U.S.C. § 2335: the day the civil action was filed (if none, the day asked).")
