@@ -88,10 +88,21 @@ def gather_many(solver: Solver, questions: Iterable[Symbol]) -> list[Evidence]:
         if_fails = Reading(fails) if fails is not None else None
         explained = if_holds if if_holds is not None else if_fails
         assert explained is not None
-        shown = [slot.atom for slot in elements(solver.library, explained, question) if slot.atom is not None]
+        slots = [slot for slot in elements(solver.library, explained, question) if slot.atom is not None]
+        shown = [slot.atom for slot in slots]
         samples = Samples(solver, [question, *shown], seen)
         judged = {atom: samples.status(atom, []) or "no" for atom in shown}
         judged[question] = status
+        if status == "no":
+            # A `no` is explained from the reading in which every element the scenario leaves open
+            # goes the question's way, so the failure shown is one no open fact could cure (an
+            # element refuted), not one that merely is not shown.
+            favourable = [(slot.atom, not slot.negated) for slot in slots if judged[slot.atom] == "depends"]
+            closest = solver.canonical([(question, False), *favourable]) if favourable else None
+            if closest is not None:
+                nearer = Reading(closest)
+                if all(slot.atom in judged for slot in elements(solver.library, nearer, question) if slot.atom is not None):
+                    if_fails = nearer  # the same elements, so the ledger reads them as judged above
         deciding: tuple[tuple[Symbol, ...], ...] = ()
         if holds is not None and fails is not None:
             deciding = tuple(tuple(group) for group in deciding_sets(solver, question, holds, fails))

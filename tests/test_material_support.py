@@ -44,6 +44,20 @@ def test_no_knowledge_is_no_and_names_the_knowledge_element(answer):
     assert "designated terrorist organization" in text
 
 
+def test_a_no_blames_the_refuted_element_not_one_merely_unknown(answer):
+    """The payer knew nothing of CJNG (refuted), and whether it paid knowingly is not stated
+    (unknown): § 2339B(a)(1) fails for want of knowledge whatever the answer to the open fact, so
+    that is the reason given; the ledger keeps `knowingly` as unknown, never as refuted."""
+    text = scenario(knew="none").replace("knowingly: true", "knowingly: unknown")
+    a = answer(text, "material_support(payer, t1)")
+    assert a.answer == "no"
+    reasons = [n.claim for n in a.explanation.because]
+    assert any("none of the three kinds of knowledge" in r for r in reasons), reasons
+    assert not any("knowingly" in r for r in reasons), reasons
+    ledger = {e.predicate: e.status for e in a.elements}
+    assert "unknown" in ledger.values() and "refuted" in ledger.values()
+
+
 def test_payment_before_publication_is_no_and_names_the_designation_day(answer):
     a = answer(scenario(on="2025-02-19"), "material_support(payer, t1)")
     assert a.answer == "no"
