@@ -165,34 +165,60 @@ def _date_chains(open_atoms: Iterable[Symbol]) -> dict[Symbol, list[Symbol]]:
 def _date_boundaries(readings: Samples, atom: Symbol, chains: dict[Symbol, list[Symbol]],
                      witnesses: Sequence[frozenset[Symbol]]) -> list[Symbol]:
     """For each uncertain date, the choices at which the status of `atom` changes as the date
-    moves later.
-
-    The status is read at a few stretches of the chain (its ends, and the days the two readings
-    chose), and each gap between two stretches that differ is halved until the boundary is
-    found: a few solves per boundary, not one per day (a date may have a thousand).
-    """
-    found: list[Symbol] = []
-    for steps in chains.values():
-        def at(i: int, steps: list[Symbol] = steps) -> str | None:  # the date in stretch i (0: before the first step)
-            fixed = ([(steps[i - 1], True)] if i > 0 else []) + ([(steps[i], False)] if i < len(steps) else [])
-            return readings.status(atom, fixed)
-
-        # A reading where `atom` holds lies in a stretch where it does not fail, and one where it
-        # fails in a stretch where it does not hold: if the date decides, two samples differ.
-        samples = sorted({0, len(steps)} | {sum(1 for u in steps if u in model) for model in witnesses})
-        status = {i: at(i) for i in samples}
-        todo = list(zip(samples, samples[1:]))
-        while todo:
-            lo, hi = todo.pop()
-            if status[lo] == status[hi]:
-                continue
-            if hi - lo == 1:
-                found.append(steps[lo])  # from this step on (the date on or after its day), the answer differs
-                continue
-            mid = (lo + hi) // 2
-            status[mid] = at(mid)
-            todo.extend(((lo, mid), (mid, hi)))
+    moves later (the step that makes the date on or after the first day of the new stretch)."""
+    found = [steps[i - 1] for steps in chains.values() for i, _ in _segments(readings, atom, steps, witnesses)[1:]]
     return sorted(found)[:MAX_DECIDING_CANDIDATES]
+
+
+def _segments(readings: Samples, atom: Symbol, steps: list[Symbol],
+              witnesses: Sequence[frozenset[Symbol]]) -> list[tuple[int, str | None]]:
+    """The stretches of one uncertain date's chain over which `atom` has one status: (the stretch it
+    starts at, the status), earliest first. Stretch i is the date on or after step i-1's day and
+    before step i's (0: before the first step).
+
+    The status is read at a few stretches (the ends, and those the witnesses chose), and each gap
+    between two that differ is halved until the change is found: a few solves per change, not one
+    per day (a date may have a thousand)."""
+    def at(i: int) -> str | None:
+        fixed = ([(steps[i - 1], True)] if i > 0 else []) + ([(steps[i], False)] if i < len(steps) else [])
+        return readings.status(atom, fixed)
+
+    # A reading where `atom` holds lies in a stretch where it does not fail, and one where it
+    # fails in a stretch where it does not hold: if the date decides, two samples differ.
+    samples = sorted({0, len(steps)} | {sum(1 for u in steps if u in model) for model in witnesses})
+    status = {i: at(i) for i in samples}
+    todo = list(zip(samples, samples[1:]))
+    changes: list[int] = []
+    while todo:
+        lo, hi = todo.pop()
+        if status[lo] == status[hi]:
+            continue
+        if hi - lo == 1:
+            changes.append(hi)
+            continue
+        mid = (lo + hi) // 2
+        status[mid] = at(mid)
+        todo.extend(((lo, mid), (mid, hi)))
+    return [(i, status[i]) for i in [0, *sorted(changes)]]
+
+
+def date_ranges(solver: Solver, atom: Symbol, key: Symbol, want: str) -> list[tuple[int | None, int | None]]:
+    """The days (first, last; None where unbounded) on which `atom` would have the status `want`,
+    for the uncertain date `key` of a solver that leaves that date open: the why-not of a date."""
+    steps = _date_chains(solver.open_atoms).get(key, [])
+    if not steps:
+        return []
+    witnesses = [m for m in (solver.canonical([(atom, True)]), solver.canonical([(atom, False)])) if m is not None]
+    segments = _segments(Samples(solver, [atom, *steps], witnesses), atom, steps, witnesses)
+    out: list[tuple[int | None, int | None]] = []
+    for n, (i, status) in enumerate(segments):
+        if status != want:
+            continue
+        first = steps[i - 1].arguments[1].number if i > 0 else None
+        following = segments[n + 1][0] if n + 1 < len(segments) else None
+        last = steps[following - 1].arguments[1].number - 1 if following is not None else None
+        out.append((first, last))
+    return out
 
 
 def _settles(readings: Samples, atom: Symbol, group: Sequence[Symbol]) -> bool:

@@ -110,7 +110,7 @@ def print_suggestions(suggestions: list) -> None:  # list[engine.session.Suggest
         return
     line(("It would be yes if:", "bold"))
     for s in suggestions:
-        line(f"  • {' and '.join(s.change)}  [{s.cite or s.rule}]")
+        line(f"  • {' and '.join(s.change)}" + (f"  [{s.cite or s.rule}]" if s.cite or s.rule else ""))
 
 
 def print_whatif(result) -> None:  # engine.session.WhatIf

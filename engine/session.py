@@ -185,6 +185,17 @@ class Suggestion(BaseModel):
     cite: str
 
 
+def _days(first: int | None, last: int | None) -> str:
+    day = lambda n: dt.date.fromordinal(n).isoformat()  # noqa: E731
+    if first is None and last is None:
+        return "on any day"
+    if first is None:
+        return f"on or before {day(last)}"  # type: ignore[arg-type]
+    if last is None:
+        return f"on or after {day(first)}"
+    return f"on {day(first)}" if first == last else f"between {day(first)} and {day(last)}"
+
+
 class Session:
     """One scenario, grounded once; questions, changes, undo."""
 
@@ -300,4 +311,34 @@ class Session:
             out.append(Suggestion(change=[explainer.sentence(sym, negative=not value) for sym, value in remedy.switches],
                                   rule=", ".join(r.id for r in specs),
                                   cite="; ".join(dict.fromkeys(r.cite for r in specs))))
+        return out + self._dates_that_would(question, atom, want)
+
+    def _dates_that_would(self, question: str, atom: Symbol, want: str) -> list[Suggestion]:
+        """The days on which each transaction the question names would have given `want`: the
+        scenario is solved again with that transaction's day left open (`on: unknown`), and the
+        stretches of days where the answer is `want` are read from the solver (engine/deciding.py)."""
+        from clingo.symbol import Function
+
+        from engine.deciding import date_ranges
+        from engine.explain import Explainer
+        from engine.questions import wanted_for
+        from engine.reading import Reading
+
+        named = [str(arg) for arg in atom.arguments if str(arg) in self.solver.scenario.transactions]
+        out = []
+        for txn in dict.fromkeys(named):
+            data = copy.deepcopy(self.data)
+            if not isinstance(data.get("transactions", {}).get(txn, {}).get("on"), (str, dt.date)):
+                continue  # already uncertain: its deciding facts say where it would change
+            data["transactions"][txn]["on"] = "unknown"
+            open_day = Solver(self._validate(data), self.as_of, source=self.source, only=wanted_for([question]),
+                              readings=self.readings)
+            key = Function("day_of", [Function(txn), Function("on")])
+            asked = open_day.as_of.toordinal()
+            for first, last in date_ranges(open_day, atom, key, want):
+                if first is not None and first > asked:
+                    continue  # a day after the day asked: as of that day, the transaction had not happened
+                explainer = Explainer(open_day.library, Reading(open_day.canonical([(atom, want == "yes")]) or frozenset()))
+                top = explainer.why(atom) if want == "yes" else explainer.why_not(atom)
+                out.append(Suggestion(change=[f"{txn} had been made {_days(first, last)}"], rule=top.rule, cite=top.cite))
         return out

@@ -108,3 +108,29 @@ def test_cli_shell_runs_a_scripted_session(scenario_file):
                and "->" not in line]
     assert answers == ["no", "yes", "no"]
     assert "designated(acme): no -> yes" in out.stdout
+
+
+PAID_EARLY = """
+scenario: A US company pays CJNG before its designation was published (90 FR 10030, 2025-02-20)
+as_of: 2025-06-01
+organizations:
+  cjng: {registry: cjng}
+actors:
+  co: {name: Acme Trading Inc., kind: company, country: US, us_national: true}
+knowledge:
+  - {actor: co, org: cjng, knew: terrorist_activity}
+transactions:
+  early: {on: 2025-01-10, from: co, to: cjng, provides: currency, amount_usd: 5000, knowingly: true}
+"""
+
+
+def test_why_not_names_the_days_on_which_a_payment_would_have_been_support(scenario_file):
+    """§ 2339B(a)(1) reaches support given while the organization is designated: from publication
+    (8 U.S.C. § 1189(a)(2)(B)(i)) to the day asked; a payment after that day had not happened."""
+    session = Session(scenario_file(PAID_EARLY))
+    changes = [s.change for s in session.why_not("material_support(co, early)")]
+    assert ["early had been made between 2025-02-20 and 2025-06-01"] in changes
+    negated = [s.change for s in session.why_not("not material_support(co, early)")]
+    assert negated == []  # it is already not support
+    moved = Session(scenario_file(PAID_EARLY.replace("on: 2025-01-10", "on: 2025-04-10")))
+    assert ["early had been made on or before 2025-02-19"] in [s.change for s in moved.why_not("not material_support(co, early)")]
