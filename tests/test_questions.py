@@ -69,6 +69,7 @@ def test_negation_swaps_yes_and_no_and_keeps_the_reasons(solver, txn, plain, neg
 
 def test_a_yes_to_a_negation_names_the_exception_with_its_cite(solver):
     a = ask(solver, "not material_support(charity, meds)")
+    assert a.asks.startswith("it is not so that a US relief charity committed the § 2339B(a)(1) offense")  # the memo's question
     reasons = [n.claim for n in a.explanation.because]
     assert any("medicine" in r and "excepts" in r for r in reasons), reasons
     assert "18 U.S.C. § 2339A(b)(1)" in a.citations
