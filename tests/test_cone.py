@@ -9,6 +9,7 @@ import clingo
 import pytest
 
 from benchmarks.generate import generate
+from engine.cases import load_case
 from engine.cone import Cone, GroundProgram
 from engine.reading import DISPLAY
 from engine.scenario import load
@@ -43,8 +44,10 @@ def test_random_switches_on_a_generated_scenario_agree_with_a_whole_re_solve():
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_fact_of_every_case_switched_agrees_with_a_whole_re_solve(path):
+    """Over the law the case's questions turn on, as `fto check` grounds it (a case with an undated
+    record would otherwise try every day any rule compares: minutes for one switch)."""
     scenario, _ = load(path)
-    solver = Solver(scenario, warm=True, source=str(path))
+    solver = Solver(scenario, warm=True, source=str(path), only=load_case(path).wanted)
     pool = sorted(solver.externals)
     rng = random.Random(path.stem)
     for sym in rng.sample(pool, min(len(pool), 6)):
