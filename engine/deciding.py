@@ -122,12 +122,19 @@ def _completed(readings: Samples, atom: Symbol, start: list[Symbol], pool: list[
 
 
 def _open_assignment(readings: Samples, atom: Symbol, group: Sequence[Symbol]) -> list[Assumption] | None:
-    """An assignment of the group under which `atom` still depends, if there is one."""
-    for values in itertools.product((True, False), repeat=len(group)):
-        fixed = list(zip(group, values))
-        if readings.status(atom, fixed) == "depends":
+    """The first assignment of the group (true before false, in the group's order) under which
+    `atom` still depends, if there is one. Depth first: a partial assignment that already settles
+    `atom` (or that no answer set meets) settles every completion of it, so its subtree is never
+    solved; elements of a defence, each of which can fail alone, cost a few solves each, not 2**n."""
+    def first(fixed: list[Assumption]) -> list[Assumption] | None:
+        if readings.status(atom, fixed) != "depends":
+            return None
+        if len(fixed) == len(group):
             return fixed
-    return None
+        u = group[len(fixed)]
+        return first([*fixed, (u, True)]) or first([*fixed, (u, False)])
+
+    return first([])
 
 
 def _witness(readings: Samples, atom: Symbol, fixed: list[Assumption], value: bool) -> dict[Symbol, bool]:
@@ -223,8 +230,7 @@ def date_ranges(solver: Solver, atom: Symbol, key: Symbol, want: str) -> list[tu
 
 def _settles(readings: Samples, atom: Symbol, group: Sequence[Symbol]) -> bool:
     """Whether every way of fixing the group (that some reading allows) leaves `atom` yes or no."""
-    return all(readings.status(atom, list(zip(group, values))) != "depends"
-               for values in itertools.product((True, False), repeat=len(group)))
+    return _open_assignment(readings, atom, group) is None
 
 
 @dataclass(frozen=True)
