@@ -179,10 +179,11 @@ def _doctrine(lib: Library, conclusion: str) -> list[DoctrineRow]:
         c, e = (str(a) for a in r.head.arguments)
         if c != conclusion:
             continue
-        resting = [w for lit in r.body if (w := r.wording(lit.atom))]
-        rows.append(DoctrineRow(element=e, words=words.get(e, e), required=not r.body, cite=r.cite,
-                                sentence=r.sentence if not r.body else (resting[0][1] if resting else r.sentence),
-                                status=r.status, note=r.note))
+        # A row resting on held_element/2 denies the element; any other body only bounds a row in time
+        # or to a reading (rules/elements.lp), and the row still states an element.
+        denied = [w for lit in r.body if (a := _atom(lit)) and a[0] == "held_element" and (w := r.wording(lit.atom))]
+        rows.append(DoctrineRow(element=e, words=words.get(e, e), required=not denied, cite=r.cite,
+                                sentence=denied[0][1] if denied else r.sentence, status=r.status, note=r.note))
     return rows
 
 

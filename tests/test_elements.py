@@ -60,11 +60,20 @@ def test_material_support_lists_knowledge_alternatives_defeaters_and_hlp() -> No
     medicine = next(d for d in rule.defeaters if d.literal == "excepted_item(T)")
     assert "18 U.S.C. § 2339A(b)(1)" in _cites(medicine.alternatives)
     assert "r_exc_medicine" in {r.id for r in found.exceptions}
-    rows = {r.element: r for r in found.doctrine}
-    intent = rows["specific_intent"]
-    assert not intent.required and intent.cite == "Holder v. Humanitarian Law Project, 561 U.S. 1 (2010)"
-    assert "no specific intent" in intent.sentence and intent.status == "unverified"
-    assert rows["knowledge_of_organization"].required and not rows["minimum_amount"].required
+    rows: dict[str, list] = {}
+    for row in found.doctrine:
+        rows.setdefault(row.element, []).append(row)
+    # Each period's row is listed: HLP from 2010, the 2004 text before it, an open reading under the 1996 text.
+    hlp, text, reading = rows["specific_intent"]
+    assert not hlp.required and hlp.cite == "Holder v. Humanitarian Law Project, 561 U.S. 1 (2010)"
+    assert "no specific intent" in hlp.sentence and hlp.status == "unverified"
+    assert not text.required and "Pub. L. 108-458, § 6603(c)" in text.cite and text.status == "analysis"
+    assert reading.required and reading.sentence.startswith("on the reading that the 1996 text")
+    # A row bounded in time (from Pub. L. 108-458) still states an element.
+    knowledge = rows["knowledge_of_organization"][0]
+    assert knowledge.required and "Pub. L. 108-458" in knowledge.cite
+    assert [r.required for r in rows["jurisdiction"]] == [True, False]
+    assert not rows["minimum_amount"][0].required
     # No placeholder is left for a reader.
     assert not [t for t in _strings(found.model_dump()) if "{" in t]
 
@@ -105,3 +114,24 @@ def test_requires_answers_with_the_authority(solver: Solver) -> None:
 def test_requires_refuses_an_unknown_element(solver: Solver) -> None:
     with pytest.raises(InputError, match="is not a kind of element; use one of .*specific_intent"):
         ask(solver, "requires(material_support, mens_rea_of_the_moon)")
+
+
+@pytest.mark.parametrize(("day", "cite", "not_cite"), [
+    ("2010-06-20", "Pub. L. 108-458, § 6603(c)", "Holder v. Humanitarian Law Project"),
+    ("2010-06-21", "Holder v. Humanitarian Law Project, 561 U.S. 1 (2010)", "Pub. L. 108-458"),
+])
+def test_specific_intent_rests_on_hlp_only_from_its_decision_day(day: str, cite: str, not_cite: str) -> None:
+    text = f"scenario: doctrine as of {day}\nas_of: {day}\n"
+    intent = ask(Solver(loads(text, "doctrine.yaml"), source="doctrine.yaml"), "requires(material_support, specific_intent)")
+    assert intent.answer == "no" and [c for c in intent.citations if cite in c]
+    assert not [c for c in intent.citations if not_cite in c]
+
+
+def test_the_knowledge_sentence_is_not_the_text_the_day_before_pub_l_108_458() -> None:
+    text = "scenario: doctrine the day before IRTPA\nas_of: 2004-12-16\n"
+    solver = Solver(loads(text, "doctrine.yaml"), source="doctrine.yaml")
+    knowledge = ask(solver, "requires(material_support, knowledge_of_organization)")
+    assert knowledge.answer == "depends"
+    assert not [c for c in knowledge.citations if "108-458" in c]
+    assert ask(solver, "requires(material_support, jurisdiction)").answer == "no"
+    assert ask(solver, "requires(material_support, us_reach)").answer == "yes"
