@@ -337,7 +337,7 @@ def ask(
     if why_not:
         from engine.session import Session
 
-        session = Session(scenario, day, fixed)
+        session = Session(located, day, fixed)  # the file as read (stdin cannot be read twice)
         answers = session.ask_all(texts, explain_all)
         suggestions = [session.why_not(t) if a.answer == "no" and isinstance(a, Answer) else []
                        for t, a in zip(texts, answers)]
@@ -369,8 +369,8 @@ def ask(
                 sys.stdout.write(listing_text(answer) + "\n")
                 continue
             print_answer(answer, brief)
-            if why_not:
-                print_suggestions(found)
+            if why_not and answer.answer == "no":
+                print_suggestions(found)  # a why-not is of a no (to the question as asked)
     else:
         sys.stdout.write("\n".join(_drawn(view, answer, found) for answer, found in zip(answers, suggestions)))
     _exit_with(_overall([a.answer for a in answers]), exit_code)

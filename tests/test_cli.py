@@ -87,6 +87,14 @@ events:
 SIGNED_LATE = UNTITLED + "  - {on: 2025-03-05, act: sign_designation, org: acme, by: secretary_of_state}\n"
 
 
+def test_why_not_reads_a_scenario_from_stdin_and_is_given_only_for_a_no():
+    before = fto("ask", "-", "designated(acme)", "--as-of", "2025-03-07", "--why-not", stdin=UNTITLED)
+    assert before.returncode == 0 and "DESIGNATED" not in before.stderr and ": NO" in before.stdout
+    assert "would make it yes" in before.stdout or "It would be yes if:" in before.stdout
+    after = fto("ask", "-", "designated(acme)", "--why-not", stdin=UNTITLED)
+    assert ": YES" in after.stdout and "Why not" not in after.stdout and "would be yes" not in after.stdout
+
+
 def test_exit_code_gives_the_answer_and_a_scenario_needs_no_title_and_may_come_on_stdin():
     assert fto("ask", "-", "designated(acme)", "--exit-code", stdin=UNTITLED).returncode == 0
     no = fto("ask", "-", "designated(acme)", "--as-of", "2025-03-07", "--exit-code", stdin=UNTITLED)
