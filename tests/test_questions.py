@@ -295,7 +295,7 @@ def test_readings_are_listed_with_the_authorities_of_each_side(capsys, monkeypat
     assert {"made_on_signing", "set_aside_reaches_back"} <= found.keys()
     assert not any("{" in r["question"] for r in found.values())  # no placeholders
     words = {n: re.sub(r"\bTier I{1,3}\b|\bI{1,3}\b(?= status)", "", r["question"]) for n, r in found.items()}  # tiers
-    bare = {n: q for n, q in words.items() if re.search(r"(?<![\w.])[A-Z](?![\w.])", q)}
+    bare = {n: q for n, q in words.items() if re.search(r"(?<![\w.-])[A-Z](?![\w.-])", q)}
     assert not bare, f"a rule variable printed as a letter: {bare}"
     assert "where a charge for the transaction would be tried" in found["duress_exposure_no_bar"]["question"]
 
