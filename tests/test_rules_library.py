@@ -32,6 +32,16 @@ def test_a_research_status_is_an_annotation_field_not_a_comment():
     assert library().rules["r_in_re_pmoi_unreasonable"].status == "analysis"
 
 
+def test_every_open_reading_has_a_name_in_words():
+    """A depends on a reading asks it in words ("Does this reading apply: FRAP 26(a)(1)(C) carries
+    ..."), never by its id: each choice `{ reading(R) }` has its name/2 line."""
+    from engine.open_law import readings
+
+    lib = library()
+    named = {m.group(1) for t in lib.program if (m := re.match(r"name\(([a-z0-9_]+),", t))}
+    assert [r.name for r in readings(lib) if r.name not in named] == []
+
+
 def test_every_rule_head_has_a_declared_sentence():
     lib = library()
     for rule in lib.rules.values():
