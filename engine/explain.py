@@ -292,7 +292,7 @@ class Explainer:
             return Authority("")
         if pred is not None and pred.cite:
             return Authority(fitting[0].id, pred.cite)
-        return Authority(fitting[0].id, "; ".join(dict.fromkeys(r.cite for r in fitting)))
+        return Authority(fitting[0].id, "; ".join(dict.fromkeys(part for r in fitting for part in r.cite.split("; "))))
 
     # ---- why -------------------------------------------------------------------
     def why(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
