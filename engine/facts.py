@@ -562,7 +562,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
 
 
 LAUNDERING_PREDICATES = ("through", "proceeds_of", "knew_proceeds", "laundering_purpose", "detected_by", "detected_on",
-                         "suspect_identified", "sar_filed_on", "conceals", "knew_support_unlawful", "recipient_knowingly",
+                         "suspect_identified", "sar_filed_on", "conceals", "knew_support_unlawful", "knew_funds_unlawful",
+                         "knew_concealed_use", "recipient_knowingly",
                          "ngo_activity", "ransom_for")
 
 
@@ -587,6 +588,8 @@ def _laundering(fs: FactSet, s: Scenario) -> None:
             fs.add(Function("conceals", [t, const(src)]), f"{p}.conceals.{i}")
         if tx.conceals:
             fs.add(Function("knew_support_unlawful", [t]), f"{p}.knew_support_unlawful", tx.knew_support_unlawful)
+            fs.add(Function("knew_funds_unlawful", [t]), f"{p}.knew_funds_unlawful", tx.knew_funds_unlawful)
+            fs.add(Function("knew_concealed_use", [t]), f"{p}.knew_concealed_use", tx.knew_concealed_use)
         if tx.provides == "military_type_training":
             fs.add(Function("recipient_knowingly", [t]), f"{p}.recipient_knowingly", tx.recipient_knowingly)
         for i, inst in enumerate(tx.through):
