@@ -85,9 +85,14 @@ def test_the_grounded_program_names_every_unused_argument_of_a_positive_literal(
 
 
 CASE_FILES = sorted(Path(__file__).resolve().parent.parent.joinpath("cases").rglob("*.yaml"))
+NARROW_SAMPLE = [p for p in CASE_FILES if p.parent.name in ("dates", "review")
+                 or sorted(p.parent.glob("*.yaml")).index(p) % 4 == 0]
+"""Every body of law (each folder's 1st, 5th, 9th ... case), and all of dates/ (an uncertain day is
+tried on fewer days in a narrow solve) and review/ (deciding sets): a whole-book solve of every case
+cost a fifth of the suite, and every other test and case now solves narrow, as fto ask does."""
 
 
-@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", NARROW_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_a_narrow_solve_gives_the_same_answer_explanation_and_citations(path):
     """`fto ask` grounds only what the question depends on (Solver(only=...)); nothing may change."""
     scenario, located = load(path)
