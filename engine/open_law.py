@@ -134,6 +134,7 @@ class ReadingTable(BaseModel):
 def table(solver: Solver, text: str) -> ReadingTable:
     """The answer to one yes/no question under each combination of the readings its solve leaves
     open: each row is a solve under those readings as assumptions, as `--reading` would fix them."""
+    from engine.deciding import Samples
     from engine.questions import checked, ground_text
 
     question = checked(solver, text)
@@ -146,14 +147,13 @@ def table(solver: Solver, text: str) -> ReadingTable:
                                            f"tabulates at most {MAX_TABULATED}: fix some with --reading NAME=yes|no",
                          where="--readings")
     atom = question.atom
+    choices = [Function("reading", [Function(n)]) for n in names]
+    samples = Samples(solver, [atom, *choices], ())  # the deciding search's status, remembering answer sets
     rows: list[TableRow] = []
     for values in itertools.product((True, False), repeat=len(names)):
-        fixed = [(Function("reading", [Function(n)]), v) for n, v in zip(names, values)]
-        holds = solver.sample([*fixed, (atom, True)], [atom]) is not None
-        fails = solver.sample([*fixed, (atom, False)], [atom]) is not None
-        if question.negated:
-            holds, fails = fails, holds
-        answer = "depends" if holds and fails else "yes" if holds else "no"
+        fixed = list(zip(choices, values))
+        status = samples.status(atom, fixed) or "no"
+        answer = {"yes": "no", "no": "yes"}.get(status, status) if question.negated else status
         rows.append(TableRow(readings=dict(zip(names, values)), answer=answer))
     by = {tuple(r.readings.values()): r.answer for r in rows}
     turns_on = [n for i, n in enumerate(names)
