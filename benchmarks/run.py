@@ -29,7 +29,7 @@ timings are steady, but they move from one process to the next (its hash seed, i
 layout) by as much as a fifth, for the baseline as for the engine.
 
 `--rules core` (the default) points FTO_RULES at a temporary folder holding copies of only
-the rule files the core rules need (inputs, record, demand, names, parties, designation, lifecycle,
+the rule files the core rules need (inputs, record, demand, names, parties, periods, designation, lifecycle,
 material_support, financial); the files are unchanged, so the same rules run, minus the
 immigration, civil and limits books that no compared answer depends on. `--rules all`
 uses the whole rule book. Cold `fto ask` is timed on examples/sinaloa.yaml with the whole
@@ -63,8 +63,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CORE_FILES = ("inputs.lp", "record.lp", "demand.lp", "names.lp", "parties.lp", "relations.lp", "designation.lp", "lifecycle.lp",
-              "material_support.lp", "financial.lp")
+CORE_FILES = ("inputs.lp", "record.lp", "demand.lp", "names.lp", "parties.lp", "relations.lp", "periods.lp", "designation.lp",
+              "lifecycle.lp", "material_support.lp", "financial.lp")
 COMPARED = (("acts_for", 2), ("designated_on_day", 2), ("must_retain", 2), ("must_report", 2))
 ATOM = re.compile(r"([a-z_]+)\(([a-z0-9_]+),([a-z0-9_]+(?:\([0-9]+\))?)\)")
 

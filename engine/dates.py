@@ -1,7 +1,7 @@
 """Representative days for a date the scenario does not fix (`unknown`, or `between: [D1, D2]`).
 
-Every rule compares days, or days moved by a fixed offset (`P + 30`, `@years_after(D, 5)`,
-`@business_days_after(T, 10)`), with other days: the dates the scenario and the registry give,
+Every rule compares days, or days moved by a fixed offset (`P + Len`, `@years_after(D, Len)`,
+`@business_days_after(T, Len)`, the period Len read from a row of rules/periods.lp), with other days: the dates the scenario and the registry give,
 the date asked, and the dates the rule book itself names (`@day(2015, 6, 2)`). So an answer can
 change, as an uncertain date moves, only where the date crosses one of those days moved by one of
 those offsets (or the day after it, for a strict comparison). Between two such boundaries every
@@ -9,8 +9,11 @@ day gives the same answers, so one day of each stretch stands for all of it: the
 among those days (rules in engine.facts), and a `depends` names the boundary that decides.
 
 The offsets are read from the rule book's text, so a new rule with a new offset is covered
-without a list to keep here. Offsets are not composed: a rule that moves a day by years and
-compares it with another day moved by days would need their sum, which is not generated.
+without a list to keep here: the statutory periods from their rows in rules/periods.lp
+(`period(Name, Since, Amount, Unit)`), for the names the rules at hand read through
+`period_span(Name, ...)`, and any other fixed offset from the rule's own arithmetic. Offsets are
+not composed: a rule that moves a day by years and compares it with another day moved by days
+would need their sum, which is not generated.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ _YEARS = re.compile(r"@years_after\([^,()]+,(\d+)\)")
 _BUSINESS = re.compile(r"@business_days_after\([^,()]+,(\d+)\)")
 _ARITHMETIC = re.compile(r"(?:[-+]|<=?|>=?|!?=)(\d{1,4})(?![\d(])")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_PERIOD_ROW = re.compile(r"period\(([a-z][a-z0-9_]*),(@day\(\d+,\d+,\d+\)|#inf),(\d+),(days|years|business_days)\)\.")
+_PERIOD_READ = re.compile(r"period_span\(([a-z][a-z0-9_]*),")
 FIRST, LAST = dt.date(1, 1, 1).toordinal() + 3660, dt.date(9899, 12, 31).toordinal() - 3660
 """Boundaries are kept ten years inside the days the engine can name, so offsets stay valid."""
 
@@ -41,13 +46,55 @@ class Offsets:
     next_business_day: bool
 
 
+@dataclass(frozen=True)
+class PeriodRow:
+    """A row of rules/periods.lp: from `since` (None for #inf), the period `name` is `amount` `unit`."""
+
+    name: str
+    since: int | None
+    amount: int
+    unit: str
+
+
+def period_rows(program: Iterable[str]) -> tuple[list[PeriodRow], set[str]]:
+    """The period rows among the statements, and the names the other statements read."""
+    rows: list[PeriodRow] = []
+    read: set[str] = set()
+    for text in program:
+        compact = text.replace(" ", "")
+        if m := _PERIOD_ROW.fullmatch(compact):
+            day = _DAY_CALL.fullmatch(m.group(2))
+            since = dt.date(*map(int, day.groups())).toordinal() if day else None
+            rows.append(PeriodRow(m.group(1), since, int(m.group(3)), m.group(4)))
+        else:
+            read.update(_PERIOD_READ.findall(compact))
+    return rows, read
+
+
+def _period_boundary_days(rows: list[PeriodRow]) -> set[int]:
+    """The days a period changes: every row's day but the first of its name (a first row stands
+    for every earlier day too, rules/periods.lp), so nothing flips there."""
+    first: dict[str, int] = {}
+    for row in rows:
+        since = FIRST - 1 if row.since is None else row.since  # #inf: before any day
+        first[row.name] = min(first.get(row.name, since), since)
+    return {row.since for row in rows if row.since is not None and row.since != first[row.name]}
+
+
 def rule_offsets(program: Iterable[str]) -> Offsets:
     """The day, year and business-day offsets the rules use, and whether they roll to a business day."""
+    program = list(program)
     days: set[int] = {0}
     years: set[int] = set()
     business: set[int] = set()
     rolls = False
+    rows, read = period_rows(program)
+    for row in rows:
+        if row.name in read:
+            {"days": days, "years": years, "business_days": business}[row.unit].add(row.amount)
     for text in program:
+        if _PERIOD_ROW.fullmatch(text.replace(" ", "")):
+            continue
         compact = _STRING.sub('""', text).replace(" ", "")  # a name's text ("2025-06-25") holds no offset
         if "@" in compact:
             years.update(int(n) for n in _YEARS.findall(compact))
@@ -59,9 +106,14 @@ def rule_offsets(program: Iterable[str]) -> Offsets:
 
 
 def rule_days(program: Iterable[str]) -> set[int]:
-    """The dates the rule book names (`@day(Y, M, D)`), as day numbers."""
-    out: set[int] = set()
+    """The dates the rule book names (`@day(Y, M, D)`), as day numbers; of the period rows, only the
+    days on which a period the rules read changes."""
+    program = list(program)
+    rows, read = period_rows(program)
+    out: set[int] = _period_boundary_days([row for row in rows if row.name in read])
     for text in program:
+        if _PERIOD_ROW.fullmatch(text.replace(" ", "")):
+            continue
         for y, m, d in _DAY_CALL.findall(text.replace(" ", "")):
             out.add(dt.date(int(y), int(m), int(d)).toordinal())
     return out
