@@ -740,6 +740,10 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool,
             fs.add(Function("persuades_support_for", [const(aid), const(x)]), f"{p}.persuades_support_for.{i}")
         if actor.admitted_on:
             fs.add(Function("admitted_on", [const(aid), day(actor.admitted_on)]), f"{p}.admitted_on")
+        if actor.incited_terrorist_activity is not False or actor.incited_on is not None:
+            fs.dated(_day_of(const(aid), "incited_on"), actor.incited_on or UNKNOWN,
+                     lambda d, aid=aid: Function("recorded_incitement", [const(aid), Number(d)]), f"{p}.incited_on",
+                     f"the day {display[aid]} incited terrorist activity")
         _association(fs, aid, actor, p)
         _alien_enemy_facts(fs, aid, actor, p)
         for i, cv in enumerate(actor.convictions):

@@ -367,6 +367,7 @@ class Actor(Model):
     reasonable_ground_terrorist_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(II): a consular officer, the Attorney General or the Secretary of Homeland Security knows, or has reasonable ground to believe, the person is engaged in or is likely after entry to engage in terrorist activity (not stated: none on record)")
     incited_terrorist_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(III): the person has incited terrorist activity")
     incitement_intent_to_kill: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(III): the incitement was under circumstances indicating an intention to cause death or serious bodily harm")
+    incited_on: When | None = Field(None, description="INA § 212(a)(3)(B)(i)(III), (IX): the day of the incitement: a date, unknown, or {between: [D1, D2]} (not stated, for a person who incited: unknown, so a spouse's or child's 5-year window under (IX) depends on it)")
     endorses_terrorist_activity: Tri = Field(False, description="INA § 212(a)(3)(B)(i)(VII): the person endorses or espouses terrorist activity, or persuades others to endorse or espouse it")
     persuades_support_for: list[Id] = Field([], description="INA § 212(a)(3)(B)(i)(VII): organizations the person persuades others to support")
     association_determination: AssociationDetermination | None = Field(None, description="INA § 212(a)(3)(F): a determination that the person has been associated with a terrorist organization and intends to endanger the United States")
