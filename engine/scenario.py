@@ -390,6 +390,7 @@ class Event(Model):
     by: Id | None = Field(None, description="The official who acted (not stated: regular procedure is presumed, and listed under Assumed).")
     consulted: list[Id] | None = Field(None, description="Officials consulted (not stated: the consultation § 1189(d)(4) requires is presumed, and listed under Assumed).")
     recipients: list[Recipient] | None = Field(None, description="For notify_congress: who received the classified notice (not stated: every required recipient is presumed).")
+    notice_for: Literal["earlier_publication", "later_publication"] | Unknown | None = Field(None, description="For notify_congress dated after a publication of the organization and before another (a later designation, or an amendment, which § 1189(b)(2) holds to the same notice): which one the notice says it is for, the earlier (so it came late, § 1189(a)(2)(A)(i)) or the later (not stated: unknown).")
     fr_citation: str | None = Field(None, max_length=200, description="The Federal Register citation or other source of the act.")
     alias: Id | None = Field(None, description="For publish_amendment: an organization (an id with alias_of) the amendment lists as a name of the designated one.")
     alias_removed: Id | None = Field(None, description="For publish_amendment: an organization (an id with alias_of) the amendment removes from the names of the designated one.")
