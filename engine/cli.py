@@ -612,7 +612,14 @@ def registry(
         status = f"revoked {e.revoked}" if e.revoked else "in effect (per registry)"
         cite = f" ({e.fr_citation})" if e.fr_citation else ""
         signer = f" by the {e.signed_by.replace('_', ' ')}" if e.signed_by else " (signer not in the sources)"
-        signed = f"signed {e.signed}{signer}" if e.signed else "signing date not in the sources"
+        signed = (f"signed {e.signed}{signer}" if e.signed else
+                  f"made{signer}, signing date not in the sources" if e.signed_by else "signing date not in the sources")
+        if e.revoked:
+            revoker = (f" by the {e.revocation_signed_by.replace('_', ' ')}" if e.revocation_signed_by
+                       else " (signer not in the sources)")
+            status += (f", signed {e.revocation_signed}{revoker}" if e.revocation_signed else
+                       f", decided{revoker}, signing date not in the sources" if e.revocation_signed_by else
+                       "; revocation's signing date and signer not in the sources")
         print(f"{e.id:40s} designated {e.designated}{cite}; {signed}; {status}; {e.name}")
     print(f"{len(found)} entries")
 

@@ -19,7 +19,7 @@ from clingo.symbol import Function, Number, String, Symbol
 from pydantic import BaseModel
 
 from engine import dates, money, registry
-from engine.scenario import (Actor, Duress, Firearm, Holding, Knowledge, Recipient, Related, Scenario, Transaction, When,
+from engine.scenario import (Actor, Duress, Event, Firearm, Holding, Knowledge, Recipient, Related, Scenario, Transaction, When,
                              earliest, latest, related_id, relation_period, when_text)
 
 Tri = bool | str
@@ -376,6 +376,16 @@ TRANSACTION_FLAGS = ("knowingly", "attempted", "conspired", "under_direction_of"
 KNEW_KINDS = ("designated", "terrorist_activity", "terrorism")
 
 
+def _between_publications(s: Scenario, notice: Event) -> bool:
+    """Whether a notice to Congress may fall after one publication of its organization in the scenario
+    and on or before another, so that which one it was for is a fact the file may leave open."""
+    pubs = [ev for ev in s.events if ev.org == notice.org and ev.act in ("publish_designation", "publish_amendment")]
+    first, last = earliest(notice.on), latest(notice.on)
+    before = [ev for ev in pubs if last is None or earliest(ev.on) is None or earliest(ev.on) < last]
+    after = [ev for ev in pubs if first is None or latest(ev.on) is None or latest(ev.on) >= first]
+    return any(a is not b for a in before for b in after)
+
+
 def event_numbers(s: Scenario) -> dict[int, int]:
     """The number N of `ev(N)`, for each event without an id, by file position.
 
@@ -490,6 +500,9 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
                 add(Function("notice_recipient", [e, const(r)]), f"{p}.recipients.{j}")
             for r in sorted(set(get_args(Recipient)) - set(ev.recipients)):
                 add(Function("notice_recipient", [e, const(r)]), f"{p}.recipients", False)
+        if ev.act == "notify_congress" and (ev.notice_for is not None or _between_publications(s, ev)):
+            add(Function("notice_for_earlier", [e]), f"{p}.notice_for",
+                UNKNOWN if ev.notice_for in (None, UNKNOWN) else ev.notice_for == "earlier_publication")
         if ev.fr_citation:
             add(Function("cite", [e, String(ev.fr_citation)]), f"{p}.fr_citation")
         if ev.alias:
@@ -740,6 +753,10 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool,
             fs.add(Function("persuades_support_for", [const(aid), const(x)]), f"{p}.persuades_support_for.{i}")
         if actor.admitted_on:
             fs.add(Function("admitted_on", [const(aid), day(actor.admitted_on)]), f"{p}.admitted_on")
+        if actor.incited_terrorist_activity is not False or actor.incited_on is not None:
+            fs.dated(_day_of(const(aid), "incited_on"), actor.incited_on or UNKNOWN,
+                     lambda d, aid=aid: Function("recorded_incitement", [const(aid), Number(d)]), f"{p}.incited_on",
+                     f"the day {display[aid]} incited terrorist activity")
         _association(fs, aid, actor, p)
         _alien_enemy_facts(fs, aid, actor, p)
         for i, cv in enumerate(actor.convictions):

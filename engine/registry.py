@@ -71,6 +71,8 @@ class Entry:
     events: tuple[RegistryEvent, ...]
     signed: dt.date | None = None
     signed_by: str | None = None
+    revocation_signed: dt.date | None = None
+    revocation_signed_by: str | None = None
     signing_source: str = ""
     original_name: str = ""
     aliases: tuple[Alias, ...] = ()
@@ -89,6 +91,8 @@ class Entry:
             "source_note": self.source_note,
             "signed": self.signed.isoformat() if self.signed else "unknown",
             "signed_by": self.signed_by or "unknown",
+            "revocation_signed": (self.revocation_signed.isoformat() if self.revocation_signed else "unknown") if self.revoked else None,
+            "revocation_signed_by": (self.revocation_signed_by or "unknown") if self.revoked else None,
             "signing_source": self.signing_source or None,
             "aliases": [a.as_dict() for a in self.aliases],
             "events": [
@@ -137,15 +141,18 @@ def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None,
     designated = dt.date.fromisoformat(row["designated"])
     source = row["source_note"]
     pub_cite = row["fr_citation"] or f"FTO registry source: {source}"
-    events = [RegistryEvent("publish_designation", designated, f"designation of {row['name']} published", pub_cite)]
+    signing = row["signing_source"] or f"FTO registry source: {source}"
+    signed = dt.date.fromisoformat(row["signed"]) if row["signed"] else None
+    # A signer the sources name without the day of signing is carried on the publication: the
+    # publication then says who made the designation (or the revocation), and no signing day is invented.
+    events = [RegistryEvent("publish_designation", designated, f"designation of {row['name']} published", pub_cite,
+                            None if signed else row["signed_by"] or None)]
     for part in filter(None, (p.strip() for p in row["amended"].split(";"))):
         day, _, what = part.partition(":")
         on = dt.date.fromisoformat(day.strip())
         if on < designated:
             continue  # an amendment of a predecessor's designation, not of this one
         events.append(RegistryEvent(_amendment_kind(what), on, what.strip(), _citation_in(what) or f"FTO registry source: {source}"))
-    signing = row["signing_source"] or f"FTO registry source: {source}"
-    signed = dt.date.fromisoformat(row["signed"]) if row["signed"] else None
     if signed:
         events.append(RegistryEvent("sign_designation", signed, f"designation of {row['name']} signed", signing,
                                     row["signed_by"] or None))
@@ -160,7 +167,8 @@ def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None,
     revoked = dt.date.fromisoformat(row["revoked"]) if row["revoked"] else None
     if revoked:
         note = row["revocation_note"]
-        events.append(RegistryEvent("publish_revocation", revoked, note or "designation revoked", _citation_in(note) or f"FTO registry source: {note or source}"))
+        events.append(RegistryEvent("publish_revocation", revoked, note or "designation revoked", _citation_in(note) or f"FTO registry source: {note or source}",
+                                    None if row["revocation_signed"] else row["revocation_signed_by"] or None))
     return Entry(
         id=row["id"],
         name=row["name"],
@@ -175,6 +183,8 @@ def _parse_row(row: dict[str, str], listings: list[RegistryEvent] | None = None,
         events=tuple(sorted(events, key=lambda e: (e.on, e.kind))),
         signed=signed,
         signed_by=row["signed_by"] or None,
+        revocation_signed=dt.date.fromisoformat(row["revocation_signed"]) if row["revocation_signed"] else None,
+        revocation_signed_by=row["revocation_signed_by"] or None,
         signing_source=row["signing_source"],
         original_name=row["original_name"],
         aliases=aliases,

@@ -121,3 +121,48 @@ def test_fto_registry_shows_the_signing_or_says_the_sources_lack_it():
     data = json.loads(CliRunner().invoke(app, ["registry", "viv_ansanm", "--json"]).output)
     assert data[0]["signed"] == "2025-04-22" and data[0]["signed_by"] == "unknown"
     assert [e["act"] for e in data[0]["events"]][:2] == ["sign_designation", "notify_congress"]
+
+
+def test_fto_registry_carries_signers_the_sources_name_without_a_day():
+    """Pompeo made the first Ansarallah designation; Clinton (MEK), Kerry (AUC) and Blinken (FARC,
+    Ansarallah 2021) revoked: the sources name the official but not the day, so no day is invented."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from engine import registry
+    from engine.cli import app
+
+    houthis = registry.entry("ansarallah_2021")
+    assert houthis.signed is None and houthis.signed_by == "secretary_of_state"
+    assert houthis.revocation_signed is None and houthis.revocation_signed_by == "secretary_of_state"
+    assert "Pompeo" in houthis.signing_source and "Blinken" in houthis.signing_source
+    assert not any(e.kind in ("sign_designation", "revoke") for e in houthis.events)
+    assert [e.by for e in houthis.events if e.kind == "publish_designation"] == ["secretary_of_state"]
+    for ident, who in (("mek", "Clinton"), ("auc", "Kerry"), ("farc", "Blinken")):
+        e = registry.entry(ident)
+        assert e.revocation_signed is None and e.revocation_signed_by == "secretary_of_state", ident
+        assert who in e.signing_source, ident
+        assert [x.by for x in e.events if x.kind == "publish_revocation"] == ["secretary_of_state"], ident
+    for ident in ("eta", "gamaa_al_islamiyya", "kahane_chai", "msc_jerusalem"):  # the day, but no signer
+        e = registry.entry(ident)
+        assert e.revocation_signed.isoformat() == "2022-05-11" and e.revocation_signed_by is None, ident
+    out = CliRunner().invoke(app, ["registry", "ansarallah_2021"]).output
+    assert "made by the secretary of state, signing date not in the sources" in out
+    assert "decided by the secretary of state, signing date not in the sources" in out
+    assert "signed 2022-05-11 (signer not in the sources)" in CliRunner().invoke(app, ["registry", "kahane_chai"]).output
+    data = json.loads(CliRunner().invoke(app, ["registry", "mek", "--json"]).output)
+    assert data[0]["revocation_signed"] == "unknown" and data[0]["revocation_signed_by"] == "secretary_of_state"
+
+
+def test_a_registry_designation_whose_maker_the_sources_name_is_not_presumed(answer):
+    scenario = """
+as_of: 2021-02-01
+organizations:
+  houthis: {registry: ansarallah_2021}
+"""
+    a = answer(scenario, "designated(houthis)")
+    assert a.answer == "yes"
+    text = claims(a.explanation)
+    assert any("was made by the Secretary of State" in c for c in text)
+    assert not any("presumed that the Secretary of State" in c for c in text)
