@@ -29,9 +29,23 @@ def _untagged(command: Any) -> None:
             takes_value = param.param_type_name == "option" and not param.is_flag and not param.count
             shown = (param.metavar or param.name.upper()) if takes_value else None
             param.display_type_rich = lambda ctx, shown=shown: shown
+            if param.param_type_name == "argument":
+                param._usage_display_name = lambda param=param: _usage_name(param)
         plain(command, ctx, formatter)
 
     command.format_help = format_help
+
+
+def _usage_name(argument: Any) -> str:
+    """An argument in the usage line as other tools write it: `SCENARIO`, `[QUESTION]...`,
+    `PATH...` (typer's own marks a required one `{SCENARIO}` and repeats the brackets of a
+    metavar that has them). A metavar that already says it is optional or repeated is kept."""
+    name = argument.metavar or argument.name.upper()
+    if name.startswith("[") or name.endswith("..."):
+        return name
+    if not argument.required:
+        name = f"[{name}]"
+    return name + ("..." if argument.nargs != 1 else "")
 
 
 class _Group(TyperGroup):
@@ -619,7 +633,7 @@ def registry(
 
 @app.command()
 def screen(
-    base: str = typer.Argument(..., help="Base scenario YAML (organizations, registry links, events) the tables extend."),
+    base: str = typer.Argument(..., metavar="BASE", help="Base scenario YAML (organizations, registry links, events) the tables extend."),
     transactions: Optional[str] = typer.Option(None, "--transactions", help="Transactions table (.csv, .parquet, .jsonl)."),
     parties: Optional[str] = typer.Option(None, "--parties", help="Parties table."),
     holdings: Optional[str] = typer.Option(None, "--holdings", help="Holdings table."),
@@ -657,8 +671,8 @@ def screen(
 
 @app.command("explain")
 def explain_result(
-    results: str = typer.Argument(..., help="A results file written by `fto screen --out`."),
-    row: str = typer.Argument(..., help="A transaction or holding id."),
+    results: str = typer.Argument(..., metavar="RESULTS", help="A results file written by `fto screen --out`."),
+    row: str = typer.Argument(..., metavar="ROW", help="A transaction or holding id."),
     as_json: bool = typer.Option(False, "--json", help="Print the answers as JSON."),
 ) -> None:
     """Explain one row of a screen's results, as `fto ask` would on that row alone."""

@@ -279,3 +279,28 @@ def test_output_off_a_terminal_is_never_paged(tmp_path: Path):
 def test_the_case_template_points_to_the_schema(tmp_path: Path):
     run = fto("new-case", str(tmp_path / "new.yaml"))
     assert "fto schema" in run.stdout and "fto schema" in (tmp_path / "new.yaml").read_text(encoding="utf-8")
+
+
+# --- usage lines -------------------------------------------------------------------------------
+
+
+def test_every_usage_line_reads_as_other_tools_write_them():
+    import typer.main
+
+    runner = CliRunner()
+    group = typer.main.get_command(app)
+    usage = {}
+    for name in group.commands:
+        page = runner.invoke(app, [name, "--help"], prog_name="fto", terminal_width=200).output
+        usage[name] = " ".join(next(line for line in page.splitlines() if "Usage:" in line).split()[1:])
+    # Arguments in capitals, required ones bare, optional ones in brackets, repeated ones with `...`
+    # (not typer's `{SCENARIO}`, `[[QUESTION]...]...` or a lower-case `{base}`).
+    argument = r"(?:[A-Z][A-Z_]*(?:\.\.\.)?|\[[A-Z][A-Z_]*\](?:\.\.\.)?)"
+    for name, line in usage.items():
+        assert re.fullmatch(rf"fto {re.escape(name)} \[OPTIONS\](?: {argument})*", line), line
+    assert usage["ask"] == "fto ask [OPTIONS] SCENARIO [QUESTION]..."
+    assert usage["whatif"] == "fto whatif [OPTIONS] SCENARIO QUESTION"
+    assert usage["explain"] == "fto explain [OPTIONS] RESULTS ROW"
+    assert usage["screen"] == "fto screen [OPTIONS] BASE"
+    assert usage["check"] == "fto check [OPTIONS] PATH..."
+    assert usage["registry"] == "fto registry [OPTIONS] [TERM]"
