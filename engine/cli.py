@@ -497,14 +497,11 @@ def check(
 
     passed = failed = updated = 0
     exercised: dict[str, set[str]] = {}
-    for path in case_files(paths):
-        try:
-            case = load_case(path)
-            verdicts = [judge(case, i) for i in range(len(case.meta.expect))]
-        except InputError as exc:
-            failed += 1  # the file itself: its expectations cannot be counted
-            print(f"ERROR {exc.render()}")
-            continue
+    cases = [load_case(path) for path in case_files(paths)]
+    for case in cases:
+        path = case.path
+        verdicts = [judge(case, i) for i in range(len(case.meta.expect))]
+        case._solvers.clear()  # a file's groundings are done with once it is judged
         for verdict in verdicts:
             for rule in rules_used(verdict.answer):
                 exercised.setdefault(rule, set()).add(str(path))

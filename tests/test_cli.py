@@ -304,3 +304,14 @@ def test_every_usage_line_reads_as_other_tools_write_them():
     assert usage["screen"] == "fto screen [OPTIONS] BASE"
     assert usage["check"] == "fto check [OPTIONS] PATH..."
     assert usage["registry"] == "fto registry [OPTIONS] [TERM]"
+
+
+# --- fto check: a bad case file is bad input ---------------------------------------------------
+
+
+def test_an_invalid_case_file_is_bad_input_not_a_failure(tmp_path: Path):
+    (tmp_path / "good.yaml").write_text((ROOT / "cases" / "designation" / "sinaloa_designated_after_publication.yaml")
+                                        .read_text(encoding="utf-8"), encoding="utf-8")
+    bad = tmp_path / "zbad.yaml"
+    bad.write_text("as_of: 2025-01-01\nexpect:\n  - {ask: designated(x), cites: [x]}\n", encoding="utf-8")
+    assert one_error(fto("check", str(tmp_path))) == f"error: {bad}:3: expect.0.answer: required key is missing"
