@@ -391,10 +391,22 @@ def ask(
 
 
 def _fixed(texts: list[str]) -> dict[str, bool]:
-    """--reading NAME=yes|no, repeated, as the readings to fix."""
-    from engine.open_law import parse_fix
+    """--reading NAME=yes|no, repeated, as the readings to fix; a name that is no reading is the
+    option's error (with the name it most likely meant), not the scenario's."""
+    if not texts:
+        return {}
+    from engine.errors import InputError
+    from engine.open_law import names, not_a_reading, parse_fix
+    from engine.rules import library
 
-    return dict(parse_fix(t) for t in texts)
+    known = names(library())
+    fixed = {}
+    for text in texts:
+        name, value = parse_fix(text)
+        if name not in known:
+            raise InputError("<command line>", not_a_reading(name, known), where=f"--reading {text}")
+        fixed[name] = value
+    return fixed
 
 
 def _overall(answers: list[str]) -> str:

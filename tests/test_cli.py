@@ -306,6 +306,19 @@ def test_every_usage_line_reads_as_other_tools_write_them():
     assert usage["registry"] == "fto registry [OPTIONS] [TERM]"
 
 
+def test_a_misspelt_reading_gets_a_suggestion(tmp_path: Path):
+    assert one_error(fto("ask", str(SINALOA), "designated(sinaloa)", "--reading", "frap_26a_extends_deadlin=no")) \
+        .endswith("'frap_26a_extends_deadlin' is not a reading; did you mean 'frap_26a_extends_deadline'?")
+    case = tmp_path / "case.yaml"
+    text = (ROOT / "cases" / "forms" / "review_window.yaml").read_text(encoding="utf-8")
+    case.write_text(text.replace("{frap_26a_extends_deadline: yes}", "{frap_26a_extends_deadlin: yes}"),
+                    encoding="utf-8")
+    line = 1 + text.splitlines().index("    readings: {frap_26a_extends_deadline: yes}")
+    assert one_error(fto("check", str(case))) == (
+        f"error: {case}:{line}: expect.1.readings.frap_26a_extends_deadlin: 'frap_26a_extends_deadlin' is not a "
+        "reading; did you mean 'frap_26a_extends_deadline'?")
+
+
 # --- fto check: a bad case file is bad input ---------------------------------------------------
 
 

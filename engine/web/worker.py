@@ -275,13 +275,13 @@ def fixed_readings(readings: dict[str, Any] | None) -> dict[str, bool]:
     names `fto readings` lists); unfixed, the engine reasons over both and names the one that decides."""
     if not readings:
         return {}
-    from engine.open_law import readings as named
+    from engine.open_law import not_a_reading, readings as named
 
     names = sorted(r.name for r in named(library()))
     for name, value in readings.items():
         where = f"readings.{name}"
         if name not in names:
-            raise InputError(REQUEST, f"{name!r} is not a reading; the readings are: {', '.join(names)}", where=where)
+            raise InputError(REQUEST, not_a_reading(name, names), where=where)
         if not isinstance(value, bool):
             raise InputError(REQUEST, f"{value!r}: a reading is true or false", where=where)
     return dict(readings)
