@@ -445,9 +445,9 @@ def whatif(
     """The answer before and after a change, and everything that flipped."""
     from engine.answers import Answer, parse_day
     from engine.errors import InputError
-    from engine.session import Change, Session, parse_set, patch_changes
+    from engine.session import Session, command_line_removal, parse_set, patch_changes
 
-    changes = [parse_set(item) for item in set_] + [Change(p, remove=True) for p in remove]
+    changes = [parse_set(item, "<command line> --set") for item in set_] + [command_line_removal(p) for p in remove]
     if patch:
         changes += patch_changes(patch)
     elif not changes:

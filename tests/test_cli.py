@@ -306,6 +306,42 @@ def test_every_usage_line_reads_as_other_tools_write_them():
     assert usage["registry"] == "fto registry [OPTIONS] [TERM]"
 
 
+# --- errors name where the bad value was written -----------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "as_of=20250101"],
+     "<command line> --set as_of=20250101: 20250101: a date must be written YYYY-MM-DD, not as a number"),
+    (["--set", "organizations.sinaloa.registry=nosuch"],
+     "<command line> --set organizations.sinaloa.registry=nosuch: 'nosuch' is not in the bundled registry "
+     "(see `fto registry`)"),
+    (["--set", "transactions=5"], "<command line> --set transactions=5: 5: Input should be a valid dictionary"),
+    (["--remove", "organizations.sinaloa.registy"],
+     "<command line> --remove organizations.sinaloa.registy: nothing to remove here; did you mean 'registry'?"),
+    (["--reading", "frap_26a_extends_deadlin=yes", "--set", "as_of=2025-02-19"],
+     "<command line>: --reading frap_26a_extends_deadlin=yes: 'frap_26a_extends_deadlin' is not a reading; "
+     "did you mean 'frap_26a_extends_deadline'?"),
+])
+def test_a_whatif_error_names_the_option_that_wrote_the_value(args: list[str], message: str):
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", *args)) == f"error: {message}"
+
+
+def test_a_patch_error_names_the_patch_file_and_its_line(tmp_path: Path):
+    patch = tmp_path / "patch.yaml"
+    patch.write_text("# a renamed group\norganizations:\n  sinaloa:\n    registry: 5\n", encoding="utf-8")
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(patch))) == \
+        f"error: {patch}:4: organizations.sinaloa.registry: 5: Input should be a valid string"
+    patch.write_text("remove:\n  - organizations.sinaloa.registy\n", encoding="utf-8")
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(patch))) == \
+        f"error: {patch}:2: organizations.sinaloa.registy: nothing to remove here; did you mean 'registry'?"
+
+
+def test_a_shell_set_error_names_the_shell_command():
+    run = fto("shell", str(SINALOA), stdin="set as_of=20250101\nquit\n")
+    assert "error: <shell> set as_of=20250101: 20250101: a date must be written YYYY-MM-DD" in run.stderr
+    assert "sinaloa.yaml" not in run.stderr
+
+
 def test_a_misspelt_reading_gets_a_suggestion(tmp_path: Path):
     assert one_error(fto("ask", str(SINALOA), "designated(sinaloa)", "--reading", "frap_26a_extends_deadlin=no")) \
         .endswith("'frap_26a_extends_deadlin' is not a reading; did you mean 'frap_26a_extends_deadline'?")
