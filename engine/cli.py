@@ -438,6 +438,8 @@ def whatif(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON (--format json)."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT",
                                      help=FORMAT_HELP + " memo, dot and svg show the answer after the change."),
+    brief: bool = typer.Option(False, "--brief", help="After the change, only the answer line, the element ledger "
+                                                      "and the citations (as `fto ask --brief`)."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0, 1 or 4 for the answer after the change (yes, no, depends)."),
     reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
                                       help="Fix an open point of law one way (`fto readings` lists them; repeatable)."),
@@ -452,7 +454,7 @@ def whatif(
         changes += patch_changes(patch)
     elif not changes:
         raise InputError("<command line>", "give at least one --set, --remove or --patch")
-    view = _view(fmt, as_json, False)
+    view = _view(fmt, as_json, brief)
     session = Session(scenario, parse_day(as_of) if as_of is not None else None, _fixed(reading))
     result = session.whatif(question, changes)
     if view == "json":
@@ -467,7 +469,7 @@ def whatif(
     elif view == "text":
         from engine.render import print_whatif
 
-        print_whatif(result)
+        print_whatif(result, brief)
     elif view == "memo":
         from engine.memo import whatif_memo
 
@@ -503,9 +505,12 @@ def check(
     update: bool = typer.Option(False, "--update", "--accept",
                                 help="Rewrite failing expectations from the engine's answers, showing the diff."),
 ) -> None:
-    """Run case files: print each failing expectation, then `N passed, N failed` (expectations); exit 1 on any failure."""
+    """Run case files: print each failing expectation, then `N passed, N failed` (expectations); exit 1 on any failure.
+
+    A case file that is not valid is bad input, as a bad scenario is to `fto ask`: one `error:`
+    line naming the file and the place, exit 2. Every file is read before any is run, so that
+    comes first."""
     from engine.cases import case_files, judge, load_case, rules_used
-    from engine.errors import InputError
 
     passed = failed = updated = 0
     exercised: dict[str, set[str]] = {}

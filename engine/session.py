@@ -228,6 +228,13 @@ class WhatIf(BaseModel):
     citations_removed: list[str]
     regrounded: bool
 
+    def change_lines(self) -> list[str]:
+        """The changes as shown to a reader; an empty patch is said to change nothing, not left blank."""
+        return self.changes or [NOTHING_CHANGED]
+
+
+NOTHING_CHANGED = "nothing (the patch changes nothing)"
+
 
 class Suggestion(BaseModel):
     change: list[str]

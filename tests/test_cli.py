@@ -364,3 +364,20 @@ def test_an_invalid_case_file_is_bad_input_not_a_failure(tmp_path: Path):
     bad = tmp_path / "zbad.yaml"
     bad.write_text("as_of: 2025-01-01\nexpect:\n  - {ask: designated(x), cites: [x]}\n", encoding="utf-8")
     assert one_error(fto("check", str(tmp_path))) == f"error: {bad}:3: expect.0.answer: required key is missing"
+
+
+# --- whatif --brief, and a patch that changes nothing --------------------------------------------
+
+
+def test_whatif_brief_shortens_the_answer_after_as_ask_brief_does(tmp_path: Path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("{}\n", encoding="utf-8")
+    whatif = fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(empty), "--brief")
+    ask = fto("ask", str(SINALOA), "designated(sinaloa)", "--brief")
+    assert whatif.returncode == 0, whatif.stderr
+    assert whatif.stdout == ("What if: nothing (the patch changes nothing)\n"
+                             "designated(sinaloa): YES → YES (stays)\nAfter:\n" + ask.stdout)
+    full = fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(empty))
+    assert len(full.stdout.splitlines()) > len(whatif.stdout.splitlines())
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", "--set", "as_of=2025-02-19", "--brief",
+                         "--json")) == "error: <command line>: --brief: --brief shortens the text view; it does not apply to json"
