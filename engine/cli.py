@@ -647,7 +647,8 @@ def registry(
 
 @app.command()
 def screen(
-    base: str = typer.Argument(..., metavar="BASE", help="Base scenario YAML (organizations, registry links, events) the tables extend."),
+    base: str = typer.Argument(..., metavar="BASE",
+                               help="Base scenario YAML (organizations, registry links, events) the tables extend."),
     transactions: Optional[str] = typer.Option(None, "--transactions", help="Transactions table (.csv, .parquet, .jsonl)."),
     parties: Optional[str] = typer.Option(None, "--parties", help="Parties table."),
     holdings: Optional[str] = typer.Option(None, "--holdings", help="Holdings table."),

@@ -380,4 +380,5 @@ def test_whatif_brief_shortens_the_answer_after_as_ask_brief_does(tmp_path: Path
     full = fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(empty))
     assert len(full.stdout.splitlines()) > len(whatif.stdout.splitlines())
     assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", "--set", "as_of=2025-02-19", "--brief",
-                         "--json")) == "error: <command line>: --brief: --brief shortens the text view; it does not apply to json"
+                         "--json")) == \
+        "error: <command line>: --brief: --brief shortens the text view; it does not apply to json"

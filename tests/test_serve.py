@@ -266,7 +266,8 @@ def test_readings_are_checked_by_name_and_fixed_as_the_cli_fixes_them(client):
     body = {"scenario": SINALOA, "question": "designated(sinaloa)"}
     assert post(client, "/api/ask", {**body, "readings": {}})["answer"] == "yes"
     unknown = error(client, "/api/ask", {**body, "readings": {"made_on_signature": True}})
-    assert unknown == "<request>: readings.made_on_signature: 'made_on_signature' is not a reading; did you mean 'made_on_signing'?"
+    assert unknown == ("<request>: readings.made_on_signature: 'made_on_signature' is not a reading; "
+                       "did you mean 'made_on_signing'?")
     far = error(client, "/api/ask", {**body, "readings": {"frap": True}})  # nothing close: every name
     assert "the readings are" in far and "made_on_signing" in far and "frap_26a_extends_deadline" in far
     assert error(client, "/api/ask", {**body, "readings": {"made_on_signing": "yes"}}) == \

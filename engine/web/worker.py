@@ -264,7 +264,8 @@ def _changes(request: dict[str, Any]) -> list[Change]:
     changes = [parse_set(f"{path}={value}") if isinstance(value, str) else Change(path, value)
                for path, value in (request.get("set") or {}).items()]
     changes = [replace(c, origin=f"{REQUEST}: set.{c.path}") for c in changes]
-    changes += [Change(path, remove=True, origin=f"{REQUEST}: remove.{i}") for i, path in enumerate(request.get("remove") or [])]
+    changes += [Change(path, remove=True, origin=f"{REQUEST}: remove.{i}")
+                for i, path in enumerate(request.get("remove") or [])]
     if request.get("patch") is not None:
         changes += changes_from_patch(Located(request["patch"], {}, "<patch>"))
     if not changes:
