@@ -128,6 +128,15 @@ def _case(located: Located, path: str) -> Case:
         meta = CaseMeta.model_validate({k: data[k] for k in ("expect", "name", "tags") if k in data})
     except ValidationError as exc:
         raise validation_error(exc, located, CaseMeta) from None
+    if any(exp.readings for exp in meta.expect):  # a misspelt reading: its own line, and the name it meant
+        from engine.open_law import names, not_a_reading
+        from engine.rules import library
+
+        known = names(library())
+        for i, exp in enumerate(meta.expect):
+            for name in exp.readings:
+                if name not in known:
+                    raise located.error(("expect", i, "readings", name), not_a_reading(name, known))
     return Case(path, scenario, meta, located)
 
 

@@ -29,9 +29,23 @@ def _untagged(command: Any) -> None:
             takes_value = param.param_type_name == "option" and not param.is_flag and not param.count
             shown = (param.metavar or param.name.upper()) if takes_value else None
             param.display_type_rich = lambda ctx, shown=shown: shown
+            if param.param_type_name == "argument":
+                param._usage_display_name = lambda param=param: _usage_name(param)
         plain(command, ctx, formatter)
 
     command.format_help = format_help
+
+
+def _usage_name(argument: Any) -> str:
+    """An argument in the usage line as other tools write it: `SCENARIO`, `[QUESTION]...`,
+    `PATH...` (typer's own marks a required one `{SCENARIO}` and repeats the brackets of a
+    metavar that has them). A metavar that already says it is optional or repeated is kept."""
+    name = argument.metavar or argument.name.upper()
+    if name.startswith("[") or name.endswith("..."):
+        return name
+    if not argument.required:
+        name = f"[{name}]"
+    return name + ("..." if argument.nargs != 1 else "")
 
 
 class _Group(TyperGroup):
@@ -377,10 +391,22 @@ def ask(
 
 
 def _fixed(texts: list[str]) -> dict[str, bool]:
-    """--reading NAME=yes|no, repeated, as the readings to fix."""
-    from engine.open_law import parse_fix
+    """--reading NAME=yes|no, repeated, as the readings to fix; a name that is no reading is the
+    option's error (with the name it most likely meant), not the scenario's."""
+    if not texts:
+        return {}
+    from engine.errors import InputError
+    from engine.open_law import names, not_a_reading, parse_fix
+    from engine.rules import library
 
-    return dict(parse_fix(t) for t in texts)
+    known = names(library())
+    fixed = {}
+    for text in texts:
+        name, value = parse_fix(text)
+        if name not in known:
+            raise InputError("<command line>", not_a_reading(name, known), where=f"--reading {text}")
+        fixed[name] = value
+    return fixed
 
 
 def _overall(answers: list[str]) -> str:
@@ -412,6 +438,8 @@ def whatif(
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON (--format json)."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT",
                                      help=FORMAT_HELP + " memo, dot and svg show the answer after the change."),
+    brief: bool = typer.Option(False, "--brief", help="After the change, only the answer line, the element ledger "
+                                                      "and the citations (as `fto ask --brief`)."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 0, 1 or 4 for the answer after the change (yes, no, depends)."),
     reading: List[str] = typer.Option([], "--reading", metavar="NAME=yes|no",
                                       help="Fix an open point of law one way (`fto readings` lists them; repeatable)."),
@@ -419,14 +447,14 @@ def whatif(
     """The answer before and after a change, and everything that flipped."""
     from engine.answers import Answer, parse_day
     from engine.errors import InputError
-    from engine.session import Change, Session, parse_set, patch_changes
+    from engine.session import Session, command_line_removal, parse_set, patch_changes
 
-    changes = [parse_set(item) for item in set_] + [Change(p, remove=True) for p in remove]
+    changes = [parse_set(item, "<command line> --set") for item in set_] + [command_line_removal(p) for p in remove]
     if patch:
         changes += patch_changes(patch)
     elif not changes:
         raise InputError("<command line>", "give at least one --set, --remove or --patch")
-    view = _view(fmt, as_json, False)
+    view = _view(fmt, as_json, brief)
     session = Session(scenario, parse_day(as_of) if as_of is not None else None, _fixed(reading))
     result = session.whatif(question, changes)
     if view == "json":
@@ -441,7 +469,7 @@ def whatif(
     elif view == "text":
         from engine.render import print_whatif
 
-        print_whatif(result)
+        print_whatif(result, brief)
     elif view == "memo":
         from engine.memo import whatif_memo
 
@@ -477,20 +505,20 @@ def check(
     update: bool = typer.Option(False, "--update", "--accept",
                                 help="Rewrite failing expectations from the engine's answers, showing the diff."),
 ) -> None:
-    """Run case files: print each failing expectation, then `N passed, N failed` (expectations); exit 1 on any failure."""
+    """Run case files: print each failing expectation, then `N passed, N failed` (expectations); exit 1 on any failure.
+
+    A case file that is not valid is bad input, as a bad scenario is to `fto ask`: one `error:`
+    line naming the file and the place, exit 2. Every file is read before any is run, so that
+    comes first."""
     from engine.cases import case_files, judge, load_case, rules_used
-    from engine.errors import InputError
 
     passed = failed = updated = 0
     exercised: dict[str, set[str]] = {}
-    for path in case_files(paths):
-        try:
-            case = load_case(path)
-            verdicts = [judge(case, i) for i in range(len(case.meta.expect))]
-        except InputError as exc:
-            failed += 1  # the file itself: its expectations cannot be counted
-            print(f"ERROR {exc.render()}")
-            continue
+    cases = [load_case(path) for path in case_files(paths)]
+    for case in cases:
+        path = case.path
+        verdicts = [judge(case, i) for i in range(len(case.meta.expect))]
+        case._solvers.clear()  # a file's groundings are done with once it is judged
         for verdict in verdicts:
             for rule in rules_used(verdict.answer):
                 exercised.setdefault(rule, set()).add(str(path))
@@ -626,7 +654,8 @@ def registry(
 
 @app.command()
 def screen(
-    base: str = typer.Argument(..., help="Base scenario YAML (organizations, registry links, events) the tables extend."),
+    base: str = typer.Argument(..., metavar="BASE",
+                               help="Base scenario YAML (organizations, registry links, events) the tables extend."),
     transactions: Optional[str] = typer.Option(None, "--transactions", help="Transactions table (.csv, .parquet, .jsonl)."),
     parties: Optional[str] = typer.Option(None, "--parties", help="Parties table."),
     holdings: Optional[str] = typer.Option(None, "--holdings", help="Holdings table."),
@@ -664,8 +693,8 @@ def screen(
 
 @app.command("explain")
 def explain_result(
-    results: str = typer.Argument(..., help="A results file written by `fto screen --out`."),
-    row: str = typer.Argument(..., help="A transaction or holding id."),
+    results: str = typer.Argument(..., metavar="RESULTS", help="A results file written by `fto screen --out`."),
+    row: str = typer.Argument(..., metavar="ROW", help="A transaction or holding id."),
     as_json: bool = typer.Option(False, "--json", help="Print the answers as JSON."),
 ) -> None:
     """Explain one row of a screen's results, as `fto ask` would on that row alone."""

@@ -146,7 +146,7 @@ def _sentence(text: str) -> str:
 def whatif_memo(result: object) -> str:
     """A what-if (engine.session.WhatIf) as a memo: the changes, what flipped, then the memo of the answer after."""
     before, after = getattr(result, "before"), getattr(result, "after")
-    lines = ["# What if", "", *[f"- {c}" for c in getattr(result, "changes")], "",
+    lines = ["# What if", "", *[f"- {c}" for c in getattr(result, "change_lines")()], "",
              f"{before.question}: {before.answer} before, {after.answer} after.", ""]
     flipped = getattr(result, "flipped")
     if flipped:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Mapping
 from clingo.symbol import Function
 from pydantic import BaseModel
 
-from engine.errors import InputError
+from engine.errors import InputError, did_you_mean
 from engine.rules import Library
 
 if TYPE_CHECKING:
@@ -76,14 +76,23 @@ def parse_fix(text: str) -> tuple[str, bool]:
     return name.strip(), value in ("yes", "true")
 
 
+def names(lib: Library) -> set[str]:
+    """The names of the open readings the rule book declares."""
+    return {r.name for r in readings(lib)}
+
+
+def not_a_reading(name: str, known: set[str] | list[str]) -> str:
+    """The problem with a name that is no reading: the one it most likely meant, else them all."""
+    return f"{name!r} is not a reading" + (did_you_mean(name, known) or f"; the readings are {', '.join(sorted(known))}")
+
+
 def fixed_program(lib: Library, fixed: Mapping[str, bool], source: str = "<command line>") -> str:
     """Program text that fixes readings: a fact for yes, a constraint for no. Only names the rule
     book declares are accepted, so nothing a user types reaches the program text."""
-    known = {r.name for r in readings(lib)}
+    known = names(lib)
     for name in fixed:
         if name not in known:
-            raise InputError(source, f"{name!r} is not a reading; the readings are {', '.join(sorted(known))}",
-                             where="readings")
+            raise InputError(source, not_a_reading(name, known), where="readings")
     return "".join(f"reading({n})." if yes else f":- reading({n})." for n, yes in sorted(fixed.items()))
 
 

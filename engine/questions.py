@@ -383,7 +383,7 @@ def whatif_text(result: Any) -> str:  # engine.session.WhatIf over an open quest
     or changed status, every other conclusion that flipped, and the listing after."""
     before = {b.question: b.answer for b in result.before.bindings}
     after = {b.question: b.answer for b in result.after.bindings}
-    lines = ["What if: " + "; ".join(result.changes),
+    lines = ["What if: " + "; ".join(result.change_lines()),
              f"{result.question}: {result.before.answer.upper()} → {result.after.answer.upper()}"]
     for ground in sorted(set(before) | set(after)):
         if before.get(ground, "no") != after.get(ground, "no"):

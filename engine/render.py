@@ -113,9 +113,10 @@ def print_suggestions(suggestions: list) -> None:  # list[engine.session.Suggest
         line(f"  • {' and '.join(s.change)}" + (f"  [{s.cite or s.rule}]" if s.cite or s.rule else ""))
 
 
-def print_whatif(result) -> None:  # engine.session.WhatIf
+def print_whatif(result, brief: bool = False) -> None:  # engine.session.WhatIf
+    """The changes, what flipped, and the answer after (`brief`: as `print_answer` shortens it)."""
     line, _ = _writer()
-    line(("What if:", "bold"), " " + "; ".join(result.changes))
+    line(("What if:", "bold"), " " + "; ".join(result.change_lines()))
     verdict: Part = ("changes", "bold yellow") if result.changed else "stays"
     line(f"{result.question}: {result.before.answer.upper()} → {result.after.answer.upper()} (", verdict, ")")
     if result.flipped:
@@ -131,4 +132,4 @@ def print_whatif(result) -> None:  # engine.session.WhatIf
     for c in result.citations_removed:
         line(f"  - {c}")
     line(("After:", "bold"))
-    print_answer(result.after)
+    print_answer(result.after, brief)

@@ -30,7 +30,7 @@ def run(path: str, as_of: dt.date | None, readings: dict[str, bool] | None = Non
     from engine.answers import Answer
     from engine.questions import listing_text
     from engine.render import print_answer, print_suggestions
-    from engine.session import Change, Session, parse_set
+    from engine.session import Session, command_line_removal, parse_set
 
     session = Session(path, as_of, readings)
     start = session.conclusions()
@@ -68,10 +68,10 @@ def run(path: str, as_of: dt.date | None, readings: dict[str, bool] | None = Non
             elif cmd == "whynot":
                 print_suggestions(session.why_not(arg))
             elif cmd == "set":
-                regrounded = session.change([parse_set(arg)])
+                regrounded = session.change([parse_set(arg, "<shell> set")])
                 print("changed" + (" (re-grounded)" if regrounded else ""))
             elif cmd == "remove":
-                session.change([Change(arg, remove=True)])
+                session.change([command_line_removal(arg, "<shell> remove")])
                 print("removed")
             elif cmd == "undo":
                 print("undone" if session.undo() else "nothing to undo")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,12 +27,18 @@ from engine.yamlsource import Located, load_file, load_text
 @dataclass(frozen=True)
 class Change:
     """One edit to a scenario: set a path to a value, or remove it. `merge` (from a patch file):
-    a mapping is merged into the mapping already there, so an empty one changes nothing."""
+    a mapping is merged into the mapping already there, so an empty one changes nothing.
+
+    `origin` and `line`: where the change was written (`<command line> --set PATH=VALUE`, or a
+    patch file and its line), so that an error its value causes names that place, not the base
+    file's line of the same path (see `blamed`)."""
 
     path: str
     value: Any = None
     remove: bool = False
     merge: bool = False
+    origin: str = field(default="", compare=False)
+    line: int | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         if self.remove:
@@ -43,10 +49,11 @@ class Change:
         return f"{self.path} = {shown}"
 
 
-def parse_set(text: str) -> Change:
+def parse_set(text: str, origin: str = "") -> Change:
     """`PATH=VALUE`, the value read as a YAML scalar or flow collection (dates, booleans, lists).
 
-    A value is never a YAML comment: `#1`, or `Acme #2`, is kept as the text written.
+    A value is never a YAML comment: `#1`, or `Acme #2`, is kept as the text written. `origin`:
+    where it was written, e.g. `<command line> --set` (the text is added to it).
     """
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
@@ -54,7 +61,40 @@ def parse_set(text: str) -> Change:
     value = raw.strip()
     if value and not _has_comment(value):
         value = load_text(value, "--set").data
-    return Change(path.strip(), value)
+    return Change(path.strip(), value, origin=f"{origin} {_quoted(text)}" if origin else "")
+
+
+def command_line_removal(path: str, origin: str = "<command line> --remove") -> Change:
+    """`--remove PATH` (or the shell's `remove PATH`), knowing where it was written."""
+    return Change(path, remove=True, origin=f"{origin} {_quoted(path)}")
+
+
+def _quoted(text: str) -> str:
+    """An argument as it would be typed again at a shell prompt."""
+    import shlex
+
+    return shlex.quote(text)
+
+
+def _related(one: str, other: str) -> bool:
+    """Whether one dotted path leads into the other (or is it)."""
+    a, b = one.split("."), other.split(".")
+    return a[:len(b)] == b or b[:len(a)] == a
+
+
+def blamed(exc: InputError, changes: list[Change]) -> InputError:
+    """An error found in the changed scenario, blamed on the change whose path it is at (the last
+    such): the command-line option or the patch file's line that wrote the value, not the base
+    file. An error at a path no change touched stays the base file's."""
+    if not exc.where:
+        return exc
+    for change in reversed(changes):
+        if change.origin and _related(change.path, exc.where):
+            # Where the origin already shows the path (`--set PATH=VALUE`), it is not said twice.
+            shown = change.line is None and change.path in change.origin
+            where = "" if shown and change.path == exc.where else exc.where
+            return InputError(change.origin, exc.problem, change.line, where)
+    return exc
 
 
 def _has_comment(text: str) -> bool:
@@ -93,7 +133,8 @@ def changes_from_patch(located: Located) -> list[Change]:
     removals = data.get(PATCH_REMOVE, [])
     if not isinstance(removals, list) or not all(isinstance(p, str) for p in removals):
         raise located.error((PATCH_REMOVE,), "remove: must be a list of paths, e.g. [actors.frontco.agent_of, events.2]")
-    out = [Change(p, remove=True) for p in removals]
+    out = [Change(p, remove=True, origin=located.source, line=located.line_of((PATCH_REMOVE, i)))
+           for i, p in enumerate(removals)]
 
     def walk(prefix: tuple[Any, ...], node: Any) -> None:
         if isinstance(node, dict) and node:
@@ -102,7 +143,8 @@ def changes_from_patch(located: Located) -> list[Change]:
         elif node is None:
             raise located.error(prefix, "a patch cannot set a value to nothing; to delete it, list its path under remove:")
         else:
-            out.append(Change(".".join(map(str, prefix)), node, merge=True))
+            out.append(Change(".".join(map(str, prefix)), node, merge=True, origin=located.source,
+                              line=located.line_of(prefix)))
 
     for key, value in data.items():
         if key != PATCH_REMOVE:
@@ -111,7 +153,15 @@ def changes_from_patch(located: Located) -> list[Change]:
 
 
 def apply(data: dict[str, Any], change: Change, source: str) -> dict[str, Any]:
-    """A copy of `data` with one change made; a path that leads nowhere is an InputError."""
+    """A copy of `data` with one change made; a path that leads nowhere is an InputError, blamed on
+    where the change was written when that is known (else on `source`)."""
+    try:
+        return _applied(data, change, source)
+    except InputError as exc:
+        raise blamed(exc, [change]) from None
+
+
+def _applied(data: dict[str, Any], change: Change, source: str) -> dict[str, Any]:
     result = copy.deepcopy(data)
     parts = change.path.split(".")
     node: Any = result
@@ -177,6 +227,13 @@ class WhatIf(BaseModel):
     citations_added: list[str]
     citations_removed: list[str]
     regrounded: bool
+
+    def change_lines(self) -> list[str]:
+        """The changes as shown to a reader; an empty patch is said to change nothing, not left blank."""
+        return self.changes or [NOTHING_CHANGED]
+
+
+NOTHING_CHANGED = "nothing (the patch changes nothing)"
 
 
 class Suggestion(BaseModel):
@@ -244,7 +301,10 @@ class Session:
         data = self.data
         for change in changes:
             data = apply(data, change, self.source)
-        regrounded = self._move_to(data)
+        try:
+            regrounded = self._move_to(data)
+        except InputError as exc:
+            raise blamed(exc, changes) from None
         self.history.append(data)
         self.applied.append(changes)
         return regrounded

@@ -279,3 +279,106 @@ def test_output_off_a_terminal_is_never_paged(tmp_path: Path):
 def test_the_case_template_points_to_the_schema(tmp_path: Path):
     run = fto("new-case", str(tmp_path / "new.yaml"))
     assert "fto schema" in run.stdout and "fto schema" in (tmp_path / "new.yaml").read_text(encoding="utf-8")
+
+
+# --- usage lines -------------------------------------------------------------------------------
+
+
+def test_every_usage_line_reads_as_other_tools_write_them():
+    import typer.main
+
+    runner = CliRunner()
+    group = typer.main.get_command(app)
+    usage = {}
+    for name in group.commands:
+        page = runner.invoke(app, [name, "--help"], prog_name="fto", terminal_width=200).output
+        usage[name] = " ".join(next(line for line in page.splitlines() if "Usage:" in line).split()[1:])
+    # Arguments in capitals, required ones bare, optional ones in brackets, repeated ones with `...`
+    # (not typer's `{SCENARIO}`, `[[QUESTION]...]...` or a lower-case `{base}`).
+    argument = r"(?:[A-Z][A-Z_]*(?:\.\.\.)?|\[[A-Z][A-Z_]*\](?:\.\.\.)?)"
+    for name, line in usage.items():
+        assert re.fullmatch(rf"fto {re.escape(name)} \[OPTIONS\](?: {argument})*", line), line
+    assert usage["ask"] == "fto ask [OPTIONS] SCENARIO [QUESTION]..."
+    assert usage["whatif"] == "fto whatif [OPTIONS] SCENARIO QUESTION"
+    assert usage["explain"] == "fto explain [OPTIONS] RESULTS ROW"
+    assert usage["screen"] == "fto screen [OPTIONS] BASE"
+    assert usage["check"] == "fto check [OPTIONS] PATH..."
+    assert usage["registry"] == "fto registry [OPTIONS] [TERM]"
+
+
+# --- errors name where the bad value was written -----------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "as_of=20250101"],
+     "<command line> --set as_of=20250101: 20250101: a date must be written YYYY-MM-DD, not as a number"),
+    (["--set", "organizations.sinaloa.registry=nosuch"],
+     "<command line> --set organizations.sinaloa.registry=nosuch: 'nosuch' is not in the bundled registry "
+     "(see `fto registry`)"),
+    (["--set", "transactions=5"], "<command line> --set transactions=5: 5: Input should be a valid dictionary"),
+    (["--remove", "organizations.sinaloa.registy"],
+     "<command line> --remove organizations.sinaloa.registy: nothing to remove here; did you mean 'registry'?"),
+    (["--reading", "frap_26a_extends_deadlin=yes", "--set", "as_of=2025-02-19"],
+     "<command line>: --reading frap_26a_extends_deadlin=yes: 'frap_26a_extends_deadlin' is not a reading; "
+     "did you mean 'frap_26a_extends_deadline'?"),
+])
+def test_a_whatif_error_names_the_option_that_wrote_the_value(args: list[str], message: str):
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", *args)) == f"error: {message}"
+
+
+def test_a_patch_error_names_the_patch_file_and_its_line(tmp_path: Path):
+    patch = tmp_path / "patch.yaml"
+    patch.write_text("# a renamed group\norganizations:\n  sinaloa:\n    registry: 5\n", encoding="utf-8")
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(patch))) == \
+        f"error: {patch}:4: organizations.sinaloa.registry: 5: Input should be a valid string"
+    patch.write_text("remove:\n  - organizations.sinaloa.registy\n", encoding="utf-8")
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(patch))) == \
+        f"error: {patch}:2: organizations.sinaloa.registy: nothing to remove here; did you mean 'registry'?"
+
+
+def test_a_shell_set_error_names_the_shell_command():
+    run = fto("shell", str(SINALOA), stdin="set as_of=20250101\nquit\n")
+    assert "error: <shell> set as_of=20250101: 20250101: a date must be written YYYY-MM-DD" in run.stderr
+    assert "sinaloa.yaml" not in run.stderr
+
+
+def test_a_misspelt_reading_gets_a_suggestion(tmp_path: Path):
+    assert one_error(fto("ask", str(SINALOA), "designated(sinaloa)", "--reading", "frap_26a_extends_deadlin=no")) \
+        .endswith("'frap_26a_extends_deadlin' is not a reading; did you mean 'frap_26a_extends_deadline'?")
+    case = tmp_path / "case.yaml"
+    text = (ROOT / "cases" / "forms" / "review_window.yaml").read_text(encoding="utf-8")
+    case.write_text(text.replace("{frap_26a_extends_deadline: yes}", "{frap_26a_extends_deadlin: yes}"),
+                    encoding="utf-8")
+    line = 1 + text.splitlines().index("    readings: {frap_26a_extends_deadline: yes}")
+    assert one_error(fto("check", str(case))) == (
+        f"error: {case}:{line}: expect.1.readings.frap_26a_extends_deadlin: 'frap_26a_extends_deadlin' is not a "
+        "reading; did you mean 'frap_26a_extends_deadline'?")
+
+
+# --- fto check: a bad case file is bad input ---------------------------------------------------
+
+
+def test_an_invalid_case_file_is_bad_input_not_a_failure(tmp_path: Path):
+    (tmp_path / "good.yaml").write_text((ROOT / "cases" / "designation" / "sinaloa_designated_after_publication.yaml")
+                                        .read_text(encoding="utf-8"), encoding="utf-8")
+    bad = tmp_path / "zbad.yaml"
+    bad.write_text("as_of: 2025-01-01\nexpect:\n  - {ask: designated(x), cites: [x]}\n", encoding="utf-8")
+    assert one_error(fto("check", str(tmp_path))) == f"error: {bad}:3: expect.0.answer: required key is missing"
+
+
+# --- whatif --brief, and a patch that changes nothing --------------------------------------------
+
+
+def test_whatif_brief_shortens_the_answer_after_as_ask_brief_does(tmp_path: Path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("{}\n", encoding="utf-8")
+    whatif = fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(empty), "--brief")
+    ask = fto("ask", str(SINALOA), "designated(sinaloa)", "--brief")
+    assert whatif.returncode == 0, whatif.stderr
+    assert whatif.stdout == ("What if: nothing (the patch changes nothing)\n"
+                             "designated(sinaloa): YES → YES (stays)\nAfter:\n" + ask.stdout)
+    full = fto("whatif", str(SINALOA), "designated(sinaloa)", "--patch", str(empty))
+    assert len(full.stdout.splitlines()) > len(whatif.stdout.splitlines())
+    assert one_error(fto("whatif", str(SINALOA), "designated(sinaloa)", "--set", "as_of=2025-02-19", "--brief",
+                         "--json")) == \
+        "error: <command line>: --brief: --brief shortens the text view; it does not apply to json"

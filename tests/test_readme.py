@@ -93,6 +93,10 @@ def test_ci_runs_the_readme_test_command_as_written():
 COUNTED = re.compile(r"\b([0-9][0-9,]*) (cases|case files|expectations|rules|askable conclusions|registry entries)\b")
 
 
+FILES = re.compile(r"\b([0-9][0-9,]*) files\b")
+FOLDER = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
+
+
 def test_the_readmes_state_no_count_that_has_gone_stale():
     # A count of the project's own things goes stale as they grow (the README once said 78 cases
     # when there were 122): state none, or state the true one.
@@ -107,6 +111,16 @@ def test_the_readmes_state_no_count_that_has_gone_stale():
         "rules": len(lib.rules), "askable conclusions": len(list(lib.asks())), "registry entries": len(search("")),
     }
     for readme in [README, *ROOT.glob("*/README.md")]:
-        for number, what in COUNTED.findall(readme.read_text(encoding="utf-8")):
+        text = readme.read_text(encoding="utf-8")
+        for number, what in COUNTED.findall(text):
             assert what in actual and int(number.replace(",", "")) == actual[what], \
                 f"{readme.relative_to(ROOT)} says {number} {what}; there are {actual.get(what, 'uncounted')}"
+        # "N files" counts a folder's files: the folder must be named on the same line (the last
+        # path before the count), and hold that many (the README once said 21 for 23).
+        for line in text.splitlines():
+            for count in FILES.finditer(line):
+                folders = [m for m in FOLDER.findall(line[:count.start()]) if (ROOT / m).is_dir()]
+                assert folders, f"{readme.relative_to(ROOT)} says {count.group(0)} of no folder it names: {line}"
+                there = sum(1 for f in (ROOT / folders[-1]).rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+                assert int(count.group(1).replace(",", "")) == there, \
+                    f"{readme.relative_to(ROOT)} says {count.group(0)} in {folders[-1]}; there are {there}"

@@ -247,10 +247,14 @@ def test_scenario_and_question_errors_are_the_cli_lines(client, tmp_path):
 def test_whatif_errors_are_the_cli_lines(client, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(ADVOCACY, encoding="utf-8")
-    for change, args in (({"set": {"transactions.press.on": "soon"}}, ["--set", "transactions.press.on=soon"]),
-                         ({"remove": ["events.9"]}, ["--remove", "events.9"])):
+    # The same problem, blamed on where the value was written: the option, or the request's field.
+    for change, args, written in (
+            ({"set": {"transactions.press.on": "soon"}}, ["--set", "transactions.press.on=soon"],
+             ("<command line> --set transactions.press.on=soon:", "<request>: set.transactions.press.on:")),
+            ({"remove": ["events.9"]}, ["--remove", "events.9"],
+             ("<command line> --remove events.9:", "<request>: remove.0: events.9:"))):
         assert error(client, "/api/whatif", {"scenario": ADVOCACY, "question": PRESS, **change}) == \
-            cli_error(good, "whatif", str(good), PRESS, *args)
+            cli_error(good, "whatif", str(good), PRESS, *args).replace(*written)
     assert error(client, "/api/whatif", {"scenario": ADVOCACY, "question": PRESS}) == \
         "<request>: give at least one change: set, remove or patch"
     # the warm session was not left changed by the failures
@@ -262,8 +266,10 @@ def test_readings_are_checked_by_name_and_fixed_as_the_cli_fixes_them(client):
     body = {"scenario": SINALOA, "question": "designated(sinaloa)"}
     assert post(client, "/api/ask", {**body, "readings": {}})["answer"] == "yes"
     unknown = error(client, "/api/ask", {**body, "readings": {"made_on_signature": True}})
-    assert unknown.startswith("<request>: readings.made_on_signature: 'made_on_signature' is not a reading; the readings are:")
-    assert "made_on_signing" in unknown and "frap_26a_extends_deadline" in unknown
+    assert unknown == ("<request>: readings.made_on_signature: 'made_on_signature' is not a reading; "
+                       "did you mean 'made_on_signing'?")
+    far = error(client, "/api/ask", {**body, "readings": {"frap": True}})  # nothing close: every name
+    assert "the readings are" in far and "made_on_signing" in far and "frap_26a_extends_deadline" in far
     assert error(client, "/api/ask", {**body, "readings": {"made_on_signing": "yes"}}) == \
         "<request>: readings.made_on_signing: 'yes': a reading is true or false"
     # § 1189(c)(1)'s 30 days from 2025-02-20 end on Saturday 2025-03-22; whether FRAP 26(a)(1)(C)

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
@@ -260,9 +260,12 @@ def _questions(raw: str | list[str]) -> list[str]:
 
 def _changes(request: dict[str, Any]) -> list[Change]:
     """`set`, `remove` and `patch`, read as `--set`, `--remove` and `--patch` are (a text value as YAML)."""
+    # Each change knows where the request wrote it, so an error its value causes names that place.
     changes = [parse_set(f"{path}={value}") if isinstance(value, str) else Change(path, value)
                for path, value in (request.get("set") or {}).items()]
-    changes += [Change(path, remove=True) for path in request.get("remove") or []]
+    changes = [replace(c, origin=f"{REQUEST}: set.{c.path}") for c in changes]
+    changes += [Change(path, remove=True, origin=f"{REQUEST}: remove.{i}")
+                for i, path in enumerate(request.get("remove") or [])]
     if request.get("patch") is not None:
         changes += changes_from_patch(Located(request["patch"], {}, "<patch>"))
     if not changes:
@@ -275,13 +278,13 @@ def fixed_readings(readings: dict[str, Any] | None) -> dict[str, bool]:
     names `fto readings` lists); unfixed, the engine reasons over both and names the one that decides."""
     if not readings:
         return {}
-    from engine.open_law import readings as named
+    from engine.open_law import not_a_reading, readings as named
 
     names = sorted(r.name for r in named(library()))
     for name, value in readings.items():
         where = f"readings.{name}"
         if name not in names:
-            raise InputError(REQUEST, f"{name!r} is not a reading; the readings are: {', '.join(names)}", where=where)
+            raise InputError(REQUEST, not_a_reading(name, names), where=where)
         if not isinstance(value, bool):
             raise InputError(REQUEST, f"{value!r}: a reading is true or false", where=where)
     return dict(readings)
