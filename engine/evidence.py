@@ -63,29 +63,36 @@ def gather(solver: Solver, question: Symbol) -> Evidence:
     return gather_many(solver, [question])[0]
 
 
-def gather_many(solver: Solver, questions: Iterable[Symbol]) -> list[Evidence]:
+def gather_many(solver: Solver, questions: Iterable[Symbol], known: Mapping[Symbol, Status] | None = None) -> list[Evidence]:
     """Evidence for several questions put to one grounding; answer sets found for one question
-    spare solves for the next."""
+    spare solves for the next. `known`: statuses already found (Solver.statuses), which spare the
+    solve that would only show that a question settled in the canonical reading cannot go the other way."""
     asked = list(questions)
     if not solver.open_atoms:
         model = solver.witness()
         if model is None:
             raise InputError(solver.source, "the scenario is contradictory: no reading of it is consistent")
-        one = Reading(model)
+        one = solver.reading_of(model)
         return [Evidence(q, solver.as_of, "yes" if q in one else "no", one if q in one else None,
                          None if q in one else one, True) for q in asked]
     seen: list[frozenset[Symbol]] = []
     out = []
     for question in asked:
+        # Where the question holds (or fails) in the canonical reading of the whole scenario, that reading
+        # is also the canonical one in which it holds (fails): the same answer set, read once.
+        base = solver.canonical()
         grounded = solver.has_atom(question)
-        holds = solver.canonical([(question, True)]) if grounded else None
-        fails = solver.canonical([(question, False)] if grounded else [])
+        settled = (known or {}).get(question) in ("yes", "no")
+        if base is not None and question in base:
+            holds, fails = base, None if settled else solver.canonical([(question, False)])
+        else:
+            holds, fails = (None if settled or not grounded else solver.canonical([(question, True)])), base
         if holds is None and fails is None:
             raise InputError(solver.source, "the scenario is contradictory: no reading of it is consistent")
         status = "depends" if holds is not None and fails is not None else "yes" if holds is not None else "no"
         seen.extend(m for m in (holds, fails) if m is not None)
-        if_holds = Reading(holds) if holds is not None else None
-        if_fails = Reading(fails) if fails is not None else None
+        if_holds = solver.reading_of(holds) if holds is not None else None
+        if_fails = solver.reading_of(fails) if fails is not None else None
         explained = if_holds if if_holds is not None else if_fails
         assert explained is not None
         slots = [slot for slot in elements(solver.library, explained, question) if slot.atom is not None]
@@ -100,7 +107,7 @@ def gather_many(solver: Solver, questions: Iterable[Symbol]) -> list[Evidence]:
             favourable = [(slot.atom, not slot.negated) for slot in slots if judged[slot.atom] == "depends"]
             closest = solver.canonical([(question, False), *favourable]) if favourable else None
             if closest is not None:
-                nearer = Reading(closest)
+                nearer = solver.reading_of(closest)
                 if all(slot.atom in judged for slot in elements(solver.library, nearer, question) if slot.atom is not None):
                     if_fails = nearer  # the same elements, so the ledger reads them as judged above
         deciding: tuple[tuple[Symbol, ...], ...] = ()

@@ -161,7 +161,7 @@ class Failure:
         if first is None:
             return True
         return any(unify(first.atom.symbol, a, self.binding) is not None
-                   for a in reading.of(signature(first.atom.symbol)))
+                   for a in candidates(reading, first.atom.symbol, self.binding))
 
 
 def _holds(literal: Any, b: Mapping[str, Symbol], reading: Reading) -> bool | None:
@@ -181,7 +181,7 @@ def _holds(literal: Any, b: Mapping[str, Symbol], reading: Reading) -> bool | No
         if ground is not None:
             return ground not in reading
         if all(v in b or v == "_" for v in vars_in(sym)):
-            return not any(unify(sym, a, b) is not None for a in reading.of(signature(sym)))
+            return not any(unify(sym, a, b) is not None for a in candidates(reading, sym, b))
         return None
     return (ground in reading) if ground is not None else None
 
@@ -218,7 +218,7 @@ def find_failure(spec: RuleSpec, binding: dict[str, Symbol], reading: Reading) -
                 best.append((done, b, [literal, *rest]))
                 return False
             return step(rest, b, done + 1)
-        matches = [m for m in (unify(sym, a, b) for a in reading.of(signature(sym))) if m is not None]
+        matches = [m for m in (unify(sym, a, b) for a in candidates(reading, sym, b)) if m is not None]
         if not matches:
             best.append((done, b, [literal, *rest]))
             return False
@@ -248,7 +248,7 @@ def extend_unique(spec: RuleSpec, binding: dict[str, Symbol], reading: Reading) 
             sym = lit.atom.symbol
             if ground_atom(sym, b) is not None:
                 continue
-            matches = [m for m in (unify(sym, a, b) for a in reading.of(signature(sym))) if m is not None]
+            matches = [m for m in (unify(sym, a, b) for a in candidates(reading, sym, b)) if m is not None]
             if len(matches) == 1 and matches[0] != b:  # `_` never binds: only count real progress
                 b = matches[0]
                 changed = True
@@ -291,7 +291,7 @@ def _pick(remaining: list[Any], b: Mapping[str, Symbol], reading: Reading) -> tu
                 if lit.atom.ast_type == ASTType.SymbolicAtom and lit.sign == ast.Sign.NoSign]
     for i, lit in positive:
         sym = lit.atom.symbol
-        if any(unify(sym, a, b) is not None for a in reading.of(signature(sym))):
+        if any(unify(sym, a, b) is not None for a in candidates(reading, sym, b)):
             return i, lit
     if positive:
         return positive[0]
@@ -305,7 +305,7 @@ def _pick(remaining: list[Any], b: Mapping[str, Symbol], reading: Reading) -> tu
 
 def preferred(lib: Library, entries: list[Derivation]) -> Derivation:
     """The derivation an explanation shows: the earliest rule in the rule book, then a stable tiebreak."""
-    return min(entries, key=lambda e: (lib.rank(e[0]), str(e)))
+    return entries[0] if len(entries) == 1 else min(entries, key=lambda e: (lib.rank(e[0]), str(e)))
 
 
 def head_binding(lib: Library, spec: RuleSpec, atom: Symbol) -> dict[str, Symbol]:
@@ -326,6 +326,16 @@ class Slot:
     partial: tuple[Symbol, ...]  # the arguments as far as bound (`any` for the rest), when `atom` is None
     wording: tuple[str, str] | None = None  # the rule's own (sentence, negative) for this element
     binding: Mapping[str, Symbol] | None = None  # the rule's variables, for the rule's wording
+
+
+def candidates(reading: Reading, sym: Any, binding: Mapping[str, Symbol]) -> list[Symbol]:
+    """The atoms of the reading that may match `sym` under the binding, in order: those agreeing on its
+    first bound argument, or every atom of its predicate when none is bound."""
+    for position, term in enumerate(sym.arguments if sym.ast_type == ASTType.Function else ()):
+        value = evaluate(term, binding)
+        if value is not None:
+            return reading.having(signature(sym), position, value)
+    return reading.of(signature(sym))
 
 
 def elements(lib: Library, reading: Reading, atom: Symbol) -> list[Slot]:
@@ -362,8 +372,7 @@ def elements(lib: Library, reading: Reading, atom: Symbol) -> list[Slot]:
         if found is None and not negated and (entries or all(v == "_" or v in binding for v in vars_in(sym))):
             # Where the rule holds, or leaves only don't-care arguments (`_`) open, the element is the
             # first atom of the reading that matches.
-            matches = sorted(a for a in reading.of(signature(sym)) if unify(sym, a, binding) is not None)
-            found = matches[0] if matches else None
+            found = next((a for a in candidates(reading, sym, binding) if unify(sym, a, binding) is not None), None)
         slots.append(Slot(f"{spec.id}#{position}", pred, negated, found,
                           tuple(partial(sym, binding)) if found is None else (), spec.wording(literal), binding))
     return slots

@@ -275,7 +275,7 @@ def listing(solver: Solver, question: Question, explain_all: bool = False) -> Li
     statuses = solver.statuses([question.signature])
     found = sorted((atom, binding) for atom in statuses if (binding := question.matches(atom)) is not None)
     explained = [atom for atom, _ in found if explain_all or is_value]
-    answers = dict(zip(explained, (explain(solver.library, e) for e in gather_many(solver, explained))))
+    answers = dict(zip(explained, (explain(solver.library, e) for e in gather_many(solver, explained, statuses))))
     names = Reading(solver.ground_atoms(("name", 2)))
     render = Renderer(names, solver.library.wordings)
     types = {spec.params[i]: fmt for i, fmt in spec.types().items()}
@@ -446,7 +446,7 @@ def consequences(solver: Solver, org: str) -> Consequences:
     readings = {atom: base if atom in base else solver.canonical([(atom, True)]) for atom in statuses}
     resting: dict[frozenset[Symbol], set[Symbol]] = {}
     for model in {m for m in readings.values() if m is not None}:
-        resting[model] = _resting_on(Reading(model), target)
+        resting[model] = _resting_on(solver.reading_of(model), target)
     lib = solver.library
     evidence = dict(zip((d := sorted(a for a, s in statuses.items() if s == "depends")), gather_many(solver, d)))
     groups: dict[str, list[Consequence]] = {}
@@ -455,7 +455,7 @@ def consequences(solver: Solver, org: str) -> Consequences:
         if model is None or atom not in resting[model]:
             continue
         spec = lib.preds[(atom.name, len(atom.arguments))]
-        claim = Explainer(lib, Reading(model)).sentence(atom)
+        claim = Explainer(lib, solver.reading_of(model)).sentence(atom)
         deciding = explain(lib, evidence[atom]).deciding if atom in evidence else []
         groups.setdefault(spec.file, []).append(Consequence(
             question=ground_text(atom, spec), claim=claim, answer=statuses[atom], deciding=deciding))  # type: ignore[arg-type]

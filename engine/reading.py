@@ -32,6 +32,7 @@ class Reading:
         for atom in self.atoms:  # an atom is always a function term: its name is all that is read here
             self._by_name[atom.name].append(atom)
         self._by_sig: dict[tuple[str, int], list[Symbol]] = {}
+        self._by_arg: dict[tuple[tuple[str, int], int], dict[Symbol, list[Symbol]]] = {}
 
     def __contains__(self, atom: Symbol) -> bool:
         return atom in self.atoms
@@ -44,13 +45,37 @@ class Reading:
             found = self._by_sig[signature] = sorted(a for a in self._by_name.get(name, ()) if len(a.arguments) == arity)
         return found
 
+    def having(self, signature: tuple[str, int], position: int, value: Symbol) -> list[Symbol]:
+        """The atoms of one predicate, in order, whose argument at `position` is `value`. Why an index:
+        an element bound by one argument (the transaction) would otherwise be sought among every atom
+        of its predicate, once for each conclusion explained."""
+        index = self._by_arg.get((signature, position))
+        if index is None:
+            name, arity = signature
+            buckets: dict[Symbol, list[Symbol]] = defaultdict(list)
+            for atom in self._by_name.get(name, ()):
+                arguments = atom.arguments
+                if len(arguments) == arity:
+                    buckets[arguments[position]].append(atom)
+            index = self._by_arg[(signature, position)] = {key: sorted(found) for key, found in buckets.items()}
+        return index.get(value, [])
+
     @cached_property
     def because(self) -> dict[Symbol, list[Derivation]]:
         """Each derived atom's derivations in this reading."""
+        # Each atom's arguments are read once (every read is a call into clingo), and the derivations are
+        # sorted per head, not all at once: at 1e4 transactions a reading holds 7e4 of them.
+        grouped: dict[Symbol, list[tuple[Symbol, list[Symbol]]]] = defaultdict(list)
+        for atom in self._by_name.get(PROVENANCE, ()):
+            arguments = atom.arguments
+            grouped[arguments[1]].append((atom, arguments))
+        rules: dict[Symbol, str] = {}
         out: dict[Symbol, list[Derivation]] = defaultdict(list)
-        for atom in self.of((PROVENANCE, 4)):
-            rid, head, premises, binding = atom.arguments
-            out[head].append((rid.name, premises, binding))
+        for head, found in grouped.items():
+            if len(found) > 1:
+                found.sort(key=lambda pair: pair[0])
+            out[head] = [(rules.get(rid) or rules.setdefault(rid, rid.name), premises, binding)
+                         for _, (rid, _, premises, binding) in found]
         return out
 
     @cached_property

@@ -27,6 +27,7 @@ from clingo.symbol import Number, Symbol
 from engine import calendar, clasp, facts, money, rules
 from engine.cone import Cone, GroundProgram, Value
 from engine.errors import InputError
+from engine.reading import Reading
 from engine.scenario import Scenario
 
 _PREDICATE = re.compile(r"_*[a-z][A-Za-z0-9_]*")  # a predicate name, as clingo reads one
@@ -204,6 +205,7 @@ class Solver:
         self._open: tuple[facts.FactSet, list[Symbol]] | None = None
         self.readings = self._readings()
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
+        self._indexed: dict[int, tuple[frozenset[Symbol], Reading]] = {}  # reading_of's cache
         self._preferring = False  # whether `canonical`'s heuristic modifiers are in the program
         self._sat: dict[tuple[tuple[Symbol, bool], ...], bool] = {}
         self._conclusions: list[Symbol] | None = None
@@ -259,7 +261,7 @@ class Solver:
         # With a cone already built, the new conclusions cost a slice, not two whole solves.
         base = self.conclusions_if(diff[1]) if self._cone else None
         self._assign(diff[0])
-        self.scenario, self.facts, self._witnesses, self._sat = scenario, diff[0], {}, {}
+        self.scenario, self.facts, self._witnesses, self._sat, self._indexed = scenario, diff[0], {}, {}, {}
         self._base, self._cone = base, False  # the cone holds the old facts' answer set
         return True
 
@@ -269,6 +271,15 @@ class Solver:
         if key not in self._witnesses:
             self._witnesses[key] = clasp.last_model(self.ctl, clasp.every_atom, assumptions=assumptions)
         return self._witnesses[key]
+
+    def reading_of(self, model: frozenset[Symbol]) -> Reading:
+        """The indexed Reading of an answer set this solver returned, built once. Why: the bindings
+        of an open question mostly share one canonical answer set, and indexing it (1e5 atoms at 1e4
+        transactions) costs more than the solve that found it."""
+        kept = self._indexed.get(id(model))  # the answer set is held beside its Reading, so its id stays its own
+        if kept is None:
+            kept = self._indexed[id(model)] = (model, Reading(model))
+        return kept[1]
 
     def canonical(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
         """The first answer set under the assumptions, taking the open atoms in their sorted order, each
