@@ -7,6 +7,7 @@ The answers must be the CLI's: each is compared with what `fto ask --json` or `f
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from typing import Any, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from engine.errors import InputError
 from engine.web.app import CSP, Settings, create_app
 from engine.web.worker import Sessions
 
@@ -155,7 +157,25 @@ def test_memo_and_graph_are_what_fto_prints_with_format(client):
     assert graph.headers["content-type"].startswith("text/vnd.graphviz") and graph.text.startswith("digraph proof {")
     assert error(client, "/api/ask?format=memo", {**body, "question": [PRESS, PRESS]}) == \
         "<request>: format: a memo is of one question; ask them one at a time"
-    assert client.post("/api/ask", params={"format": "svg"}, json=body).json()["error"].startswith("<request>: format: ")
+    assert client.post("/api/ask", params={"format": "png"}, json=body).json()["error"].startswith("<request>: format: ")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed (.ci/run installs it)")
+def test_svg_is_the_cli_drawing_of_the_proof(client):
+    body = {"scenario": SINALOA, "question": "designated(sinaloa)"}
+    drawn = client.post("/api/ask", params={"format": "svg"}, json=body)
+    assert drawn.headers["content-type"] == "image/svg+xml; charset=utf-8"
+    assert drawn.text == cli("ask", str(ROOT / "examples/sinaloa.yaml"), "designated(sinaloa)", "--format", "svg").stdout
+    assert "<svg" in drawn.text and "Sinaloa" in drawn.text
+
+
+def test_svg_without_graphviz_on_the_server_is_refused_with_the_way_round(monkeypatch):
+    from engine.web import worker
+
+    monkeypatch.setattr(worker.shutil, "which", lambda _name: None)
+    with pytest.raises(InputError) as refused:
+        worker._view({"format": "svg"}, ["designated(sinaloa)"])
+    assert str(refused.value) == "<request>: format: svg needs Graphviz's `dot` program on the server; format=dot gives the graph without it"
 
 
 def test_validate_gives_ids_and_the_facts_a_whatif_can_change(client):

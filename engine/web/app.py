@@ -99,10 +99,11 @@ class ErrorBody(BaseModel):
     where: str | None = None
 
 
-Format = Literal["json", "memo", "dot"]
-FORMAT = Query("json", description="As `--format`: json, memo (Markdown) or dot (the proof as a Graphviz graph); "
-                                   "memo and dot are of one question.")
-VIEWS = {"text/markdown": {}, "text/vnd.graphviz": {}}
+Format = Literal["json", "memo", "dot", "svg"]
+FORMAT = Query("json", description="As `--format`: json, memo (Markdown), dot (the proof as a Graphviz graph) or "
+                                   "svg (that graph drawn, where the server has Graphviz); memo, dot and svg are of "
+                                   "one question.")
+VIEWS = {"text/markdown": {}, "text/vnd.graphviz": {}, "image/svg+xml": {}}
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Bad input: the CLI's one-line message."},

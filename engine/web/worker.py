@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -228,8 +229,9 @@ def _day(text: str | None) -> dt.date | None:
 
 
 MEDIA = {"memo": {"Content-Type": "text/markdown; charset=utf-8"},
-         "dot": {"Content-Type": "text/vnd.graphviz; charset=utf-8"}}
-"""The formats besides JSON, as `fto ask --format` prints them (svg needs Graphviz on the server: not served)."""
+         "dot": {"Content-Type": "text/vnd.graphviz; charset=utf-8"},
+         "svg": {"Content-Type": "image/svg+xml; charset=utf-8"}}
+"""The formats besides JSON, as `fto ask --format` prints them (svg where the server has Graphviz's `dot`)."""
 
 
 def _one_conclusion(reply: Reply, view: str) -> Answer:
@@ -244,6 +246,9 @@ def _view(request: dict[str, Any], questions: list[str]) -> str:
     view = request.get("format") or "json"
     if view != "json" and len(questions) > 1:
         raise InputError(REQUEST, f"a {view} is of one question; ask them one at a time", where="format")
+    if view == "svg" and shutil.which("dot") is None:  # refused before solving, as the CLI's svg is
+        raise InputError(REQUEST, "svg needs Graphviz's `dot` program on the server; format=dot gives the graph "
+                                  "without it", where="format")
     return str(view)
 
 
