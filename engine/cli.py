@@ -515,10 +515,11 @@ def check(
     passed = failed = updated = 0
     exercised: dict[str, set[str]] = {}
     cases = [load_case(path) for path in case_files(paths)]
-    for case in cases:
+    cases.reverse()  # taken off the end in file order, so a judged file (and its groundings) is let go
+    while cases:
+        case = cases.pop()
         path = case.path
         verdicts = [judge(case, i) for i in range(len(case.meta.expect))]
-        case._solvers.clear()  # a file's groundings are done with once it is judged
         for verdict in verdicts:
             for rule in rules_used(verdict.answer):
                 exercised.setdefault(rule, set()).add(str(path))

@@ -58,8 +58,15 @@ class PeriodRow:
 
 def period_rows(program: Iterable[str]) -> tuple[list[PeriodRow], set[str]]:
     """The period rows among the statements, and the names the other statements read."""
+    rows, read, _ = _split(program)
+    return rows, read
+
+
+def _split(program: Iterable[str]) -> tuple[list[PeriodRow], set[str], list[str]]:
+    """The period rows, the period names the other statements read, and those other statements."""
     rows: list[PeriodRow] = []
     read: set[str] = set()
+    others: list[str] = []
     for text in program:
         compact = text.replace(" ", "")
         if m := _PERIOD_ROW.fullmatch(compact):
@@ -68,7 +75,8 @@ def period_rows(program: Iterable[str]) -> tuple[list[PeriodRow], set[str]]:
             rows.append(PeriodRow(m.group(1), since, int(m.group(3)), m.group(4)))
         else:
             read.update(_PERIOD_READ.findall(compact))
-    return rows, read
+            others.append(text)
+    return rows, read, others
 
 
 def _period_boundary_days(rows: list[PeriodRow]) -> set[int]:
@@ -83,18 +91,15 @@ def _period_boundary_days(rows: list[PeriodRow]) -> set[int]:
 
 def rule_offsets(program: Iterable[str]) -> Offsets:
     """The day, year and business-day offsets the rules use, and whether they roll to a business day."""
-    program = list(program)
     days: set[int] = {0}
     years: set[int] = set()
     business: set[int] = set()
     rolls = False
-    rows, read = period_rows(program)
+    rows, read, others = _split(program)
     for row in rows:
         if row.name in read:
             {"days": days, "years": years, "business_days": business}[row.unit].add(row.amount)
-    for text in program:
-        if _PERIOD_ROW.fullmatch(text.replace(" ", "")):
-            continue
+    for text in others:
         compact = _STRING.sub('""', text).replace(" ", "")  # a name's text ("2025-06-25") holds no offset
         if "@" in compact:
             years.update(int(n) for n in _YEARS.findall(compact))
@@ -108,12 +113,9 @@ def rule_offsets(program: Iterable[str]) -> Offsets:
 def rule_days(program: Iterable[str]) -> set[int]:
     """The dates the rule book names (`@day(Y, M, D)`), as day numbers; of the period rows, only the
     days on which a period the rules read changes."""
-    program = list(program)
-    rows, read = period_rows(program)
+    rows, read, others = _split(program)
     out: set[int] = _period_boundary_days([row for row in rows if row.name in read])
-    for text in program:
-        if _PERIOD_ROW.fullmatch(text.replace(" ", "")):
-            continue
+    for text in others:
         for y, m, d in _DAY_CALL.findall(text.replace(" ", "")):
             out.add(dt.date(int(y), int(m), int(d)).toordinal())
     return out
