@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +67,11 @@ def test_shell_completion_offers_questions_and_installs(tmp_path: Path):
                        "COMP_CWORD": "3"})
     assert offered.returncode == 0
     assert "designated(" in offered.stdout.split() and "designation_reaches(" in offered.stdout.split()
-    installed = fto("--install-completion", "bash", env={"HOME": str(tmp_path), "SHELL": "/bin/bash"})
+    # Typer finds the shell to install for among the process's ancestors, so the command is run from
+    # bash (not exec'd): a test runner started without a shell above it would otherwise find none.
+    installed = subprocess.run(["bash", "-c", f"{shlex.quote(sys.executable)} -m engine.cli --install-completion; exit $?"],
+                               capture_output=True, text=True, cwd=ROOT, timeout=120,
+                               env={**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"})
     assert installed.returncode == 0, installed.stderr
     script = tmp_path / ".bash_completions" / "fto.sh"
     assert f"installed in {script}" in installed.stdout, installed.stdout

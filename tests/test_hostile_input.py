@@ -351,20 +351,36 @@ def _write(tmp: Path, case: Case) -> Path:
     return path
 
 
+class Table(dict[str, tuple[Path, Run]]):
+    """Each case's file and run, made the first time a test asks for it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def run(self, case: Case) -> tuple[Path, Run]:
+        path = _write(self.folder, case)
+        return path, run_cli(path, case.question, *case.extra)
+
+    def __missing__(self, case_id: str) -> tuple[Path, Run]:
+        self[case_id] = self.run(next(case for case in CASES if case.id == case_id))
+        return self[case_id]
+
+
 @pytest.fixture(scope="module")
-def table(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Run]]:
-    """Run every selected table case once, a few at a time, before the first of them is checked."""
-    tmp = tmp_path_factory.mktemp("hostile")
+def table(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Table:
+    """In one process, every selected case is run before the first is checked, a few at a time.
+    Under pytest-xdist each worker collects every test but runs only those it is sent, so there
+    each case is run when its test comes (running them all would run each once per worker)."""
+    runs = Table(tmp_path_factory.mktemp("hostile"))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return runs
     selected = {item.callspec.params["case"].id for item in request.session.items
                 if hasattr(item, "callspec") and isinstance(item.callspec.params.get("case"), Case)}
     cases = [case for case in CASES if case.id in selected]
-    paths = {case.id: _write(tmp, case) for case in cases}
-
-    def one(case: Case) -> tuple[str, tuple[Path, Run]]:
-        return case.id, (paths[case.id], run_cli(paths[case.id], case.question, *case.extra))
-
     with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
-        return dict(pool.map(one, cases))
+        runs.update(zip((case.id for case in cases), pool.map(runs.run, cases)))
+    return runs
 
 
 def _param(case: Case) -> Any:
@@ -372,7 +388,7 @@ def _param(case: Case) -> Any:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_hostile_case(case: Case, table: dict[str, tuple[Path, Run]]) -> None:
+def test_hostile_case(case: Case, table: Table) -> None:
     path, run = table[case.id]
     if case.answer is not None:
         assert_answer(run, case.answer)
