@@ -840,6 +840,10 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
     if fs.reads("amount"):
         rows = [(tid, tx) for tid, tx in items if tx.amount_usd is not None]
         fs.put_all("amount", 2, [f"({tid},{money.cell(tx.amount_usd)})" for tid, tx in rows], paths=where(rows, ".amount_usd"))
+    if fs.reads("gross_gain_or_loss"):  # not stated: no fact, and the fine rules hold the measure open
+        rows = [(tid, tx) for tid, tx in items if tx.gross_gain_or_loss_usd != UNKNOWN]
+        fs.put_all("gross_gain_or_loss", 2, [f"({tid},{money.cell(tx.gross_gain_or_loss_usd)})" for tid, tx in rows],
+                   paths=where(rows, ".gross_gain_or_loss_usd"))
     if fs.reads("place"):
         rows = [(tid, tx) for tid, tx in items if tx.place]
         fs.put_all("place", 2, [f"({tid},{strings[tx.place]})" for tid, tx in rows], paths=where(rows, ".place"))
@@ -909,7 +913,12 @@ def _open(value: Tri | None) -> Tri:
 def _intent_and_defences(fs: FactSet, tid: str, tx: Transaction) -> None:
     """What the giver meant and knew about the use of the support; the facts of duress and necessity."""
     t, p = const(tid), f"transactions.{tid}"
-    if tx.for_act:
+    if tx.for_act and tx.for_escape:  # § 2339A(a)'s escape limb: the support is for no act itself, so no other law reads it
+        x = const(tx.for_act)
+        fs.add(Function("escape_support_for", [t, x]), f"{p}.for_escape")
+        fs.add(Function("intended_escape_use", [t, x]), f"{p}.intended_use", _open(tx.intended_use))
+        fs.add(Function("knew_escape_use", [t, x]), f"{p}.knew_use", _open(tx.knew_use))
+    elif tx.for_act:
         x = const(tx.for_act)
         fs.add(Function("support_for", [t, x]), f"{p}.for_act")
         fs.add(Function("intended_use", [t, x]), f"{p}.intended_use", _open(tx.intended_use))

@@ -429,6 +429,7 @@ class Transaction(Model):
     to: Id = Field(description="The recipient: an actor or organization.")
     provides: Support = Field(description="What was provided (18 U.S.C. § 2339A(b)(1) categories, its exceptions, and advocacy).")
     amount_usd: Dollars | None = Field(None, description="Its worth in US dollars, exact to the cent.")
+    gross_gain_or_loss_usd: Dollars | Unknown = Field("unknown", description="18 U.S.C. § 3571(d): the greater of the gross pecuniary gain anyone derived from the offense in it and the gross pecuniary loss it caused anyone other than the defendant, in US dollars (0: neither; not stated: unknown, so a fine question it could decide depends on it).")
     place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
         None, description="Where it took place, as a two-letter country code.")
     knowingly: Tri = Field("unknown", description="The giver acted knowingly (18 U.S.C. § 2339B(a)(1); INA § 212(a)(3)(B)(iv)(VI)) (not stated: unknown).")
@@ -441,6 +442,7 @@ class Transaction(Model):
     for_act: Id | None = Field(None, description="The act (an id under acts:) the support was to be used in preparing for or carrying out, if any.")
     intended_use: Tri | None = Field(None, description="With for_act: the giver intended the support to be used for that act (not stated: unknown).")
     knew_use: Tri | None = Field(None, description="With for_act: the giver knew the support was to be used for that act (not stated: unknown).")
+    for_escape: bool = Field(False, description="18 U.S.C. § 2339A(a): with for_act: the support was to be used in preparing for or carrying out the concealment of an escape from the commission of that act, not the act itself; intended_use and knew_use then speak of that use.")
     recipient_intended_use: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1), (e)(5): with for_act: the recipient, who collects funds by receiving them, intended them to be used to carry out that act (not stated: unknown).")
     recipient_knew_use: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1), (e)(5): with for_act: the recipient, who collects funds by receiving them, knew they were to be used to carry out that act (not stated: unknown).")
     recipient_willfully: Tri | None = Field(None, description="18 U.S.C. § 2339C(a)(1): with for_act: the recipient received the funds unlawfully and willfully (not stated: unknown).")
@@ -808,6 +810,8 @@ def check_references(s: Scenario, located: Located) -> None:
         for key in ("intended_use", "knew_use"):
             if getattr(tx, key) is not None and tx.for_act is None:
                 raise located.error(("transactions", tid, key), f"{key} needs for_act: the act the support was to be used for")
+        if tx.for_escape and tx.for_act is None:
+            raise located.error(("transactions", tid, "for_escape"), "for_escape needs for_act: the act whose escape the support was for")
         if tx.under_duress is False and tx.duress is not None:
             raise located.error(("transactions", tid, "duress"), "the facts of a threat are given, but under_duress is false")
         if tx.duress is not None:
