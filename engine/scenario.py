@@ -454,7 +454,7 @@ class Transaction(Model):
     attorney_general_concurred: bool = Field(False, description="18 U.S.C. § 2339B(j): the Attorney General concurred in the approval.")
     affects_commerce: Tri = Field(False, description="18 U.S.C. § 2339B(d)(1)(E): it occurred in or affected interstate or foreign commerce (not stated: not shown).")
     death_resulted: bool = Field(False, description="A death resulted from it (18 U.S.C. § 2339B(a)(1)).")
-    willfully: Tri = Field(False, description="50 U.S.C. § 1705(c): the person acted willfully (needed for IEEPA criminal penalties) (not stated: not shown).")
+    willfully: Tri = Field("unknown", description="50 U.S.C. § 1705(c): the person acted willfully (needed for IEEPA criminal penalties) (not stated: unknown).")
     purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "taxes_or_fees", "other"] | None = Field(
         None, description="What kind of payment it was.")
     aids_act: Id | None = Field(None, description="18 U.S.C. § 2333(d)(2): the act of international terrorism (an id under acts:) this assisted, if any.")

@@ -218,14 +218,16 @@ def test_willfulness_separates_criminal_from_civil_ieepa_exposure(answer):
       co: {name: Acme Trading Inc., kind: company, country: US}
     transactions:
       w1: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000, willfully: true}
-      w2: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000}
-      w3: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000, willfully: unknown}
+      w2: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000, willfully: false}
+      w3: {on: 2025-04-01, from: co, to: cjng, provides: currency, amount_usd: 400000}
     """
     assert answer(yaml, "ieepa_criminal_exposure(w1)").answer == "yes"
     no = answer(yaml, "ieepa_criminal_exposure(w2)")
     assert no.answer == "no"
     assert any("acted willfully" in c for c in claims(no.explanation))
-    assert answer(yaml, "ieepa_criminal_exposure(w3)").answer == "depends"
+    unstated = answer(yaml, "ieepa_criminal_exposure(w3)")  # a state of mind is never presumed
+    assert unstated.answer == "depends"
+    assert [d.facts for d in unstated.deciding] == [["willfully(w3)"]]
     civil = answer(yaml, "ieepa_civil_penalty(w2)")
     assert civil.answer == "yes"
     # Assessed in 2025, under the 2025 adjustment (not in the table): at least twice the transaction.
