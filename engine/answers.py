@@ -21,7 +21,7 @@ from engine.evidence import Evidence, gather
 from engine.explain import UNBOUND, Explainer, Node, layout
 from engine.facts import unnamed_ids
 from engine.reading import DISPLAY
-from engine.rules import Library
+from engine.rules import Library, PredSpec
 from engine.solve import Solver, parse_question
 
 
@@ -182,6 +182,24 @@ def question_atom(solver: Solver, text: str) -> Symbol:
     return question
 
 
+def ground_text(atom: Symbol, spec: PredSpec | None, sep: str = ", ") -> str:
+    """A ground form as it can be asked again: dates as YYYY-MM-DD, amounts as $N (parse reads both).
+    A listing's bindings are spaced as people write them; an answer's own label keeps the solver's
+    compact form (`material_support(a,t)`) with only its days and amounts made readable."""
+    types = spec.types() if spec else {}
+
+    def arg(i: int, sym: Symbol) -> str:
+        if types.get(i) == "date" and sym.type == SymbolType.Number:
+            return dt.date.fromordinal(sym.number).isoformat()
+        if types.get(i) == "usd" and (cents := money.value(sym)) is not None:
+            return money.show(cents)
+        return str(sym)
+
+    if not atom.arguments:
+        return str(atom)
+    return f"{atom.name}({sep.join(arg(i, a) for i, a in enumerate(atom.arguments))})"
+
+
 def explain(lib: Library, evidence: Evidence) -> Answer:
     """The answer to a question, built from its evidence alone."""
     question, status = evidence.question, evidence.status
@@ -208,7 +226,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     citations = sorted(tree.citations())
     elements = [Element.model_validate(row) for row in explainer.ledger(question, evidence.status_of)]
     return Answer(
-        question=str(question),
+        question=ground_text(question, lib.preds.get((question.name, len(question.arguments))), sep=","),
         as_of=evidence.as_of.isoformat(),
         asks=explainer.sentence(question, capital=False),
         answer=status,  # type: ignore[arg-type]

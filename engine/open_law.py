@@ -144,7 +144,8 @@ def table(solver: Solver, text: str) -> ReadingTable:
     """The answer to one yes/no question under each combination of the readings its solve leaves
     open: each row is a solve under those readings as assumptions, as `--reading` would fix them."""
     from engine.deciding import Samples
-    from engine.questions import checked, ground_text
+    from engine.answers import ground_text
+    from engine.questions import checked
 
     question = checked(solver, text)
     if not question.ground:

@@ -32,7 +32,7 @@ from clingo.symbol import Symbol, SymbolType
 from pydantic import BaseModel
 
 from engine import money
-from engine.answers import Answer, Deciding, defects, explain, validate_question
+from engine.answers import Answer, Deciding, defects, explain, ground_text, validate_question
 from engine.answers import _question_text as question_text
 from engine.deciding import deciding_sets
 from engine.errors import InputError
@@ -300,20 +300,6 @@ def listing(solver: Solver, question: Question, explain_all: bool = False) -> Li
     return Listing(question=question.text, as_of=solver.as_of.isoformat(), form="value" if is_value else "open",
                    variables=list(dict.fromkeys(name for _, name in question.variables if name != "_")),
                    answer=whole, bindings=bindings, citations=citations)  # type: ignore[arg-type]
-
-
-def ground_text(atom: Symbol, spec: PredSpec) -> str:
-    """A ground form as it can be asked again: dates as YYYY-MM-DD, amounts as $N (parse reads both)."""
-    types = spec.types()
-
-    def arg(i: int, sym: Symbol) -> str:
-        if types.get(i) == "date" and sym.type == SymbolType.Number:
-            return dt.date.fromordinal(sym.number).isoformat()
-        if types.get(i) == "usd" and (cents := money.value(sym)) is not None:
-            return money.show(cents)
-        return str(sym)
-
-    return f"{atom.name}({', '.join(arg(i, a) for i, a in enumerate(atom.arguments))})"
 
 
 def deciding_of(solver: Solver, names: Reading, atom: Symbol) -> list[Deciding]:
