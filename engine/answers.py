@@ -16,6 +16,7 @@ from clingo.symbol import Symbol, SymbolType
 from pydantic import BaseModel
 
 from engine import money
+from engine.cites import Cite, merge
 from engine.errors import InputError, did_you_mean
 from engine.evidence import Evidence, gather
 from engine.explain import UNBOUND, Explainer, Node, layout
@@ -85,7 +86,8 @@ class Answer(BaseModel):
     asks: str = ""  # the question in words: the sentence that is so if the answer is yes, as it runs mid-sentence
     answer: Literal["yes", "no", "depends"]
     explanation: ExplanationNode
-    citations: list[str]
+    citations: list[str]  # each step's cite string as its rule gives it, sorted
+    authorities: list[Cite] = []  # the same, structured and merged: each authority and section once (engine/cites.py)
     assumptions: list[str] = []
     elements: list[Element] = []
     deciding: list[Deciding] = []
@@ -232,6 +234,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
         answer=status,  # type: ignore[arg-type]
         explanation=_node(tree),
         citations=citations,
+        authorities=merge(citations),
         assumptions=sorted({n.claim for n in tree.nodes() if n.holds and n.cite.startswith("presumption")}),
         elements=elements,
         deciding=deciding,

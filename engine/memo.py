@@ -8,10 +8,10 @@ entry point (the CLI's `--format memo`, the web playground).
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from engine.answers import READINGS, Answer, ExplanationNode
+from engine.cites import merge
 
 STATUS_WORDS = {"established": "established", "refuted": "not established", "unknown": "unknown",
                 "not reached": "not reached"}
@@ -36,36 +36,9 @@ def memo(answer: Answer, suggestions: Sequence[object] = ()) -> str:
 
 
 def authorities(citations: Sequence[str]) -> list[str]:
-    """Each authority once, sorted: a citation naming several ("§ 2339B(a)(1); 8 U.S.C. § 1182")
-    is split where it separates them (not inside a parenthetical)."""
-    found: set[str] = set()
-    for citation in citations:
-        depth, start, title = 0, 0, ""
-        for i, ch in enumerate(citation + ";"):
-            depth += (ch == "(") - (ch == ")")
-            if ch == ";" and depth == 0:
-                piece = citation[start:i].strip()
-                start = i + 1
-                if not piece:
-                    continue
-                head, sign, _ = piece.partition("§")
-                if sign and not head.strip(" cf.") and title:  # "cf. § 1189(a)(7)" after "8 U.S.C. § 1189(c)"
-                    piece = piece.replace("§", title + "§", 1)
-                elif sign:
-                    title = head.removeprefix("cf. ")
-                found.add(piece)
-    return sorted(found, key=lambda a: (_kind(a), a.casefold()))
-
-
-def _kind(authority: str) -> int:
-    """Statutes, then regulations and executive orders, then the Federal Register, then cases and the rest."""
-    if "U.S.C." in authority or authority.startswith(("INA", "Pub. L.", "U.S. Const.")):
-        return 0
-    if "C.F.R." in authority or re.match(r"(EO|Exec\. Order) \d", authority):
-        return 1
-    if re.search(r"\bFR\b|Fed\. Reg\.|FR Doc", authority):
-        return 2
-    return 3
+    """Each authority and section once, with its pinpoints, sorted: statutes, then regulations and
+    orders, then the Federal Register, then cases and the rest (engine/cites.py merges them)."""
+    return [cite.text for cite in merge(citations)]
 
 
 def _short(answer: Answer) -> str:

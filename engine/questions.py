@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from engine import money
 from engine.answers import Answer, Deciding, defects, explain, ground_text, validate_question
 from engine.answers import _question_text as question_text
+from engine.cites import Cite, merge
 from engine.deciding import deciding_sets
 from engine.errors import InputError
 from engine.evidence import gather_many
@@ -239,6 +240,7 @@ class Listing(BaseModel):
     answer: Literal["yes", "no", "depends"]
     bindings: list[Binding]
     citations: list[str]
+    authorities: list[Cite] = []  # the citations structured and merged, as an Answer's
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=True)
@@ -299,7 +301,8 @@ def listing(solver: Solver, question: Question, explain_all: bool = False) -> Li
         {r.cite for r in solver.library.rules_for(question.signature)})
     return Listing(question=question.text, as_of=solver.as_of.isoformat(), form="value" if is_value else "open",
                    variables=list(dict.fromkeys(name for _, name in question.variables if name != "_")),
-                   answer=whole, bindings=bindings, citations=citations)  # type: ignore[arg-type]
+                   answer=whole, bindings=bindings, citations=citations,  # type: ignore[arg-type]
+                   authorities=merge(citations))
 
 
 def deciding_of(solver: Solver, names: Reading, atom: Symbol) -> list[Deciding]:
@@ -335,7 +338,7 @@ def listing_text(found: Listing) -> str:
             lines.append("          deciding: " + " and ".join(d.questions))
         if b.explained is not None:
             lines.append(explanation_text(b.explained, indent="      "))
-            lines.append("      citations: " + "; ".join(b.explained.citations))
+            lines.append("      citations: " + "; ".join(a.text for a in b.explained.authorities))
     return "\n".join(lines)
 
 

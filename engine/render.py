@@ -86,10 +86,10 @@ def print_answer(answer: Answer, brief: bool = False) -> None:
             line(f"  {STATUS_MARK[e.status]} {e.element} — {e.status}{_cite(e.cite)}")
     for d in [] if brief else answer.deciding:
         line(("Deciding:", "yellow"), " " + " and ".join(d.questions))
-    if answer.citations:
+    if answer.authorities:
         line(("Citations:", "bold"))
-        for c in answer.citations:
-            line(f"  {c}")
+        for c in answer.authorities:
+            line(f"  {c.text}")
     if answer.caveats and not brief:
         line(("Caveats:", "bold"))
         for c in answer.caveats:

@@ -63,12 +63,12 @@ def test_a_no_memo_says_what_would_have_to_be_shown(answer):
         n.claim for n in a.explanation.steps())
 
 
-def test_authorities_are_each_listed_once_sorted_with_a_cf_keeping_its_code():
-    assert authorities(["18 U.S.C. § 2339B(a)(1); 8 U.S.C. § 1182(a)(3)(B)", "18 U.S.C. § 2339B(a)(1)",
-                        "8 U.S.C. § 1189(c)(3)-(4); cf. § 1189(a)(7) (revocation only)",
+def test_authorities_list_each_section_once_with_its_pinpoints_sorted():
+    """A compound cite and its parts give one line per authority and section (engine/cites.py)."""
+    assert authorities(["18 U.S.C. § 2339B(a)(1); 8 U.S.C. § 1182(a)(3)(B)", "18 U.S.C. § 2339B(a)(1), (g)(6)",
+                        "8 U.S.C. § 1189(c)(3)-(4)",
                         "presumption of regularity (United States v. Chemical Foundation, Inc., 272 U.S. 1 (1926))"]) == [
-        "18 U.S.C. § 2339B(a)(1)", "8 U.S.C. § 1182(a)(3)(B)", "8 U.S.C. § 1189(c)(3)-(4)",
-        "cf. 8 U.S.C. § 1189(a)(7) (revocation only)",
+        "8 U.S.C. § 1182(a)(3)(B)", "8 U.S.C. § 1189(c)(3)-(4)", "18 U.S.C. § 2339B(a)(1), (g)(6)",
         "presumption of regularity (United States v. Chemical Foundation, Inc., 272 U.S. 1 (1926))"]
 
 

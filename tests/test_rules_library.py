@@ -209,3 +209,46 @@ def test_two_tables_read_by_one_rule_are_not_inlined():
     assert lib.inlinable(frozenset({("h", 2)})) == {}
     _load_file(lib, "rules/u.lp", "k(Y) :- q(Y,_).\n")  # q read elsewhere too: p alone is left
     assert lib.inlinable(frozenset({("h", 2), ("k", 1)})) == {("p", 2): 1}  # statement 1: the rule h
+
+
+BANNER = re.compile(r"^% ?[-=]{10,}\s*$")
+ONE_LINE_HEADING = re.compile(r"^% ?-{3,} \S.*\S -{3,}\s*$")
+
+
+def headings(text: str) -> dict[int, str]:
+    """The provision heading each `%@` line sits under (line number: heading), or "" where it has none.
+
+    A heading is a comment between two banner lines (`% ----` or `% ====`), or one line of the form
+    `% --- heading ---`; the comment block a file opens with describes the file, not a provision."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines) and lines[i].startswith("%") and not lines[i].startswith(("%@", "%!")):
+        i += 1  # the file's opening banner
+    current, found = "", {}
+    while i < len(lines):
+        line = lines[i]
+        if ONE_LINE_HEADING.match(line):
+            current = line.strip("%- ")
+        elif BANNER.match(line):
+            j = i + 1
+            while j < len(lines) and lines[j].startswith("%") and not BANNER.match(lines[j]) and lines[j][1:2] not in "@!-=~":
+                j += 1
+            if j < len(lines) and j > i + 1 and BANNER.match(lines[j]):
+                current, i = lines[i + 1].lstrip("% "), j
+        elif line.startswith("%@"):
+            found[i + 1] = current
+        i += 1
+    return found
+
+
+def test_every_rule_sits_under_a_heading_naming_its_provision():
+    """Each rule file reads top to bottom provision by provision: a rule above the first heading would
+    belong to no provision a reader can find."""
+    folder = Path(str(_rule_folder()))
+    loose = [f"{p.name}:{n}" for p in sorted(folder.glob("*.lp"))
+             for n, heading in headings(p.read_text(encoding="utf-8")).items() if not heading]
+    assert not loose, f"rules with no provision heading above them: {loose}"
+    assert headings("% The file.\n\n%@ r | 8 U.S.C. § 1189\nh.\n") == {3: ""}
+    assert headings("% The file.\n\n% ---------------------------------------\n% § 1189(a)(1): who designates\n"
+                    "% ---------------------------------------\n%@ r | 8 U.S.C. § 1189(a)(1)\nh.\n"
+                    ) == {6: "§ 1189(a)(1): who designates"}

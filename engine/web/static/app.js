@@ -369,7 +369,7 @@ function extras(answer) {
   list("Deciding facts", answer.deciding, (d) => d.questions.join(" and "));
   list("Caveats", answer.caveats, (c) => `${c.step} — ${c.status}: ${c.note}${c.cite ? ` (${c.cite})` : ""}`);
   list("Assumed", answer.assumptions, (a) => a);
-  list("Citations", answer.citations, (c) => c);
+  list("Citations", answer.authorities, (c) => c.text);
   list("What would make it yes", answer.why_not, (s) => `${s.change.join("; ")} — ${s.rule} (${s.cite})`);
   return out;
 }
