@@ -205,8 +205,9 @@ OnBoard = Literal["us_flag_vessel", "us_registered_aircraft", "us_government_air
                   "foreign_registered_aircraft", "foreign_government_aircraft"]
 """The vessel or aircraft a transaction took place on board, as 18 U.S.C. § 2339C(b)(1)(B)-(C), (3)-(4) sort them."""
 
-Target = Literal["foreign_state", "us_government_property", "us_national_property", "us_entity_property"]
-"""What an act was against, as 18 U.S.C. § 2339C(b)(1)(E)(ii), (2)(C) sort targets (persons injured are `injured`)."""
+Target = Literal["foreign_national", "foreign_state", "us_government_property", "us_national", "us_national_property",
+                 "us_entity_property"]
+"""What an act was against, as 18 U.S.C. § 2339C(b)(1)(E)(ii), (2)(C) sort targets (persons it injured are `injured`; a target is named whether or not the act was carried out)."""
 
 Compelled = Literal["united_states", "foreign_state", "international_organization"]
 """Whom an act was an attempt to compel, as 18 U.S.C. § 2339C(b)(1)(F), (5) sort them."""
@@ -543,7 +544,7 @@ class TerrorAct(Model):
     injured: list[Id] = Field([], description="Actors injured by the act.")
     place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
         None, description="18 U.S.C. § 2339C(b)(1)(G), (2)(C)(ii): where the act was or was to be carried out, as a two-letter country code (not stated: not shown).")
-    against: list[Target] = Field([], description="18 U.S.C. § 2339C(b)(1)(E)(ii), (2)(C): what the act was against: foreign_state (another state, or its government facility, embassy or diplomatic or consular premises), us_government_property (property the United States or a US department or agency owns, leases or uses, its embassies and consular premises included), us_national_property (property of a US national), us_entity_property (property of an entity organized under US, State or territorial law) (not stated: not shown).")
+    against: list[Target] = Field([], description="18 U.S.C. § 2339C(b)(1)(E)(ii), (2)(C): what the act was against: foreign_national (a national of another state), foreign_state (another state, or its government facility, embassy or diplomatic or consular premises), us_government_property (property the United States or a US department or agency owns, leases or uses, its embassies and consular premises included), us_national (a national of the United States), us_national_property (property of a US national), us_entity_property (property of an entity organized under US, State or territorial law) (not stated: not shown).")
     to_compel: list[Compelled] = Field([], description="18 U.S.C. § 2339C(b)(1)(F), (5): whom the act was an attempt to compel to do or abstain from doing an act: united_states, foreign_state (another state), international_organization (not stated: not shown).")
     suit_filed_on: When | None = Field(None, description="18 U.S.C. § 2335: the day the civil action was filed (if none, the day asked).")
     limitations_tolled: Tri = Field(False, description="18 U.S.C. § 2335(b): the limitation period was tolled by the defendant's absence or concealment (not stated: not shown).")
