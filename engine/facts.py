@@ -364,7 +364,7 @@ def event_name(act: str, org: str, on: When, citation: str | None) -> str:
     return f"{text} ({citation})" if citation else text
 
 
-ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "renounced",
+ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "found_outside_us", "renounced",
                "criminal_defendant", "in_removal_proceedings", "unaware_of_activity", "drug_trafficker",
                "drug_trafficking_aider", "drug_abuser_or_addict", "reasonable_ground_terrorist_activity",
                "incited_terrorist_activity", "incitement_intent_to_kill", "endorses_terrorist_activity")
@@ -564,6 +564,11 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         add(Function("ina_terrorist_activity", [x]), f"{p}.terrorist_activity", _open(act.terrorist_activity))
         for j, victim in enumerate(act.injured):
             add(Function("injured", [x, const(victim)]), f"{p}.injured.{j}")
+        if act.place:
+            add(Function("act_place", [x, String(act.place)]), f"{p}.place")
+        for key, pred in (("against", "act_against"), ("to_compel", "act_to_compel")):
+            for j, kind in enumerate(getattr(act, key)):
+                add(Function(pred, [x, const(kind)]), f"{p}.{key}.{j}")
         if act.suit_filed_on:
             fs.dated(_day_of(x, "suit_filed_on"), act.suit_filed_on,
                      lambda d, x=x: Function("recorded_suit_filed", [x, Number(d)]), f"{p}.suit_filed_on",
@@ -847,6 +852,9 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
     if fs.reads("place"):
         rows = [(tid, tx) for tid, tx in items if tx.place]
         fs.put_all("place", 2, [f"({tid},{strings[tx.place]})" for tid, tx in rows], paths=where(rows, ".place"))
+    if fs.reads("on_board"):
+        rows = [(tid, tx) for tid, tx in items if tx.on_board]
+        fs.put_all("on_board", 2, [f"({tid},{tx.on_board})" for tid, tx in rows], paths=where(rows, ".on_board"))
     if fs.reads("purpose"):
         rows = [(tid, tx) for tid, tx in items if tx.purpose]
         fs.put_all("purpose", 2, [f"({tid},{ids[tx.purpose]})" for tid, tx in rows], paths=where(rows, ".purpose"))

@@ -201,6 +201,17 @@ Offense = Literal[
 ]
 """Offenses an act is or would be: `usc18_1203` is 18 U.S.C. § 1203. Which are § 2339A predicates is law (rules)."""
 
+OnBoard = Literal["us_flag_vessel", "us_registered_aircraft", "us_government_aircraft", "foreign_flag_vessel",
+                  "foreign_registered_aircraft", "foreign_government_aircraft"]
+"""The vessel or aircraft a transaction took place on board, as 18 U.S.C. § 2339C(b)(1)(B)-(C), (3)-(4) sort them."""
+
+Target = Literal["foreign_national", "foreign_state", "us_government_property", "us_national", "us_national_property",
+                 "us_entity_property"]
+"""What an act was against, as 18 U.S.C. § 2339C(b)(1)(E)(ii), (2)(C) sort targets (persons it injured are `injured`; a target is named whether or not the act was carried out)."""
+
+Compelled = Literal["united_states", "foreign_state", "international_organization"]
+"""Whom an act was an attempt to compel, as 18 U.S.C. § 2339C(b)(1)(F), (5) sort them."""
+
 Circuit = Literal["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                   "eleventh", "dc"]
 
@@ -341,6 +352,7 @@ class Actor(Model):
     stateless_us_resident: bool = Field(False, description="18 U.S.C. § 2339B(d)(1)(B): a stateless person habitually resident in the United States.")
     found_in_us: Tri = Field(False, description="18 U.S.C. § 2339B(d)(1)(C): after the conduct the party was brought into or found in the United States (not stated: not shown).")
     found_in_us_on: Day | None = Field(None, description="18 U.S.C. § 2339B(d)(1)(C): the day the party was brought into or found in the United States")
+    found_outside_us: Tri = Field(False, description="18 U.S.C. § 2339C(b)(1)(D): the party is found outside the United States (not stated: not shown).")
     agent_of: Related | None = Field(None, description="The organization or party this one acts for as agent or front: an id, or {of: ID, from: DATE, until: DATE}.")
     member_of: list[Related] = Field([], description="Organizations the party is a member of: ids, or {of: ID, from: DATE, until: DATE}.")
     representative_of: list[Related] = Field([], description="Organizations the party represents (INA § 212(a)(3)(B)(v): officer, official, spokesman): ids or dated entries.")
@@ -453,6 +465,7 @@ class Transaction(Model):
     approved_by_secretary_of_state: bool = Field(False, description="18 U.S.C. § 2339B(j): the Secretary of State approved it.")
     attorney_general_concurred: bool = Field(False, description="18 U.S.C. § 2339B(j): the Attorney General concurred in the approval.")
     affects_commerce: Tri = Field(False, description="18 U.S.C. § 2339B(d)(1)(E): it occurred in or affected interstate or foreign commerce (not stated: not shown).")
+    on_board: OnBoard | None = Field(None, description="18 U.S.C. § 2339C(b)(1)(B)-(C), (3)-(4): the vessel or aircraft it took place on board, at the time: us_flag_vessel (flying the US flag), us_registered_aircraft (registered under US law), us_government_aircraft (operated by the United States), foreign_flag_vessel, foreign_registered_aircraft, foreign_government_aircraft (the same for another state) (not stated: not shown).")
     death_resulted: bool = Field(False, description="A death resulted from it (18 U.S.C. § 2339B(a)(1)).")
     willfully: Tri = Field("unknown", description="50 U.S.C. § 1705(c): the person acted willfully (needed for IEEPA criminal penalties) (not stated: unknown).")
     purpose: Literal["extortion", "ransom", "purchase", "transit_fee", "donation", "wages", "taxes_or_fees", "other"] | None = Field(
@@ -529,6 +542,10 @@ class TerrorAct(Model):
     purpose_to_intimidate_or_compel: Tri = Field("unknown", description="18 U.S.C. § 2339C(a)(1)(B): the act's purpose, by its nature or context, was to intimidate a population, or to compel a government or an international organization to do or to abstain from doing any act (not stated: unknown).")
     transnational: Tri = Field("unknown", description="18 U.S.C. § 2331(1)(C): the act occurred primarily outside the United States or transcended national boundaries (not stated: unknown).")
     injured: list[Id] = Field([], description="Actors injured by the act.")
+    place: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, description="18 U.S.C. § 2339C(b)(1)(G), (2)(C)(ii): where the act was or was to be carried out, as a two-letter country code (not stated: not shown).")
+    against: list[Target] = Field([], description="18 U.S.C. § 2339C(b)(1)(E)(ii), (2)(C): what the act was against: foreign_national (a national of another state), foreign_state (another state, or its government facility, embassy or diplomatic or consular premises), us_government_property (property the United States or a US department or agency owns, leases or uses, its embassies and consular premises included), us_national (a national of the United States), us_national_property (property of a US national), us_entity_property (property of an entity organized under US, State or territorial law) (not stated: not shown).")
+    to_compel: list[Compelled] = Field([], description="18 U.S.C. § 2339C(b)(1)(F), (5): whom the act was an attempt to compel to do or abstain from doing an act: united_states, foreign_state (another state), international_organization (not stated: not shown).")
     suit_filed_on: When | None = Field(None, description="18 U.S.C. § 2335: the day the civil action was filed (if none, the day asked).")
     limitations_tolled: Tri = Field(False, description="18 U.S.C. § 2335(b): the limitation period was tolled by the defendant's absence or concealment (not stated: not shown).")
 
