@@ -290,9 +290,15 @@ class Explainer:
             return Authority.of(fitting[0])
         if not fitting:
             return Authority("")
+        return self.span(atom, fitting)
+
+    def span(self, atom: Symbol, specs: list[RuleSpec]) -> Authority:
+        """The authority of several rules that each could conclude (or fail to conclude) an atom: the
+        span of provisions its predicate declares, else each rule's cite once."""
+        pred = self.pred(atom)
         if pred is not None and pred.cite:
-            return Authority(fitting[0].id, pred.cite)
-        return Authority(fitting[0].id, "; ".join(dict.fromkeys(part for r in fitting for part in r.cite.split("; "))))
+            return Authority(specs[0].id, pred.cite)
+        return Authority(specs[0].id, "; ".join(dict.fromkeys(part for r in specs for part in r.cite.split("; "))))
 
     # ---- why -------------------------------------------------------------------
     def why(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
@@ -407,7 +413,9 @@ class Explainer:
             return Node.by(self.sentence(atom, negative=True),
                            authority.unengaged() if authority.rule else Authority("scenario"), holds=False, atom=atom)
         first = kept[0]
-        node = Node.by(self.sentence(atom, negative=True, extra=first.binding), Authority.of(first.spec).unengaged(),
+        # Several alternatives failed: the node stands for all of them, so it cites their whole span.
+        authority = Authority.of(first.spec) if len({f.spec.id for f in kept}) == 1 else self.span(atom, [f.spec for f in kept])
+        node = Node.by(self.sentence(atom, negative=True, extra=first.binding), authority.unengaged(),
                        holds=False, atom=atom)
         for failure in kept:
             for literal in failure.failed:
