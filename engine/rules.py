@@ -156,9 +156,16 @@ class Library:
     _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
     _inlinable: dict[frozenset[tuple[str, int]], dict[tuple[str, int], int]] = field(default_factory=dict, repr=False)
     _ranks: dict[str, int] | None = field(default=None, repr=False)
+    _by_head: dict[tuple[str, int], list[RuleSpec]] | None = field(default=None, repr=False)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
-        return [r for r in self.rules.values() if r.signature == signature]
+        """The rules concluding a predicate, in rule-book order. Indexed once: an explanation asks
+        for them at every step, and there are hundreds of rules."""
+        if self._by_head is None:
+            self._by_head = {}
+            for r in self.rules.values():
+                self._by_head.setdefault(r.signature, []).append(r)
+        return list(self._by_head.get(signature, ()))
 
     def rank(self, rule_id: str) -> int:
         """A rule's place in the rule book (0 for an id that is not a rule)."""

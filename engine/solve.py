@@ -27,7 +27,7 @@ from clingo.symbol import Number, Symbol
 from engine import calendar, clasp, facts, money, rules
 from engine.cone import Cone, GroundProgram, Value
 from engine.errors import InputError
-from engine.reading import Reading
+from engine.reading import Grounding, Reading
 from engine.scenario import Scenario
 
 _PREDICATE = re.compile(r"_*[a-z][A-Za-z0-9_]*")  # a predicate name, as clingo reads one
@@ -206,6 +206,7 @@ class Solver:
         self.readings = self._readings()
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
         self._indexed: dict[int, tuple[frozenset[Symbol], Reading]] = {}  # reading_of's cache
+        self._grounding: Grounding | None = None  # the ground atoms every reading_of indexes by (never changes)
         self._preferring = False  # whether `canonical`'s heuristic modifiers are in the program
         self._sat: dict[tuple[tuple[Symbol, bool], ...], bool] = {}
         self._conclusions: list[Symbol] | None = None
@@ -269,16 +270,22 @@ class Solver:
         """One answer set (all its atoms) under the assumptions, or None if there is none."""
         key = tuple(assumptions)
         if key not in self._witnesses:
-            self._witnesses[key] = clasp.last_model(self.ctl, clasp.every_atom, assumptions=assumptions)
+            with collector_paused():  # a whole answer set is read: 1e5 Symbols at 1e4 transactions
+                self._witnesses[key] = clasp.last_model(self.ctl, clasp.every_atom, assumptions=assumptions)
         return self._witnesses[key]
 
     def reading_of(self, model: frozenset[Symbol]) -> Reading:
         """The indexed Reading of an answer set this solver returned, built once. Why: the bindings
         of an open question mostly share one canonical answer set, and indexing it (1e5 atoms at 1e4
-        transactions) costs more than the solve that found it."""
+        transactions) costs more than the solve that found it. Every Reading of this solver shares
+        one index of its ground atoms (engine/reading.py's Grounding), which a what-if's change of
+        facts leaves as it is: the facts are externals, switched, not grounded again."""
         kept = self._indexed.get(id(model))  # the answer set is held beside its Reading, so its id stays its own
         if kept is None:
-            kept = self._indexed[id(model)] = (model, Reading(model))
+            if self._grounding is None:
+                with collector_paused():  # it reads every ground derivation
+                    self._grounding = Grounding(self.ctl.symbolic_atoms)
+            kept = self._indexed[id(model)] = (model, Reading(model, self._grounding))
         return kept[1]
 
     def canonical(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
@@ -316,7 +323,8 @@ class Solver:
             usual = solver.heuristic  # type: ignore[union-attr]
             solver.heuristic = "Domain"  # type: ignore[union-attr]
             try:
-                found = clasp.last_model(self.ctl, read, assumptions=assumptions)
+                with collector_paused():  # a whole answer set may be read: 1e5 Symbols at 1e4 transactions
+                    found = clasp.last_model(self.ctl, read, assumptions=assumptions)
             finally:
                 solver.heuristic = usual  # type: ignore[union-attr]
             self._witnesses[key] = found  # type: ignore[index]

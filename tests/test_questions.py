@@ -7,10 +7,12 @@ import re
 import sys
 import textwrap
 
+import clingo
 import pytest
 
 from engine.errors import InputError
 from engine.questions import ask, ask_all, parse
+from engine.reading import Reading
 from engine.scenario import loads
 from engine.session import Session
 from engine.solve import Solver
@@ -209,6 +211,24 @@ def test_a_value_question_gives_the_value_with_its_computation(payers):
     assert explained is not None  # always, for a value: the explanation is the computation
     assert "18 U.S.C. § 2339B(a)(1), as amended by Pub. L. 114-23, § 704, 129 Stat. 268 (2015)" in explained.citations
     assert any("2015-06-02" in n.claim for n in explained.explanation.because)
+
+
+def test_a_reading_indexed_by_its_grounding_says_what_the_answer_set_read_whole_says(payers):
+    """Solver.reading_of finds derivations and atoms through one index of the ground program shared by
+    every answer set (engine/reading.py's Grounding); read whole, the same answer set must say the same,
+    in the same order, in the reading where the broker's payment is material support and where it is not."""
+    broker = clingo.parse_term("material_support(broker, t2)")
+    for holds in (True, False):
+        model = payers.canonical([(broker, holds)])
+        assert model is not None
+        indexed, whole = payers.reading_of(model), Reading(model)
+        assert (indexed.because.get(broker) is not None) is holds
+        assert all(indexed.because.get(head) == found for head, found in whole.because.items())
+        assert dict(indexed.because) == whole.because  # and going through them all finds no other
+        for sig in (("transaction", 4), ("material_support", 2), ("name", 2), ("agent_of", 2)):
+            assert indexed.of(sig) == whole.of(sig) and whole.of(sig)
+            for value in {atom.arguments[0] for atom in whole.of(sig)}:
+                assert indexed.having(sig, 0, value) == whole.having(sig, 0, value)
 
 
 def test_a_value_found_can_be_asked_back_with_dates_and_amounts_as_written(scenario_file):
