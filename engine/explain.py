@@ -216,7 +216,8 @@ class Explainer:
 
     # ---- shared helpers -------------------------------------------------------
     def pred(self, atom: Symbol) -> PredSpec | None:
-        return self.lib.preds.get((atom.name, len(atom.arguments)))
+        name, arguments = self.reading.terms.parts(atom)
+        return self.lib.preds.get((name, len(arguments)))
 
     def visible(self, atom: Symbol) -> bool:
         return self.pred(atom) is not None

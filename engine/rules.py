@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 import clingo
@@ -49,6 +49,11 @@ class PredSpec:
 
     def types(self) -> dict[int, str]:
         """Argument positions whose placeholder names a format, e.g. {D:date}."""
+        return dict(self._types)
+
+    @cached_property
+    def _types(self) -> dict[int, str]:
+        # Read once: an explanation asks it of each step's predicate, and reading the templates is a regex pass.
         fmt = {m.group(1): m.group(2) for m in _PLACEHOLDER.finditer(self.sentence + self.negative) if m.group(2)}
         fmt.update({p: t for p, t in zip(self.params, self.param_types) if t})
         return {i: fmt[p] for i, p in enumerate(self.params) if p in fmt}
@@ -156,9 +161,16 @@ class Library:
     _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
     _inlinable: dict[frozenset[tuple[str, int]], dict[tuple[str, int], int]] = field(default_factory=dict, repr=False)
     _ranks: dict[str, int] | None = field(default=None, repr=False)
+    _by_head: dict[tuple[str, int], list[RuleSpec]] | None = field(default=None, repr=False)
 
     def rules_for(self, signature: tuple[str, int]) -> list[RuleSpec]:
-        return [r for r in self.rules.values() if r.signature == signature]
+        """The rules concluding a predicate, in rule-book order (indexed once: an explanation asks for
+        each step's, and the rule book has about a thousand rules)."""
+        if self._by_head is None:
+            self._by_head = {}
+            for rule in self.rules.values():
+                self._by_head.setdefault(rule.signature, []).append(rule)
+        return list(self._by_head.get(signature, ()))
 
     def rank(self, rule_id: str) -> int:
         """A rule's place in the rule book (0 for an id that is not a rule)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine.questions import ask, wanted_for
+from engine.reading import Reading
 from engine.cases import case_files, load_case
 from engine.scenario import CASE_KEYS, parse
 from engine.session import Change, Session, apply
@@ -54,3 +55,40 @@ def test_a_warm_what_if_answers_exactly_as_a_fresh_ask_of_the_edited_file(path: 
         edited = parse(Located(data, case.located.lines, path))
         cold = ask(Solver(edited, exp.as_of, source=path, only=wanted_for([exp.ask])), exp.ask)
         assert warm.to_json() == cold.to_json(), f"{path} expectation {i}: {exp.ask}"
+
+
+FRONT_CHAIN = ROOT / "cases" / "material_support" / "cobro_de_piso_front_chain.yaml"
+
+
+def test_a_reading_made_from_the_one_before_a_change_is_indexed_as_a_fresh_one():
+    """A what-if's reading is indexed from the reading before the change (Reading._derive): only the
+    predicates whose atoms differ are read again, and every index is the one a fresh reading makes."""
+    session = Session(FRONT_CHAIN)
+    before = session.solver.reading_of(session.solver.canonical())
+    before.because, before.names, before.cites, before.notes  # made, so the next reading can take them over
+    assert not session.change([Change("transactions.t1.knowingly", False)])  # switched, not re-grounded
+    after = session.solver.reading_of(session.solver.canonical())
+    fresh = Reading(after.atoms)
+    assert after.atoms != before.atoms and after.because != before.because  # the change reached the proof
+    assert after.names is before.names  # and not the display names, which were taken over as they were
+    assert dict(after.because) == dict(fresh.because)
+    assert (after.names, dict(after.cites), dict(after.notes)) == (fresh.names, dict(fresh.cites), dict(fresh.notes))
+    signatures = {(a.name, len(a.arguments)) for a in after.atoms | before.atoms}
+    assert all(after.of(sig) == fresh.of(sig) for sig in signatures)
+    assert all(after.having(sig, 0, a.arguments[0]) == fresh.having(sig, 0, a.arguments[0])
+               for sig in signatures for a in fresh.of(sig) if sig[1])
+
+
+def test_undo_goes_back_to_the_solver_as_it_was_and_answers_as_before():
+    """Undoing a change that only switched facts restores the solver's snapshot (its facts object
+    itself), and every answer is the same bytes as before the change and as a fresh session's."""
+    session = Session(FRONT_CHAIN)
+    question = "material_support(supplier, t1)"
+    first = session.ask(question).to_json()
+    facts = session.solver.facts
+    changed = session.whatif(question, [Change("knowledge.0.knew", "none")])
+    assert (changed.before.answer, changed.after.answer) == ("yes", "no")
+    assert session.undo() and session.solver.facts is facts
+    assert session.ask(question).to_json() == first == Session(FRONT_CHAIN).ask(question).to_json()
+    again = session.whatif(question, [Change("knowledge.0.knew", "none")])
+    assert again.model_dump_json() == changed.model_dump_json()
