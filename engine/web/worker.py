@@ -204,6 +204,7 @@ class ServedSession(Session):
     def __init__(self, located: Located, day: dt.date | None, fixed: dict[str, bool]) -> None:
         super().__init__(located, day, readings=fixed)
         self._base_answers: dict[str, Reply] = {}
+        self._last: tuple[str, WhatIf] | None = None  # the last what-if answered, under its key (_what_if_key)
 
     def ask(self, question: str, explain_all: bool = False) -> Reply:
         if len(self.history) > 1 or explain_all:
@@ -213,9 +214,21 @@ class ServedSession(Session):
         return self._base_answers[question]
 
     def whatif(self, question: str, changes: list[Change]) -> WhatIf:
-        if len(self.history) == 1:  # at the base: each what-if's conclusions are then a slice of the base's
-            self.solver.keep_cone()
-        return super().whatif(question, changes)
+        """As Session.whatif, from the base scenario. The same what-if asked again at once is answered
+        from the last one: the playground asks for a what-if's memo right after its JSON."""
+        if len(self.history) > 1:
+            return super().whatif(question, changes)
+        key = _what_if_key(question, changes)
+        if self._last is None or self._last[0] != key:
+            self.solver.keep_cone()  # each what-if's conclusions are then a slice of the base's
+            self._last = (key, super().whatif(question, changes))
+        return self._last[1]
+
+
+def _what_if_key(question: str, changes: list[Change]) -> str:
+    """A what-if as a key: its question and its changes, each value with its type (a date is not its text)."""
+    return json.dumps([question, [(c.path, c.value, c.remove, c.merge) for c in changes]],
+                      default=lambda v: f"{type(v).__name__}:{v}", sort_keys=True)
 
 
 def _located(raw: str | dict[str, Any]) -> Located:
