@@ -9,8 +9,10 @@ nothing solved before it. Then one what-if makes the warm session (its set-up is
 apart), and `--iterations` what-ifs follow on it, alternating between two changes that only
 turn facts on (organizations.sinaloa.engages_in_terrorism, .engages_in_terrorist_activity), each
 returning the whole `fto whatif --json` object. Times are wall-clock at the client, over
-one kept-alive connection. The last line is `serve cold_ask_ms=… whatif_p50_ms=… whatif_p95_ms=…`
-(medians over the servers for the cold ask; the what-ifs of all servers pooled).
+one kept-alive connection. The last line is `serve cold_ask_ms=… session_setup_ms=… whatif_p50_ms=…
+whatif_p90_ms=… whatif_p95_ms=…` (medians over the servers for the cold ask and the set-up; the
+what-ifs of all servers pooled), with the machine's load average beside it: on a shared machine
+the wall-clock figures move with it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -99,9 +102,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"server {i + 1}: cold ask {cold * 1000:.1f} ms; session set-up (first what-if) {setup * 1000:.1f} ms; "
               f"warm what-if p50 {statistics.median(times) * 1000:.1f} ms", flush=True)
     warm.sort()
-    p95 = warm[min(len(warm) - 1, int(0.95 * len(warm)))]
+    p90, p95 = (warm[min(len(warm) - 1, int(q * len(warm)))] for q in (0.90, 0.95))
     print(f"serve cold_ask_ms={statistics.median(colds) * 1000:.1f} session_setup_ms={statistics.median(setups) * 1000:.1f} "
-          f"whatif_p50_ms={statistics.median(warm) * 1000:.1f} whatif_p95_ms={p95 * 1000:.1f}")
+          f"whatif_p50_ms={statistics.median(warm) * 1000:.1f} whatif_p90_ms={p90 * 1000:.1f} "
+          f"whatif_p95_ms={p95 * 1000:.1f} load_average={os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -119,9 +119,7 @@ def validate_question(solver: Solver, question: Symbol, text: str, free: frozens
     known |= set(solver.scenario.drug_activities)
     known |= {h.id for h in solver.scenario.holdings if h.id}
     compound = unnamed_ids(solver.scenario)  # records without an id: holding(2), ev(1)
-    vocabulary = {a.arguments[0].name for a in solver.ground_atoms(("name", 2))
-                  if a.arguments[0].type == SymbolType.Function}
-    words = known | vocabulary
+    words = known | solver.named_words()
 
     def is_term(arg: Symbol) -> bool:
         """An id, a record's compound id, or a term of the rules' vocabulary such as missing_recipient(X)."""

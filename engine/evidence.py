@@ -65,8 +65,9 @@ def gather(solver: Solver, question: Symbol) -> Evidence:
 
 def gather_many(solver: Solver, questions: Iterable[Symbol], known: Mapping[Symbol, Status] | None = None) -> list[Evidence]:
     """Evidence for several questions put to one grounding; answer sets found for one question
-    spare solves for the next. `known`: statuses already found (Solver.statuses), which spare the
-    solve that would only show that a question settled in the canonical reading cannot go the other way."""
+    spare solves for the next. `known`: statuses already found (Solver.statuses; the solver's own
+    conclusions() where it has found them), which spare the solve that would only show that a question
+    settled in the canonical reading cannot go the other way."""
     asked = list(questions)
     if not solver.open_atoms:
         model = solver.witness()
@@ -82,7 +83,7 @@ def gather_many(solver: Solver, questions: Iterable[Symbol], known: Mapping[Symb
         # is also the canonical one in which it holds (fails): the same answer set, read once.
         base = solver.canonical()
         grounded = solver.has_atom(question)
-        settled = (known or {}).get(question) in ("yes", "no")
+        settled = ((known or {}).get(question) or solver.known_status(question)) in ("yes", "no")
         if base is not None and question in base:
             holds, fails = base, None if settled else solver.canonical([(question, False)])
         else:

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 import clingo
@@ -49,6 +49,11 @@ class PredSpec:
 
     def types(self) -> dict[int, str]:
         """Argument positions whose placeholder names a format, e.g. {D:date}."""
+        return dict(self._types)
+
+    @cached_property
+    def _types(self) -> dict[int, str]:
+        # Read once: an explanation asks it of each step's predicate, and reading the templates is a regex pass.
         fmt = {m.group(1): m.group(2) for m in _PLACEHOLDER.finditer(self.sentence + self.negative) if m.group(2)}
         fmt.update({p: t for p, t in zip(self.params, self.param_types) if t})
         return {i: fmt[p] for i, p in enumerate(self.params) if p in fmt}

@@ -20,7 +20,7 @@ from engine.answers import Answer
 from engine.errors import InputError, did_you_mean
 from engine.questions import Reply, ask, ask_all, checked
 from engine.scenario import CASE_KEYS, Scenario, parse
-from engine.solve import Solver
+from engine.solve import Snapshot, Solver
 from engine.yamlsource import Located, load_file, load_text
 
 
@@ -268,6 +268,8 @@ class Session:
         self.readings = readings or {}  # open points of law fixed one way (engine/open_law.py)
         self.solver = Solver(scenario, as_of, source=self.source, warm=True, readings=self.readings)
         self.applied: list[list[Change]] = []
+        # The solver's state at the base scenario, while the solver is the one it was taken from (see undo).
+        self._at_base: Snapshot | None = None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -294,6 +296,7 @@ class Session:
         if self.solver.update(scenario, self.as_of):
             return False
         self.solver = Solver(scenario, self.as_of, source=self.source, warm=True, readings=self.readings)
+        self._at_base = None  # a state of the solver now gone
         return True
 
     def change(self, changes: list[Change]) -> bool:
@@ -301,28 +304,38 @@ class Session:
         data = self.data
         for change in changes:
             data = apply(data, change, self.source)
+        at_base = self.solver.snapshot() if len(self.history) == 1 else self._at_base
         try:
             regrounded = self._move_to(data)
         except InputError as exc:
             raise blamed(exc, changes) from None
         self.history.append(data)
         self.applied.append(changes)
+        if not regrounded:
+            self._at_base = at_base
         return regrounded
 
     def undo(self) -> bool:
+        """Go back to the scenario before the last change. Back at the base scenario, on the solver it
+        was left on, that is its snapshot from then, restored with everything solved for it (nothing is
+        validated or solved again: a served session's every what-if starts there and goes back to it).
+        Only the base is kept so: a snapshot holds its answer sets, and a shell's changes can run deep."""
         if len(self.history) == 1:
             return False
         self.history.pop()
         self.applied.pop()
-        self._move_to(self.data)
+        if len(self.history) == 1 and self._at_base is not None:
+            self.solver.restore(self._at_base)
+        else:
+            self._move_to(self.data)
         return True
 
     def whatif(self, question: str, changes: list[Change]) -> WhatIf:
         before = self.ask(question)
         before_all = self.conclusions()
         regrounded = self.change(changes)
+        after_all = self.conclusions()  # first: the answer after reads the question's status from them
         after = self.ask(question)
-        after_all = self.conclusions()
         flipped = [
             Flip(conclusion=str(atom), before=before_all.get(atom, "no"), after=after_all.get(atom, "no"))  # type: ignore[arg-type]
             for atom in sorted(set(before_all) | set(after_all))

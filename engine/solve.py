@@ -144,6 +144,24 @@ class _Pairs(ItemsView[Symbol, str]):
         return iter(self._mapping._pairs)
 
 
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """A warm Solver's facts and what was solved for them (Solver.snapshot, Solver.restore).
+
+    Nothing is copied: the solver starts fresh caches whenever its facts change, so the ones kept
+    here stay those of these facts."""
+
+    scenario: Scenario
+    facts: facts.FactSet
+    on: set[Symbol]
+    free: set[Symbol]
+    witnesses: dict[tuple, frozenset[Symbol] | None]
+    sat: dict[tuple[tuple[Symbol, bool], ...], bool]
+    indexed: dict[int, tuple[frozenset[Symbol], Reading]]
+    base: dict[Symbol, str] | None
+    cone: Cone | None | bool
+
+
 @dataclass(frozen=True)
 class Consequences:
     brave: frozenset[Symbol]
@@ -207,6 +225,7 @@ class Solver:
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
         self._indexed: dict[int, tuple[frozenset[Symbol], Reading]] = {}  # reading_of's cache
         self._grounding: Grounding | None = None  # the ground atoms every reading_of indexes by (never changes)
+        self._named_words: frozenset[str] | None = None
         self._preferring = False  # whether `canonical`'s heuristic modifiers are in the program
         self._sat: dict[tuple[tuple[Symbol, bool], ...], bool] = {}
         self._conclusions: list[Symbol] | None = None
@@ -259,12 +278,30 @@ class Solver:
         diff = self._diff(scenario, as_of)
         if diff is None:
             return False
+        new, switches = diff
         # With a cone already built, the new conclusions cost a slice, not two whole solves.
-        base = self.conclusions_if(diff[1]) if self._cone else None
-        self._assign(diff[0])
-        self.scenario, self.facts, self._witnesses, self._sat, self._indexed = scenario, diff[0], {}, {}, {}
-        self._base, self._cone = base, False  # the cone holds the old facts' answer set
+        base = self.conclusions_if(switches) if self._cone else None
+        self._switch_to(Snapshot(scenario, new, set(new.facts), set(new.choices), {}, {}, {}, base, False))
         return True
+
+    def snapshot(self) -> "Snapshot":
+        """The warm solver's current facts and what has been solved for them, to `restore` later."""
+        return Snapshot(self.scenario, self.facts, self._on, self._free, self._witnesses, self._sat, self._indexed,
+                        self._base, self._cone)
+
+    def restore(self, snapshot: "Snapshot") -> None:
+        """Go back to the facts of a snapshot of this solver, with the answer sets, statuses and cone
+        found for them. Why: every what-if of a served session starts from its base scenario and goes
+        back to it (engine/web/worker.py), and nothing solved there changes meanwhile; validating the
+        base again, building its facts and solving it again cost more than the what-if itself."""
+        self._switch_to(snapshot)
+
+    def _switch_to(self, state: "Snapshot") -> None:
+        for sym in sorted((state.on ^ self._on) | (state.free ^ self._free)):  # only the externals that change
+            self.ctl.assign_external(sym, _value_in(sym, state.on, state.free))
+        self.scenario, self.facts, self._on, self._free = state.scenario, state.facts, state.on, state.free
+        self._witnesses, self._sat, self._indexed = state.witnesses, state.sat, state.indexed
+        self._base, self._cone = state.base, state.cone
 
     def witness(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:
         """One answer set (all its atoms) under the assumptions, or None if there is none."""
@@ -434,6 +471,21 @@ class Solver:
             self._base = self._conclusions_now()
         return dict(self._base)
 
+    def known_status(self, atom: Symbol) -> str | None:
+        """The status of a conclusion where `conclusions()` has already been found for the current facts
+        (None otherwise, or for an atom that is not a conclusion): what an answer's evidence would
+        otherwise solve again to learn that a settled question cannot go the other way."""
+        if self._switched or self._base is None:
+            return None
+        return self._base.get(atom)
+
+    def keep_cone(self) -> None:
+        """Build the cone of the current facts now (engine/cone.py), so that `update` finds the next
+        facts' conclusions in a slice of the program rather than by two whole solves. Worth its cost
+        (two solves and a pass over the ground program) only for facts that many changes start from,
+        as a served session's base scenario is; a snapshot keeps it."""
+        self._the_cone()
+
     def conclusions_if(self, switches: Sequence[tuple[Symbol, Value]]) -> dict[Symbol, str]:
         """Every conclusion's status were these externals switched (on, off, or free), the facts left as they are.
 
@@ -545,6 +597,16 @@ class Solver:
     def ground_atoms(self, signature: tuple[str, int]) -> list[Symbol]:
         """The atoms of a predicate that the grounding holds (those that may be true), without a solve."""
         return [sa.symbol for sa in self.ctl.symbolic_atoms.by_signature(*signature)]
+
+    def named_words(self) -> frozenset[str]:
+        """The constants the grounding gives a display name (`name(X, "...")` that may hold): the words
+        a question may use besides the scenario's ids. Read once, since grounding never shrinks: a
+        warm session answers every what-if's question with the same list (about 10 ms of calls into
+        clingo for the registry's 300 names, each time)."""
+        if self._named_words is None:
+            named = [atom.arguments[0] for atom in self.ground_atoms(("name", 2))]
+            self._named_words = frozenset(x.name for x in named if x.type == clingo.SymbolType.Function)
+        return self._named_words
 
     def has_atom(self, atom: Symbol) -> bool:
         return self.ctl.symbolic_atoms[atom] is not None

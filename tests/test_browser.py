@@ -295,6 +295,40 @@ def test_the_memo_is_shown_copied_and_downloaded(page):
     page.until("the memo to be copied", lambda: page.driver.execute_script("return window.copied") == saved)
 
 
+def test_the_memo_follows_a_what_if_and_is_copied_and_downloaded(page):
+    """While a what-if is shown, the Memo tab is `fto whatif --format memo`: the changes, what flipped and
+    the memo of the answer after them; undoing the changes brings back the memo of the answer as asked."""
+    page.load(CASE)
+    page.ask("material_support(professor, press)")
+    page.find("#tab-memo").click()
+    page.until("the memo of the answer", lambda: page.text("#memo").startswith("# material_support(professor,press)"))
+    page.set_lever("transactions.press.coordinated_with", "false")
+    page.until("the what-if", lambda: page.text("#whatif-verdict"))
+    memo = page.until("the memo after the change", lambda: page.find("#memo").get_attribute("data-of") == "whatif"
+                      and page.find("#memo").get_attribute("textContent"))
+    cli = subprocess.run([sys.executable, "-m", "engine.cli", "whatif", CASE, "material_support(professor, press)",
+                          "--set", "transactions.press.coordinated_with=false", "--format", "memo"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert memo == cli.stdout
+    assert memo.startswith("# What if\n\n- transactions.press.coordinated_with = False\n")
+    assert "material_support(professor,press): yes → no" in memo and "## Short answer\n\nNo. " in memo
+    assert page.text("#memo-of") == "The memo of the answer after the what-if (transactions.press.coordinated_with = false)."
+    page.driver.execute_script(  # catch the download's file and the clipboard's text in the page
+        "window.saved = []; URL.createObjectURL = (blob) => { window.saved.push(blob); return 'blob:saved'; };"
+        "HTMLAnchorElement.prototype.click = function () { window.saved.push(this.download); };"
+        "window.copied = null; try { Object.defineProperty(navigator, 'clipboard', "
+        "{value: {writeText: async (t) => { window.copied = t; }}}); } catch (_) { /* caught already, the same way */ }")
+    page.find("#memo-download").click()
+    assert page.driver.execute_script("return window.saved[1]") == "what_if_material_support_professor_press_.md"
+    assert page.driver.execute_async_script("const done = arguments[0]; window.saved[0].text().then(done);") == memo
+    page.find("#memo-copy").click()
+    page.until("the memo to be copied", lambda: page.driver.execute_script("return window.copied") == memo)
+    page.find("#whatif-reset").click()
+    page.until("the memo of the answer as asked again", lambda: page.find("#memo").get_attribute("data-of") == "ask"
+               and page.text("#memo").startswith("# material_support(professor,press)"))
+    assert page.text("#memo-of") == "The memo of the answer as asked."
+
+
 def test_the_registry_lookup_finds_a_designation(page):
     from selenium.webdriver.common.keys import Keys
 

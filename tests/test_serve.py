@@ -367,6 +367,25 @@ def test_sessions_are_evicted_by_count_and_by_idle_age():
     assert aging.get("a", make("a"))[1] is False
 
 
+def test_a_served_session_answers_a_what_if_asked_again_at_once_from_the_last_one():
+    """The playground asks for a what-if's memo right after its JSON: the same what-if is not solved
+    twice. Any other what-if is solved, and each is the bytes a plain session gives."""
+    from engine.session import Session, parse_set
+    from engine.web.worker import ServedSession, _located
+
+    session = ServedSession(_located(ADVOCACY), None, {})
+    off = [parse_set("transactions.press.coordinated_with=false")]
+    first = session.whatif(PRESS, off)
+    assert session.undo() and session.whatif(PRESS, [parse_set("transactions.press.coordinated_with=false")]) is first
+    assert not session.undo()  # nothing was changed to answer it
+    other = session.whatif(PRESS, [parse_set("transactions.press.coordinated_with=unknown")])
+    assert session.undo() and (first.after.answer, other.after.answer) == ("no", "depends")
+    plain = Session(ROOT / ADVOCACY_PATH)
+    assert first.model_dump_json() == plain.whatif(PRESS, off).model_dump_json()
+    plain.undo()
+    assert other.model_dump_json() == plain.whatif(PRESS, [parse_set("transactions.press.coordinated_with=unknown")]).model_dump_json()
+
+
 # --- the command --------------------------------------------------------------------------------
 
 def test_fto_serve_applies_the_global_limits_per_request_not_to_the_server(monkeypatch):

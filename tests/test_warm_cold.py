@@ -54,3 +54,21 @@ def test_a_warm_what_if_answers_exactly_as_a_fresh_ask_of_the_edited_file(path: 
         edited = parse(Located(data, case.located.lines, path))
         cold = ask(Solver(edited, exp.as_of, source=path, only=wanted_for([exp.ask])), exp.ask)
         assert warm.to_json() == cold.to_json(), f"{path} expectation {i}: {exp.ask}"
+
+
+FRONT_CHAIN = ROOT / "cases" / "material_support" / "cobro_de_piso_front_chain.yaml"
+
+
+def test_undo_goes_back_to_the_solver_as_it_was_and_answers_as_before():
+    """Undoing a change that only switched facts restores the solver's snapshot (its facts object
+    itself), and every answer is the same bytes as before the change and as a fresh session's."""
+    session = Session(FRONT_CHAIN)
+    question = "material_support(supplier, t1)"
+    first = session.ask(question).to_json()
+    facts = session.solver.facts
+    changed = session.whatif(question, [Change("knowledge.0.knew", "none")])
+    assert (changed.before.answer, changed.after.answer) == ("yes", "no")
+    assert session.undo() and session.solver.facts is facts
+    assert session.ask(question).to_json() == first == Session(FRONT_CHAIN).ask(question).to_json()
+    again = session.whatif(question, [Change("knowledge.0.knew", "none")])
+    assert again.model_dump_json() == changed.model_dump_json()

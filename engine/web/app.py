@@ -9,6 +9,7 @@ text that process wrote.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from contextlib import asynccontextmanager
@@ -118,6 +119,9 @@ def create_app(settings: Settings = Settings()) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         pool.start()
+        # The server's modules and app live as long as it does: the garbage collector need not walk them
+        # again and again (a full collection over them took about 90 ms here, paid by whichever request met it).
+        gc.freeze()
         try:
             yield
         finally:

@@ -14,6 +14,7 @@ the CLI. Replies are ("ok", JSON text, headers) or ("error", HTTP status, error 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import shutil
 import time
@@ -29,7 +30,7 @@ from engine.memo import whatif_memo
 from engine.questions import Reply, ask_all, wanted_for
 from engine.rules import library
 from engine.scenario import parse
-from engine.session import Change, Session, changes_from_patch, parse_set
+from engine.session import Change, Session, WhatIf, changes_from_patch, parse_set
 from engine.solve import Solver
 from engine.web.levers import levers
 from engine.yamlsource import Located, load_text
@@ -46,6 +47,9 @@ def main(conn: Connection, memory_mb: int, max_sessions: int, session_idle_s: fl
     """The process's life: limit memory, load the engine once, then answer until the pipe closes."""
     _limit_memory(memory_mb)
     library()
+    # The engine's modules and rule book live as long as the process: a full collection walking them
+    # took about 30 ms, every few requests (the warm what-if's whole budget is 20).
+    gc.freeze()
     jobs = Jobs(max_sessions, session_idle_s)
     conn.send(("ready",))
     while True:
@@ -150,7 +154,7 @@ class Jobs:
         headers: dict[str, str] = {}
         answered: list[tuple[Reply, list[Any]]] = []
         if request.get("why_not"):
-            session, warm = self._session(request, located, day, fixed)
+            session, warm = self._session(request, day, fixed)
             headers["X-FTO-Session"] = "warm" if warm else "new"
             for question in questions:
                 answer = session.ask(question)
@@ -172,12 +176,11 @@ class Jobs:
 
     def whatif(self, request: dict[str, Any]) -> tuple[Any, dict[str, str]]:
         """`fto whatif --json` (or --format memo, dot), on a warm session of the base scenario."""
-        located = _located(request["scenario"])
         day = _day(request.get("as_of"))
         view = _view(request, [request["question"]])
         fixed = fixed_readings(request.get("readings"))
         changes = _changes(request)
-        session, warm = self._session(request, located, day, fixed)
+        session, warm = self._session(request, day, fixed)
         self._changed.append(session)
         result = session.whatif(request["question"], changes)
         headers = {"X-FTO-Session": "warm" if warm else "new"}
@@ -189,9 +192,10 @@ class Jobs:
             return drawn(view, result.after), {**headers, **MEDIA[view]}
         return result.model_dump(exclude_none=True), headers
 
-    def _session(self, request: dict[str, Any], located: Located, day: dt.date | None,
-                 fixed: dict[str, bool]) -> tuple[ServedSession, bool]:
-        return self.sessions.get(request["key"], lambda: ServedSession(located, day, fixed))
+    def _session(self, request: dict[str, Any], day: dt.date | None, fixed: dict[str, bool]) -> tuple[ServedSession, bool]:
+        """The warm session of the request's scenario; its text is read (and checked) only to make one:
+        a session is kept under the hash of that very text."""
+        return self.sessions.get(request["key"], lambda: ServedSession(_located(request["scenario"]), day, fixed))
 
 
 class ServedSession(Session):
@@ -200,6 +204,7 @@ class ServedSession(Session):
     def __init__(self, located: Located, day: dt.date | None, fixed: dict[str, bool]) -> None:
         super().__init__(located, day, readings=fixed)
         self._base_answers: dict[str, Reply] = {}
+        self._last: tuple[str, WhatIf] | None = None  # the last what-if answered, under its key (_what_if_key)
 
     def ask(self, question: str, explain_all: bool = False) -> Reply:
         if len(self.history) > 1 or explain_all:
@@ -207,6 +212,23 @@ class ServedSession(Session):
         if question not in self._base_answers:
             self._base_answers[question] = super().ask(question)
         return self._base_answers[question]
+
+    def whatif(self, question: str, changes: list[Change]) -> WhatIf:
+        """As Session.whatif, from the base scenario. The same what-if asked again at once is answered
+        from the last one: the playground asks for a what-if's memo right after its JSON."""
+        if len(self.history) > 1:
+            return super().whatif(question, changes)
+        key = _what_if_key(question, changes)
+        if self._last is None or self._last[0] != key:
+            self.solver.keep_cone()  # each what-if's conclusions are then a slice of the base's
+            self._last = (key, super().whatif(question, changes))
+        return self._last[1]
+
+
+def _what_if_key(question: str, changes: list[Change]) -> str:
+    """A what-if as a key: its question and its changes, each value with its type (a date is not its text)."""
+    return json.dumps([question, [(c.path, c.value, c.remove, c.merge) for c in changes]],
+                      default=lambda v: f"{type(v).__name__}:{v}", sort_keys=True)
 
 
 def _located(raw: str | dict[str, Any]) -> Located:

@@ -13,6 +13,8 @@ const state = {
   changes: new Map(),  // what-if: path -> value
   valid: false,
   answer: null,
+  whatif: null,        // the request of the what-if shown, whose memo the Memo tab shows (else the answer's)
+  memoTicket: 0,       // the memo asked for last: an earlier one that comes back later is dropped
   validateTimer: null,
   validated: "",       // the text last validated
 };
@@ -334,6 +336,7 @@ function showAnswer(answer) {
   renderLedger(answer.elements);
   renderGraph(answer.explanation);
   $("#json").textContent = JSON.stringify(answer, null, 2);
+  state.whatif = null;  // a what-if of the earlier answer is not this one's; runWhatIf brings it back
   loadMemo();
 }
 
@@ -470,19 +473,33 @@ function renderGraph(root) {
 
 // ---------------------------------------------------------------- memo
 
+// The memo of the answer as asked or, while a what-if is shown, of the answer after its changes
+// (`fto whatif --format memo`: the changes, what flipped, then the memo of the answer after).
 async function loadMemo() {
   const memo = $("#memo");
+  const ticket = ++state.memoTicket;
+  const whatif = state.whatif;
   memo.textContent = "";
+  memo.dataset.of = whatif ? "whatif" : "ask";
+  $("#memo-of").textContent = whatif
+    ? `The memo of the answer after the what-if (${changeList().join("; ")}).`
+    : "The memo of the answer as asked.";
   try {
-    const response = await fetch("/api/ask?format=memo", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(askBody()),
+    const response = await fetch(whatif ? "/api/whatif?format=memo" : "/api/ask?format=memo", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(whatif || askBody()),
     });
     const text = await response.text();
+    if (ticket !== state.memoTicket) return;
     memo.textContent = response.ok ? text : `The memo is not available: ${safeError(text)}`;
     memo.dataset.ok = String(response.ok);
   } catch (error) {
-    memo.textContent = `The memo is not available: ${error.message}`;
+    if (ticket === state.memoTicket) memo.textContent = `The memo is not available: ${error.message}`;
   }
+}
+
+function memoFileName() {
+  const question = (state.answer && state.answer.question) || "memo";
+  return `${state.whatif ? "what_if_" : ""}${question}`.replace(/[^A-Za-z0-9_]+/g, "_") + ".md";
 }
 
 function safeError(text) {
@@ -495,7 +512,7 @@ $("#memo-copy").addEventListener("click", async () => {
 });
 $("#memo-download").addEventListener("click", () => {
   const blob = new Blob([$("#memo").textContent], { type: "text/markdown" });
-  const link = el("a", { href: URL.createObjectURL(blob), download: `${(state.answer && state.answer.question || "memo").replace(/[^A-Za-z0-9_]+/g, "_")}.md` });
+  const link = el("a", { href: URL.createObjectURL(blob), download: memoFileName() });
   document.body.append(link);
   link.click();
   link.remove();
@@ -576,9 +593,13 @@ function renderLevers() {
     if (open.has(group.record) || count) details.open = true;
     box.append(details);
   }
-  const list = [...state.changes.entries()].map(([path, value]) => value === REMOVE ? `remove ${path}` : `${path} = ${shown(value)}`);
+  const list = changeList();
   $("#whatif-changes").textContent = list.length ? `Changes: ${list.join("; ")}` : "No changes yet.";
   $("#whatif-reset").disabled = list.length === 0;
+}
+
+function changeList() {
+  return [...state.changes.entries()].map(([path, value]) => value === REMOVE ? `remove ${path}` : `${path} = ${shown(value)}`);
 }
 
 function setChange(lever, value) {
@@ -608,14 +629,19 @@ async function runWhatIf() {
   }
   status("What if…");
   try {
-    showWhatIf(await api("/api/whatif", body));
+    showWhatIf(await api("/api/whatif", body), body);
   } catch (error) {
     showWhatIf({ error: error.message });
   }
   status("");
 }
 
-function showWhatIf(result) {
+// `body`: the request that gave `result`. The Memo tab follows the what-if shown, and goes back to
+// the answer as asked when there is none.
+function showWhatIf(result, body) {
+  const was = state.whatif;
+  state.whatif = result && !result.error ? body : null;
+  if (state.answer && (was || state.whatif)) loadMemo();
   const box = $("#whatif-result");
   box.replaceChildren();
   if (!result) return;
