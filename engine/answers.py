@@ -182,10 +182,8 @@ def question_atom(solver: Solver, text: str) -> Symbol:
     return question
 
 
-def ground_text(atom: Symbol, spec: PredSpec | None, sep: str = ", ") -> str:
-    """A ground form as it can be asked again: dates as YYYY-MM-DD, amounts as $N (parse reads both).
-    A listing's bindings are spaced as people write them; an answer's own label keeps the solver's
-    compact form (`material_support(a,t)`) with only its days and amounts made readable."""
+def ground_text(atom: Symbol, spec: PredSpec | None) -> str:
+    """A ground form as it can be asked again: dates as YYYY-MM-DD, amounts as $N (parse reads both)."""
     types = spec.types() if spec else {}
 
     def arg(i: int, sym: Symbol) -> str:
@@ -197,7 +195,7 @@ def ground_text(atom: Symbol, spec: PredSpec | None, sep: str = ", ") -> str:
 
     if not atom.arguments:
         return str(atom)
-    return f"{atom.name}({sep.join(arg(i, a) for i, a in enumerate(atom.arguments))})"
+    return f"{atom.name}({', '.join(arg(i, a) for i, a in enumerate(atom.arguments))})"
 
 
 def explain(lib: Library, evidence: Evidence) -> Answer:
@@ -226,7 +224,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     citations = sorted(tree.citations())
     elements = [Element.model_validate(row) for row in explainer.ledger(question, evidence.status_of)]
     return Answer(
-        question=ground_text(question, lib.preds.get((question.name, len(question.arguments))), sep=","),
+        question=str(question),
         as_of=evidence.as_of.isoformat(),
         asks=explainer.sentence(question, capital=False),
         answer=status,  # type: ignore[arg-type]

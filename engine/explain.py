@@ -413,8 +413,11 @@ class Explainer:
             return Node.by(self.sentence(atom, negative=True),
                            authority.unengaged() if authority.rule else Authority("scenario"), holds=False, atom=atom)
         first = kept[0]
-        # Several alternatives failed: the node stands for all of them, so it cites their whole span.
-        authority = Authority.of(first.spec) if len({f.spec.id for f in kept}) == 1 else self.span(atom, [f.spec for f in kept])
+        # Several alternatives failed, and the predicate declares the span of provisions they stand for
+        # (§ 2339B(d)(1)(A)-(F)): the node cites that span, not the first alternative's pinpoint.
+        pred = self.pred(atom)
+        several = len({f.spec.id for f in kept}) > 1 and pred is not None and bool(pred.cite)
+        authority = self.span(atom, [f.spec for f in kept]) if several else Authority.of(first.spec)
         node = Node.by(self.sentence(atom, negative=True, extra=first.binding), authority.unengaged(),
                        holds=False, atom=atom)
         for failure in kept:
