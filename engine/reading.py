@@ -45,6 +45,7 @@ class Grounding:
         self._by_sig: dict[tuple[str, int], list[Symbol]] = {}
         self._by_arg: dict[tuple[tuple[str, int], int], dict[Symbol, list[Symbol]]] = {}
         self._heads: dict[Symbol, list[tuple[Symbol, Derivation]]] = {}
+        self._texts_of: dict[tuple[str, int], list[tuple[Symbol, Symbol, str]]] = {}
         ground = [sa.symbol for sa in atoms.by_signature(PROVENANCE, 4)]
         keyed = sorted((str(atom).partition(",")[2], i) for i, atom in enumerate(ground))
         self._texts = [text for text, _ in keyed]  # each derivation's text after its rule id, sorted
@@ -68,6 +69,16 @@ class Grounding:
             # Sorted bucket by bucket: sorting a predicate's every atom compares Symbols, a call into clingo each.
             index = self._by_arg[(signature, position)] = {key: sorted(found) for key, found in buckets.items()}
         return index
+
+    def texts(self, signature: tuple[str, int]) -> list[tuple[Symbol, Symbol, str]]:
+        """The ground atoms of a (subject, "text") predicate such as name/2 or cite/2, in order, each with
+        its subject and text, read once: every reading of a warm session reads them all again."""
+        found = self._texts_of.get(signature)
+        if found is None:
+            found = self._texts_of[signature] = [(atom, atom.arguments[0], atom.arguments[1].string)
+                                                 for atom in self.of(signature)
+                                                 if atom.arguments[1].type == SymbolType.String]
+        return found
 
     def derivations(self, head: Symbol) -> list[tuple[Symbol, Derivation]]:
         """The ground derivations of `head`, in the order of their atoms, each with its atom."""
@@ -195,12 +206,18 @@ class Reading:
             return _Derivations(self.atoms, self._grounding)
         return _grouped(self._by_name.get(PROVENANCE, ()))
 
+    def _texts(self, signature: tuple[str, int]) -> list[tuple[Symbol, str]]:
+        """(subject, text) of each atom of a (subject, "text") predicate in this reading, in order."""
+        if self._grounding is not None:
+            return [(subject, text) for atom, subject, text in self._grounding.texts(signature) if atom in self.atoms]
+        return [(atom.arguments[0], atom.arguments[1].string) for atom in self.of(signature)
+                if atom.arguments[1].type == SymbolType.String]
+
     @cached_property
     def names(self) -> dict[Symbol, str]:
         out: dict[Symbol, str] = {}
-        for atom in self.of(("name", 2)):
-            if atom.arguments[1].type == SymbolType.String:
-                out.setdefault(atom.arguments[0], atom.arguments[1].string)
+        for subject, text in self._texts(("name", 2)):
+            out.setdefault(subject, text)
         return out
 
     @cached_property
@@ -214,9 +231,8 @@ class Reading:
 
     def _strings(self, signature: tuple[str, int]) -> dict[Symbol, list[str]]:
         out: dict[Symbol, list[str]] = defaultdict(list)
-        for atom in self.of(signature):
-            if atom.arguments[1].type == SymbolType.String:
-                out[atom.arguments[0]].append(atom.arguments[1].string)
+        for subject, text in self._texts(signature):
+            out[subject].append(text)
         return out
 
     def pinned(self, atom: Symbol, derivation: Derivation) -> "Reading":
