@@ -81,7 +81,8 @@ class Deciding(BaseModel):
 
 
 class Answer(BaseModel):
-    question: str
+    question: str  # the atom as the solver writes it, which engine.answers.ask reads back
+    label: str = ""  # the same question as a person writes it (days as YYYY-MM-DD, amounts as $N), for headers
     as_of: str
     asks: str = ""  # the question in words: the sentence that is so if the answer is yes, as it runs mid-sentence
     answer: Literal["yes", "no", "depends"]
@@ -182,8 +183,10 @@ def question_atom(solver: Solver, text: str) -> Symbol:
     return question
 
 
-def ground_text(atom: Symbol, spec: PredSpec | None) -> str:
-    """A ground form as it can be asked again: dates as YYYY-MM-DD, amounts as $N (parse reads both)."""
+def ground_text(atom: Symbol, spec: PredSpec | None, sep: str = ", ") -> str:
+    """A ground form as it can be asked again: dates as YYYY-MM-DD, amounts as $N (`fto ask` reads both).
+    A listing spaces its bindings as people write them; an answer's header keeps the solver's compact
+    form (`material_support(a,t)`) with only its days and amounts made readable."""
     types = spec.types() if spec else {}
 
     def arg(i: int, sym: Symbol) -> str:
@@ -195,7 +198,7 @@ def ground_text(atom: Symbol, spec: PredSpec | None) -> str:
 
     if not atom.arguments:
         return str(atom)
-    return f"{atom.name}({', '.join(arg(i, a) for i, a in enumerate(atom.arguments))})"
+    return f"{atom.name}({sep.join(arg(i, a) for i, a in enumerate(atom.arguments))})"
 
 
 def explain(lib: Library, evidence: Evidence) -> Answer:
@@ -225,6 +228,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     elements = [Element.model_validate(row) for row in explainer.ledger(question, evidence.status_of)]
     return Answer(
         question=str(question),
+        label=ground_text(question, lib.preds.get((question.name, len(question.arguments))), sep=","),
         as_of=evidence.as_of.isoformat(),
         asks=explainer.sentence(question, capital=False),
         answer=status,  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ WIDTH = 48  # characters per label line
 def dot(answer: Answer) -> str:
     """The proof as DOT text: deterministic, the same bytes for the same answer."""
     lines = ["digraph proof {", '  graph [rankdir=LR, fontname="Helvetica", labelloc=t, '
-             f'label="{_escape(answer.question)} as of {answer.as_of}: {answer.answer.upper()}"];',
+             f'label="{_escape(answer.label or answer.question)} as of {answer.as_of}: {answer.answer.upper()}"];',
              '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
              '  edge [arrowsize=0.6];']
     names: dict[int, str] = {}  # a step's id -> its box

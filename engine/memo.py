@@ -19,7 +19,7 @@ STATUS_WORDS = {"established": "established", "refuted": "not established", "unk
 
 def memo(answer: Answer, suggestions: Sequence[object] = ()) -> str:
     """The memo; `suggestions` are `fto ask --why-not`'s (engine.session.Suggestion), if asked for."""
-    parts = [f"# {answer.question}", "", f"**Question.** As of {answer.as_of}, whether {answer.asks or answer.question}.",
+    parts = [f"# {answer.label or answer.question}", "", f"**Question.** As of {answer.as_of}, whether {answer.asks or answer.label or answer.question}.",
              "", "## Short answer", "", _short(answer), ""]
     parts += _facts(answer)
     parts += _analysis(answer)

@@ -356,7 +356,8 @@ def as_asked(question: Question, answer: Answer) -> Answer:
     if not question.negated:
         return answer
     asks = f"it is not so that {answer.asks}" if answer.asks else answer.asks
-    return answer.model_copy(update={"question": f"not {answer.question}", "answer": SWAP[answer.answer], "asks": asks})
+    return answer.model_copy(update={"question": f"not {answer.question}", "label": f"not {answer.label}",
+                                     "answer": SWAP[answer.answer], "asks": asks})
 
 
 def atom_of(text: str) -> Symbol:

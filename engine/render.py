@@ -75,7 +75,7 @@ def print_answer(answer: Answer, brief: bool = False) -> None:
     """The answer line, the explanation, what is assumed, the element ledger, the deciding facts,
     the citations and the caveats; `brief`: the answer line, the ledger and the citations only."""
     line, tree = _writer()
-    line((answer.question, "bold"), f" as of {answer.as_of}: ", (answer.answer.upper(), ANSWER_STYLE[answer.answer]))
+    line((answer.label or answer.question, "bold"), f" as of {answer.as_of}: ", (answer.answer.upper(), ANSWER_STYLE[answer.answer]))
     if not brief:
         tree(answer)
     for claim in [] if brief else answer.assumptions:

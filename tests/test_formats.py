@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -137,3 +138,16 @@ def test_caveats_keep_status_and_note_out_of_the_cite(answer):
     assert any(c.status == "open" and "set-aside" in c.note and "[" not in c.cite for c in a.caveats), a.caveats
     assert all(isinstance(c, Caveat) and "UNVERIFIED" not in c.cite for c in a.caveats)
 
+
+
+def test_a_header_writes_days_and_amounts_as_asked_and_the_json_keeps_the_atom():
+    """`question` is the atom engine.answers.ask reads back (fto screen --explain, the Python API);
+    `label`, which the text header, the memo and the graph print, writes its day as a date."""
+    case = ROOT / "cases" / "forms" / "review_window.yaml"
+    text = _fto("ask", str(case), "review_window_closes(sinaloa, 2025-03-24)").stdout.splitlines()
+    assert text[0] == "review_window_closes(sinaloa,2025-03-24) as of 2025-03-01: DEPENDS"
+    found = json.loads(_fto("ask", str(case), "review_window_closes(sinaloa, 2025-03-24)", "--json").stdout)
+    assert (found["question"], found["label"]) == ("review_window_closes(sinaloa,739334)",
+                                                   "review_window_closes(sinaloa,2025-03-24)")
+    negated = json.loads(_fto("ask", str(case), "not review_window_closes(sinaloa, 2025-03-24)", "--json").stdout)
+    assert negated["label"] == "not review_window_closes(sinaloa,2025-03-24)"

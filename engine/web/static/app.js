@@ -323,7 +323,7 @@ document.addEventListener("keydown", (event) => {
 });
 
 function verdictText(answer) {
-  return `${STATUS_WORDS[answer.answer]} — ${answer.question}, as of ${answer.as_of}`;
+  return `${STATUS_WORDS[answer.answer]} — ${answer.label || answer.question}, as of ${answer.as_of}`;
 }
 
 function showAnswer(answer) {
