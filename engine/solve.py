@@ -600,8 +600,9 @@ class Solver:
 
     def named_words(self) -> frozenset[str]:
         """The constants the grounding gives a display name (`name(X, "...")` that may hold): the words
-        a question may use besides the scenario's ids. Read once, since grounding never shrinks: a
-        warm session answers every what-if's question with the same list (about 10 ms of calls into
+        a question may use besides the scenario's ids. Read once: a solver's grounding never changes (a
+        change that needs more grounding makes a new Solver), so a warm session answers every what-if's
+        question with the same list (about 10 ms of calls into
         clingo for the registry's 300 names, each time)."""
         if self._named_words is None:
             named = [atom.arguments[0] for atom in self.ground_atoms(("name", 2))]
