@@ -270,6 +270,8 @@ class Session:
         self.applied: list[list[Change]] = []
         # The solver's state at the base scenario, while the solver is the one it was taken from (see undo).
         self._at_base: Snapshot | None = None
+        # The base scenario's solver itself, kept while a change from the base needed a re-ground (see undo).
+        self._base_solver: Solver | None = None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -304,7 +306,9 @@ class Session:
         data = self.data
         for change in changes:
             data = apply(data, change, self.source)
-        at_base = self.solver.snapshot() if len(self.history) == 1 else self._at_base
+        from_base = len(self.history) == 1
+        at_base = self.solver.snapshot() if from_base else self._at_base
+        solver = self.solver
         try:
             regrounded = self._move_to(data)
         except InputError as exc:
@@ -313,18 +317,24 @@ class Session:
         self.applied.append(changes)
         if not regrounded:
             self._at_base = at_base
+        elif from_base:
+            self._base_solver = solver
         return regrounded
 
     def undo(self) -> bool:
         """Go back to the scenario before the last change. Back at the base scenario, on the solver it
         was left on, that is its snapshot from then, restored with everything solved for it (nothing is
         validated or solved again: a served session's every what-if starts there and goes back to it).
-        Only the base is kept so: a snapshot holds its answer sets, and a shell's changes can run deep."""
+        Where a change from the base needed a re-ground, the base's own solver was kept and comes back
+        (grounding the base again costs more than the what-if). Only the base is kept so: a snapshot
+        holds its answer sets, and a shell's changes can run deep."""
         if len(self.history) == 1:
             return False
         self.history.pop()
         self.applied.pop()
-        if len(self.history) == 1 and self._at_base is not None:
+        if len(self.history) == 1 and self._base_solver is not None:
+            self.solver, self._base_solver = self._base_solver, None
+        elif len(self.history) == 1 and self._at_base is not None:
             self.solver.restore(self._at_base)
         else:
             self._move_to(self.data)

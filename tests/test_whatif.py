@@ -52,6 +52,14 @@ def test_a_new_date_regrounds_and_gives_the_right_answer(session):
     assert result.after.answer == "yes"
 
 
+def test_undoing_a_regrounding_change_brings_back_the_base_solver_and_its_answers(session):
+    base, before = session.solver, session.ask("designated(acme)").to_json()
+    assert session.change([parse_set("events.2.on=2025-07-01")]) is True
+    assert session.solver is not base
+    session.undo()
+    assert session.solver is base and session.ask("designated(acme)").to_json() == before
+
+
 def test_a_bad_path_is_an_input_error_naming_the_path(session):
     with pytest.raises(InputError) as err:
         session.whatif("designated(acme)", [parse_set("events.9.on=2025-07-01")])
