@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from clingo.symbol import Symbol, SymbolType
 from pydantic import BaseModel

@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests import cli_process
 import yaml
 
 from engine.cases import load_case
@@ -45,8 +47,7 @@ expect:
 
 
 def fto(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          input=stdin, timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return cli_process.run(args, cwd, 180, stdin)
 
 
 def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -4,12 +4,12 @@ remark, and an answer lists each authority and section once with its pinpoints."
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import cli_process
 
 from engine.cites import CiteError, merge, parse
 from engine.memo import memo
@@ -117,8 +117,7 @@ def test_merging_lists_each_pinpoint_once_in_the_statutes_order():
 
 
 def _fto(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=str(ROOT),
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return cli_process.run(args, ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests import cli_process
 from typer.testing import CliRunner
 
 from engine.cli import app
@@ -22,8 +24,7 @@ SINALOA = ROOT / "examples" / "sinaloa.yaml"
 
 
 def fto(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, env={**os.environ, **(env or {})})
+    return cli_process.run(args, ROOT, 120, stdin, env)
 
 
 def one_error(run: subprocess.CompletedProcess[str]) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests import cli_process
 
 from engine.answers import Answer, Caveat, ExplanationNode, defects
 from engine.graph import dot
@@ -83,8 +84,7 @@ def test_the_graph_draws_a_shared_step_once_with_an_arrow_from_each_step_resting
 
 
 def _fto(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=str(ROOT),
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    return cli_process.run(args, ROOT, env=env)
 
 
 def test_brief_prints_the_answer_line_the_ledger_and_the_citations_only(scenario_file):

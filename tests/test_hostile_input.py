@@ -1,6 +1,6 @@
 """Bad and hostile input through the real CLI: never a traceback, never a trick, never a changed file.
 
-Every case runs `python -m engine.cli ask FILE QUESTION --json` in a subprocess and checks the
+Every case runs `fto ask FILE QUESTION --json` as a process of its own (tests/cli_process.py) and checks the
 contract: either exit 0 with the right answer and nothing on stderr, or exit 2 with exactly one
 stderr line starting `error:` that names the file (and `:LINE` where the problem is on a line).
 The scenario file's bytes and mtime must be the same afterwards.
@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests import cli_process
 from tests.conftest import claims
 
 CLI = [sys.executable, "-m", "engine.cli"]
@@ -58,10 +59,7 @@ def run_cli(path: Path | str, question: str, *extra: str, timeout: float = 60) -
     path = Path(path)
     before = _snapshot(path)
     start = time.perf_counter()
-    proc = subprocess.run(
-        CLI + ["ask", str(path), question, "--json", *extra],
-        capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout, cwd=REPO,
-    )
+    proc = cli_process.run(["ask", str(path), question, "--json", *extra], REPO, timeout)
     seconds = time.perf_counter() - start
     return Run(proc.returncode, proc.stdout, proc.stderr, seconds, before, _snapshot(path))
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+
+from tests import cli_process
 from fastapi.testclient import TestClient
 
 from engine.errors import InputError
@@ -30,8 +32,7 @@ LOCAL = "http://127.0.0.1"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120)
+    return cli_process.run(args, ROOT, 120)
 
 
 def cli_json(*args: str) -> Any:

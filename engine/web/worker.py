@@ -40,7 +40,8 @@ SCENARIO = "<scenario>"
 REQUEST = "<request>"
 MAX_QUESTIONS = 50
 
-Reply = tuple[Any, ...]
+Outcome = tuple[Any, ...]
+"""What the worker sends back for one request: ("ok", body, headers) or ("error", status, body)."""
 
 
 def main(conn: Connection, memory_mb: int, max_sessions: int, session_idle_s: float) -> None:
@@ -103,7 +104,7 @@ class Jobs:
         self.sessions = Sessions(max_sessions, session_idle_s)
         self._changed: list[ServedSession] = []
 
-    def run(self, request: dict[str, Any]) -> Reply:
+    def run(self, request: dict[str, Any]) -> Outcome:
         op = {"ask": self.ask, "whatif": self.whatif, "validate": self.validate}[request["op"]]
         try:
             data, headers = op(request)
