@@ -205,7 +205,8 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     """The answer to a question, built from its evidence alone."""
     question, status = evidence.question, evidence.status
     deciding: list[Deciding] = []
-    explainer = Explainer(lib, evidence.reading)
+    deciding_facts = [fact for group in evidence.deciding for fact in group]
+    explainer = Explainer(lib, evidence.reading, evidence.dates, deciding_facts)
     if status == "yes":
         tree = explainer.why(question)
     elif status == "no":
@@ -213,7 +214,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     else:
         assert evidence.fails is not None
         yes_tree = explainer.why(question)
-        no_tree = Explainer(lib, evidence.fails).why_not(question)
+        no_tree = Explainer(lib, evidence.fails, evidence.dates, deciding_facts).why_not(question)
         deciding = [Deciding(facts=[str(a) for a in group], questions=[_question_text(explainer, a) for a in group])
                     for group in evidence.deciding]
         asked = "; ".join(q for d in deciding for q in d.questions) or "facts the scenario leaves open"

@@ -25,6 +25,7 @@ from engine.errors import InputError
 from engine.literals import elements
 from engine.reading import Reading
 from engine.solve import Solver
+from engine.spans import UncertainDates
 
 Status = str  # yes | no | depends
 
@@ -42,6 +43,7 @@ class Evidence:
     settled: bool  # nothing was open: the one reading is every reading
     judged: Mapping[Symbol, Status] = field(default_factory=dict)
     deciding: tuple[tuple[Symbol, ...], ...] = ()
+    dates: UncertainDates = field(default_factory=UncertainDates)  # the days the scenario leaves open
 
     @property
     def reading(self) -> Reading:
@@ -114,5 +116,6 @@ def gather_many(solver: Solver, questions: Iterable[Symbol], known: Mapping[Symb
         deciding: tuple[tuple[Symbol, ...], ...] = ()
         if holds is not None and fails is not None:
             deciding = tuple(tuple(group) for group in deciding_sets(solver, question, holds, fails))
-        out.append(Evidence(question, solver.as_of, status, if_holds, if_fails, False, judged, deciding))
+        out.append(Evidence(question, solver.as_of, status, if_holds, if_fails, False, judged, deciding,
+                            solver.facts.uncertain_dates()))
     return out

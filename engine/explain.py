@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 import clingo
 from clingo import ast
@@ -26,6 +26,7 @@ from engine.literals import (Failure, evaluate, find_failure, fits, ground_atom,
 from engine.literals import elements as element_slots
 from engine.reading import Reading
 from engine.rules import _PLACEHOLDER, Library, PredSpec, RuleSpec
+from engine.spans import UncertainDates, some_day, when
 
 MAX_DEPTH = 12
 UNBOUND = "(not named)"
@@ -186,8 +187,12 @@ class Renderer:
             return f"{words}: {inner}" if words else inner
         return str(sym)
 
-    def fill(self, template: str, binding: Mapping[str, Symbol], types: Mapping[str, str] | None = None) -> str:
+    def fill(self, template: str, binding: Mapping[str, Symbol], types: Mapping[str, str] | None = None,
+             spans: Mapping[str, str] | None = None) -> str:
+        """`spans`: placeholders that stand for a day the scenario leaves open, already worded (engine/spans.py)."""
         def sub(m: re.Match[str]) -> str:
+            if spans and m.group(1) in spans:
+                return spans[m.group(1)]
             value = binding.get(m.group(1))
             if value is None or _open(value):
                 return UNBOUND
@@ -207,12 +212,73 @@ def _open(value: Symbol | None) -> bool:
 
 
 class Explainer:
-    """Builds Node trees for atoms against one reading."""
+    """Builds Node trees for atoms against one reading.
 
-    def __init__(self, library: Library, reading: Reading) -> None:
+    `dates` and `deciding`: the scenario's uncertain dates and the deciding facts of the answer, so
+    that a day the reading merely chose for an open date is worded as the range the reading leaves
+    it (engine/spans.py), never as a day found."""
+
+    def __init__(self, library: Library, reading: Reading, dates: UncertainDates | None = None,
+                 deciding: Collection[Symbol] = ()) -> None:
         self.lib = library
         self.reading = reading
         self.render = Renderer(reading, library.wordings)
+        self.dates, self.deciding = dates or UncertainDates(), deciding
+        self.bounds = self.dates.bounds(reading, deciding) if self.dates.ranges else {}
+        self._carry: dict[Symbol, dict[int, Symbol]] = {}
+
+    # ---- days the scenario leaves open -------------------------------------------
+    def carried(self, atom: Symbol) -> dict[int, Symbol]:
+        """The arguments of `atom` that hold an uncertain date's chosen day, by position, with the
+        date's key: a fact made for the day (or its record.lp copy, which keeps the day in place),
+        else whatever the rule that concluded `atom` took from such arguments of its premises."""
+        if not self.bounds:
+            return {}
+        if atom in self._carry:
+            return self._carry[atom]
+        self._carry[atom] = {}  # a cycle carries nothing
+        record = self.lib.records.get((atom.name, len(atom.arguments)))
+        made = self.dates.carriers.get(atom) or (
+            self.dates.carriers.get(clingo.Function(record, atom.arguments)) if record else None)
+        out: dict[int, Symbol] = {}
+        if made is not None:
+            out = {place: made[0] for place in made[1]}
+        elif entries := self.reading.because.get(atom):
+            rid, _, values = preferred(self.lib, entries)
+            spec = self.lib.rules[rid]
+            keys = self.carried_variables(spec, {**head_binding(self.lib, spec, atom),
+                                                 **dict(zip(spec.variables, values.arguments))})
+            out = {i: keys[arg.name] for i, arg in enumerate(getattr(spec.head, "arguments", ()))
+                   if arg.ast_type == ASTType.Variable and arg.name in keys}
+        self._carry[atom] = out
+        return out
+
+    def carried_variables(self, spec: RuleSpec, binding: Mapping[str, Symbol]) -> dict[str, Symbol]:
+        """The rule's variables that an instance binds to an uncertain date's chosen day, with its key."""
+        out: dict[str, Symbol] = {}
+        if not self.bounds:
+            return out
+        for literal in spec.body:
+            if (literal.ast_type != ASTType.Literal or literal.sign != ast.Sign.NoSign
+                    or literal.atom.ast_type != ASTType.SymbolicAtom):
+                continue
+            ground = ground_atom(literal.atom.symbol, binding)
+            if ground is None or ground not in self.reading:
+                continue
+            arguments = getattr(literal.atom.symbol, "arguments", ())
+            for place, key in self.carried(ground).items():
+                if place < len(arguments) and arguments[place].ast_type == ASTType.Variable:
+                    out[arguments[place].name] = key
+        return out
+
+    def spans(self, keys: Mapping[str, Symbol]) -> dict[str, str]:
+        """Placeholders standing for an open date, worded as the range this reading leaves it."""
+        return {name: some_day(self.bounds[key]) for name, key in keys.items() if key in self.bounds}
+
+    def _param_spans(self, atom: Symbol) -> dict[str, str]:
+        p = self.pred(atom)
+        carried = self.carried(atom)
+        return self.spans({p.params[i]: key for i, key in carried.items() if i < len(p.params)}) if p and carried else {}
 
     # ---- shared helpers -------------------------------------------------------
     def pred(self, atom: Symbol) -> PredSpec | None:
@@ -246,7 +312,7 @@ class Explainer:
         return self.render.fill(p.question, self.pred_binding(atom), self._types(atom))
 
     def sentence(self, atom: Symbol, negative: bool = False, extra: Mapping[str, Symbol] | None = None,
-                 capital: bool = True) -> str:
+                 capital: bool = True, spans: Mapping[str, str] | None = None) -> str:
         p = self.pred(atom)
         binding = {**(extra or {}), **self.pred_binding(atom)}
         types = self._types(atom)
@@ -255,7 +321,7 @@ class Explainer:
         template = p.negative if negative else p.sentence
         if not template:
             template = ("it is not shown that " + p.sentence) if negative else str(atom)
-        text = self.render.fill(template, binding, types)
+        text = self.render.fill(template, binding, types, {**(spans or {}), **self._param_spans(atom)})
         return _capital(text) if capital else text
 
     def absence(self, atom: Symbol) -> str | None:
@@ -285,7 +351,6 @@ class Explainer:
         Never a rule that could not conclude it: a shared predicate's other rules belong to another
         body of law."""
         fitting = [r for r in self.lib.rules_for((atom.name, len(atom.arguments))) if fits(r.head, atom)]
-        pred = self.pred(atom)
         if len(fitting) == 1:
             return Authority.of(fitting[0])
         if not fitting:
@@ -308,7 +373,9 @@ class Explainer:
             spec = self.lib.rules[rid]
             bound = {**head_binding(self.lib, spec, atom), **dict(zip(spec.variables, binding.arguments))}
             sentence = spec.sentence_for(bound)
-            claim = _capital(self.render.fill(sentence, bound)) if sentence else self.sentence(atom, extra=bound)
+            spans = {**self._param_spans(atom), **self.spans(self.carried_variables(spec, bound))}
+            claim = (_capital(self.render.fill(sentence, bound, spans=spans)) if sentence
+                     else self.sentence(atom, extra=bound, spans=spans))
             node = Node.by(claim, Authority.of(spec), hidden=spec.trivial, atom=atom)
             for premise in prem.arguments:
                 if premise.name == "neg" and len(premise.arguments) == 1:
@@ -332,7 +399,8 @@ class Explainer:
         first = self.why(atom, depth, path)
         node = Node(self.sentence(atom), first.rule, first.cite, atom=str(atom))
         for entry in sorted(entries, key=lambda e: (self.lib.rank(e[0]), str(e))):
-            derivation = Explainer(self.lib, self.reading.pinned(atom, entry)).why(atom, depth, path)
+            pinned = Explainer(self.lib, self.reading.pinned(atom, entry), self.dates, self.deciding)
+            derivation = pinned.why(atom, depth, path)
             # Same rule, same conclusion: its premises are what differ, so show those.
             node.because.extend(derivation.because if derivation.rule == first.rule else [derivation])
         return node
@@ -363,7 +431,8 @@ class Explainer:
             text = self.element_text(slot.atom, slot.negated)
             if slot.wording is not None and slot.binding is not None:  # the rule words this element itself
                 text = _capital(self.render.fill(slot.wording[1 if slot.negated else 0],
-                                                 {**self.pred_binding(slot.atom), **slot.binding}))
+                                                 {**self.pred_binding(slot.atom), **slot.binding},
+                                                 spans=self._param_spans(slot.atom)))
             rows.append({
                 "key": slot.key,
                 "atom": str(slot.atom),
@@ -418,7 +487,8 @@ class Explainer:
         pred = self.pred(atom)
         several = len({f.spec.id for f in kept}) > 1 and pred is not None and bool(pred.cite)
         authority = self.span(atom, [f.spec for f in kept]) if several else Authority.of(first.spec)
-        node = Node.by(self.sentence(atom, negative=True, extra=first.binding), authority.unengaged(),
+        spans = self.spans(self.carried_variables(first.spec, first.binding))
+        node = Node.by(self.sentence(atom, negative=True, extra=first.binding, spans=spans), authority.unengaged(),
                        holds=False, atom=atom)
         for failure in kept:
             for literal in failure.failed:
@@ -500,6 +570,13 @@ class Explainer:
         return None
 
     def _comparison_text(self, spec: RuleSpec, comparison: Any, binding: dict[str, Symbol]) -> str:
+        """What is not so, where a comparison failed. Where it compares a day the scenario leaves open,
+        the failure is where this reading puts that day (the representative day it chose says nothing)."""
+        keys = self.carried_variables(spec, binding)
+        for name in vars_in(comparison):
+            key = keys.get(name)
+            if key in self.bounds and key in self.reading.names:
+                return f"{self.reading.names[key]} came {when(self.bounds[key])}"
         types = self._variable_types(spec)
         left = self._show_term(comparison.term, binding, types)
         dated = any(types.get(v) == "date" for v in vars_in(comparison))

@@ -19,6 +19,7 @@ from clingo.symbol import Function, Number, String, Symbol
 from pydantic import BaseModel
 
 from engine import dates, money, registry
+from engine.spans import UncertainDates
 from engine.scenario import (Actor, Duress, Event, Firearm, Holding, Knowledge, Recipient, Related, Scenario, Transaction, When,
                              earliest, latest, related_id, relation_period, when_text)
 
@@ -101,6 +102,12 @@ def _symbols(tables: Tables) -> list[Symbol]:
     return out
 
 
+def _day_positions(make: Callable[[int], Symbol]) -> tuple[int, ...]:
+    """Where a fact made for a day holds that day: the arguments that differ between two days."""
+    one, other = make(dates.FIRST).arguments, make(dates.FIRST + 1).arguments
+    return tuple(i for i, (a, b) in enumerate(zip(one, other)) if a != b)
+
+
 @dataclass
 class FactSet:
     """Facts (always true) and choices (may be either) with the scenario path of each.
@@ -121,6 +128,8 @@ class FactSet:
     uncertain: dict[Symbol, tuple[int | None, int | None]] = field(default_factory=dict)
     on_day: list[tuple[Symbol, Callable[[int], Symbol]]] = field(default_factory=list)
     date_rules: list[str] = field(default_factory=list)
+    # Each fact made for a chosen day: its date's key and the argument positions holding the day.
+    carriers: dict[Symbol, tuple[Symbol, tuple[int, ...]]] = field(default_factory=dict)
     _facts: Tables = field(default_factory=dict)
     _off: Tables = field(default_factory=dict)
 
@@ -248,6 +257,7 @@ class FactSet:
             days = dates.representative_days(low, high, cuts, asked)
             after = [Function("date_on_or_after", [key, Number(d)]) for d in days]
             at = [Function("date_at", [key, Number(d)]) for d in days]
+            makers = [(make, _day_positions(make)) for make in made.get(key, [])]
             # Choices like any unknown fact: a canonical reading (Solver.canonical) takes each false
             # where it can, so an explanation shows the earliest day the answer allows.
             self.choices.extend(after[1:])
@@ -257,8 +267,14 @@ class FactSet:
                 self.date_rules.append(str(at[i]) + (" :- " + ", ".join(body) if body else "") + ".")
                 if i >= 2:
                     self.date_rules.append(":- " + str(after[i]) + ", not " + str(after[i - 1]) + ".")
-                for make in made.get(key, []):
-                    self.dependent.append((make(day_), at[i]))
+                for make, places in makers:
+                    made_for_day = make(day_)
+                    self.dependent.append((made_for_day, at[i]))
+                    self.carriers[made_for_day] = (key, places)
+
+    def uncertain_dates(self) -> UncertainDates:
+        """The uncertain dates as an explanation words them (engine/spans.py)."""
+        return UncertainDates(dict(self.uncertain), dict(self.carriers))
 
     def bulk(self, inline: Collection[tuple[str, int]] = ()) -> tuple[str, dict[tuple[str, int], Sequence[Symbol]]]:
         """The facts as one loading rule per predicate, with its rows: `p(V1,V2) :- (V1,V2) = @rows(p,2).`

@@ -158,6 +158,9 @@ class Library:
     # those it mentions only once, in a plain positive body literal of a rule with one head atom.
     mentions: list[list[tuple[str, int]]] = field(default_factory=list)
     plain: list[list[tuple[str, int]]] = field(default_factory=list)
+    # rules/record.lp's gates: a dated record's predicate, by the predicate that passes it on unchanged
+    # once its day has come (`incitement_on(A, X) :- recorded_incitement(A, X), ...`).
+    records: dict[tuple[str, int], str] = field(default_factory=dict)
     _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
     _inlinable: dict[frozenset[tuple[str, int]], dict[tuple[str, int], int]] = field(default_factory=dict, repr=False)
     _ranks: dict[str, int] | None = field(default=None, repr=False)
@@ -281,6 +284,7 @@ class Library:
             "uses": self.uses,
             "mentions": self.mentions,
             "plain": self.plain,
+            "records": [[name, arity, recorded] for (name, arity), recorded in self.records.items()],
         })
 
     @classmethod
@@ -290,7 +294,8 @@ class Library:
                   wordings=data["wordings"],
                   uses=[([tuple(h) for h in heads], [tuple(b) for b in body]) for heads, body in data["uses"]],
                   mentions=[[(name, arity) for name, arity in sigs] for sigs in data["mentions"]],
-                  plain=[[(name, arity) for name, arity in sigs] for sigs in data["plain"]])
+                  plain=[[(name, arity) for name, arity in sigs] for sigs in data["plain"]],
+                  records={(name, arity): recorded for name, arity, recorded in data["records"]})
         for p in data["preds"]:
             spec = PredSpec(**{**p, "params": tuple(p["params"]), "param_types": tuple(p["param_types"])})
             lib.preds[spec.signature] = spec
@@ -649,6 +654,8 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         lib.uses.append(_uses(stm))
         lib.plain.append(_read_once_plainly(stm, mentions))
         lib.constructors.update(_constructors(stm))
+        if (gate := _record_gate(stm)) is not None:
+            lib.records[gate[0]] = gate[1]
         if pending is None:
             continue
         rid, cite, sentence, extras = pending
@@ -669,6 +676,20 @@ def _load_file(lib: Library, file: str, text: str) -> None:
                                   "trivial" in extras, tuple(elements), tuple(variants))
 
 
+def _record_gate(rule: Any) -> tuple[tuple[str, int], str] | None:
+    """(head signature, record predicate) for a rule that passes a `recorded_` fact on with the same
+    arguments (rules/record.lp), else None."""
+    head = _head_atom(rule)
+    if head is None or rule.head.ast_type == ASTType.Aggregate:
+        return None
+    for lit in rule.body:
+        if (lit.ast_type == ASTType.Literal and lit.sign == ast.Sign.NoSign and lit.atom.ast_type == ASTType.SymbolicAtom
+                and lit.atom.symbol.ast_type == ASTType.Function and lit.atom.symbol.name.startswith("recorded_")
+                and [str(a) for a in lit.atom.symbol.arguments] == [str(a) for a in head.arguments]):
+            return (head.name, len(head.arguments)), lit.atom.symbol.name
+    return None
+
+
 def _rule_folder() -> Any:
     """$FTO_RULES if set (to try another rule book), else the checkout's rules/, else the installed ones."""
     override = os.environ.get("FTO_RULES")
@@ -677,7 +698,7 @@ def _rule_folder() -> Any:
     return bundled_folder("engine.rulebook", "rules", "designation.lp")
 
 
-CACHE_VERSION = "8"
+CACHE_VERSION = "9"
 
 
 def _cache_dir() -> Path:

@@ -7,9 +7,14 @@ asked has not happened as of that day (the as-of principle, tests/test_as_of.py)
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
+
+from clingo import Function, Number
 
 from engine import dates
 from engine.answers import ask
+from engine.spans import UncertainDates, some_day, when
 from engine.questions import wanted_for
 from engine.scenario import loads
 from engine.solve import Solver
@@ -70,3 +75,40 @@ def test_every_day_after_the_day_asked_is_one_day():
 def test_a_number_inside_a_name_is_no_offset():
     offsets = dates.rule_offsets(['name(order, "FinCEN order of 2025-06-25").', "due(T, X) :- sent(T, D), X = D + 30."])
     assert offsets.days == frozenset({0, 30})
+
+
+def test_a_day_the_scenario_leaves_open_is_worded_as_the_range_each_branch_leaves_it():
+    """(IX) reaches the spouse only if the principal's activity came within the 5 years before the day
+    asked (2026-01-15), so an undated incitement gives `depends`: if it came on or after 2021-01-15 (and by
+    the day asked) she is inadmissible, if before, not. No day the solver merely chose is stated as found."""
+    path = Path(__file__).resolve().parent.parent / "cases" / "immigration" / "spouse_of_inciter_undated.yaml"
+    question = "inadmissible_ground(lucia, spouse_or_child_of_inadmissible_alien)"
+    answer = ask(Solver(loads(path.read_text(encoding="utf-8"), str(path)), only=wanted_for([question])), question)
+    assert answer.answer == "depends"
+    claims = [node.claim for node in answer.explanation.steps()]
+    assert "Ramon incited terrorist activity on a day between 2021-01-15 and 2026-01-15" in claims
+    assert "The day Ramon incited terrorist activity came before 2021-01-15" in claims
+    ledger = {e.element: e.status for e in answer.elements}
+    assert ledger["Ramon's disqualifying activity took place on a day between 2021-01-15 and 2026-01-15"] == "unknown"
+    shown = " ".join(claims + list(ledger))
+    days = set(re.findall(r"\d{4}-\d{2}-\d{2}", shown))
+    # The two boundaries the deciding facts name and the day asked; no day the solver chose.
+    assert days == {"2021-01-15", "2026-01-16", "2026-01-15"}, days
+
+
+def test_a_range_is_the_stated_one_narrowed_by_the_deciding_boundaries_as_a_reading_takes_them():
+    key = Function("day_of", [Function("pay"), Function("on")])
+    boundary = Function("date_on_or_after", [key, Number(dt.date(2025, 2, 20).toordinal())])
+    stated = UncertainDates({key: (None, dt.date(2025, 6, 1).toordinal())})
+    assert stated.bounds([boundary], [boundary]) == {key: (dt.date(2025, 2, 20).toordinal(), dt.date(2025, 6, 1).toordinal())}
+    assert stated.bounds([], [boundary]) == {key: (None, dt.date(2025, 2, 19).toordinal())}
+    assert stated.bounds([], []) == {key: (None, dt.date(2025, 6, 1).toordinal())}
+
+
+def test_a_range_reads_as_a_person_would_say_it():
+    day = lambda text: dt.date.fromisoformat(text).toordinal()  # noqa: E731
+    assert when((None, day("2021-01-14"))) == "before 2021-01-15"
+    assert when((day("2021-01-15"), None)) == "on or after 2021-01-15"
+    assert some_day((day("2021-01-15"), day("2026-01-15"))) == "a day between 2021-01-15 and 2026-01-15"
+    assert some_day((day("2021-01-15"), day("2021-01-15"))) == "2021-01-15"
+    assert some_day((None, None)) == "a day the scenario does not state"
