@@ -31,8 +31,6 @@ from engine.spans import UncertainDates, some_day, when
 MAX_DEPTH = 12
 UNBOUND = "(not named)"
 """What a placeholder left open prints as: a defect a test catches (engine.answers.defects), never a name."""
-RECORDED = "recorded_"
-"""The prefix of a dated record as the scenario states it (rules/record.lp shows the rules the ones dated by the date asked)."""
 
 
 @dataclass(frozen=True)
@@ -555,12 +553,13 @@ class Explainer:
         element that failed is such a record, the reader is told which one exists and why it
         does not count, rather than that none exists.
         """
-        recorded = self.lib.preds.get((RECORDED + name, len(bound)))
+        record = self.lib.records.get((name, len(bound)))
+        recorded = self.lib.preds.get((record, len(bound))) if record else None
         asked = self.reading.of(("as_of", 1))
         if recorded is None or not asked:
             return None
         wildcard = clingo.Function("any")
-        for atom in self.reading.of((RECORDED + name, len(bound))):
+        for atom in self.reading.of((record, len(bound))):
             if all(p == wildcard or p == a for p, a in zip(bound, atom.arguments)):
                 when = self.render.term(asked[0].arguments[0], "date")
                 found = self.leaf(atom)

@@ -228,13 +228,15 @@ class FactSet:
         parts.extend(self.date_rules)
         return "\n".join(parts)
 
-    def dated(self, key: Symbol, when: When, make: Callable[[int], Symbol], path: str = "", label: str = "") -> None:
+    def dated(self, key: Symbol, when: When, make: Callable[[int], Symbol], path: str = "", label: str = "",
+              by: dt.date | None = None) -> None:
         """`add` of a fact that carries a date: as it stands if the date is a day; else the fact is
-        made for each representative day of the date's range, as that day is chosen (settle_dates)."""
+        made for each representative day of the date's range, as that day is chosen (settle_dates).
+        `by`: a day the date is known not to come after, where the range does not say."""
         if isinstance(when, dt.date):
             self.add(make(when.toordinal()), path)
             return
-        first, last = earliest(when), latest(when)
+        first, last = earliest(when), latest(when) or by
         if key not in self.uncertain:
             self.uncertain[key] = (first.toordinal() if first else None, last.toordinal() if last else None)
             if label and self.reads("name"):
@@ -775,9 +777,11 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool,
         if actor.admitted_on:
             fs.add(Function("admitted_on", [const(aid), day(actor.admitted_on)]), f"{p}.admitted_on")
         if actor.incited_terrorist_activity is not False or actor.incited_on is not None:
+            # Without a last day given, the day is unknown but not after the scenario's own day: the
+            # scenario says whether the person "has incited" as of its as_of.
             fs.dated(_day_of(const(aid), "incited_on"), actor.incited_on or UNKNOWN,
                      lambda d, aid=aid: Function("recorded_incitement", [const(aid), Number(d)]), f"{p}.incited_on",
-                     f"the day {display[aid]} incited terrorist activity")
+                     f"the day {display[aid]} incited terrorist activity", by=s.as_of)
         _association(fs, aid, actor, p)
         _alien_enemy_facts(fs, aid, actor, p)
         for i, cv in enumerate(actor.convictions):
