@@ -85,11 +85,15 @@ def test_the_grounded_program_names_every_unused_argument_of_a_positive_literal(
 
 
 CASE_FILES = sorted(Path(__file__).resolve().parent.parent.joinpath("cases").rglob("*.yaml"))
-NARROW_SAMPLE = [p for p in CASE_FILES if p.parent.name in ("dates", "review")
-                 or sorted(p.parent.glob("*.yaml")).index(p) % 4 == 0]
+NARROW_SAMPLE = [p for p in CASE_FILES if (p.parent.name in ("dates", "review")
+                                           or sorted(p.parent.glob("*.yaml")).index(p) % 4 == 0)
+                 and p.name != "payment_on_an_uncertain_day.yaml"]
 """Every body of law (each folder's 1st, 5th, 9th ... case), and all of dates/ (an uncertain day is
 tried on fewer days in a narrow solve) and review/ (deciding sets): a whole-book solve of every case
-cost a fifth of the suite, and every other test and case now solves narrow, as fto ask does."""
+cost a fifth of the suite, and every other test and case now solves narrow, as fto ask does.
+dates/payment_on_an_uncertain_day.yaml is left out: its five undated payments make a whole-book
+solve of about 4,400 day choices (40 s, a tenth of the suite's CPU), and spouse_window_uncertain and
+membership_end_uncertain already hold uncertain days, whole against narrow, in a second or two."""
 
 
 @pytest.mark.parametrize("path", NARROW_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.stem}")
