@@ -4,6 +4,7 @@ remark, and an answer lists each authority and section once with its pinpoints."
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -62,6 +63,20 @@ def test_no_cite_carries_a_signal_or_a_remark():
     notes = {r.id: r.note for r in library().rules.values()}
     assert "§ 1189(a)(7), which speaks of revocation only" in notes["r_def_set_aside"]
     assert "§ 1189(a)(7), which speaks of revocation only" in notes["r_ms_set_aside_reaches_back"]
+
+
+REPORTED = re.compile(r"([A-Z][\w.&' -]*? v\. [^,;]+), (\d+ (?:U\.S\.|S\. Ct\.|F\.(?: Supp\.)? ?(?:\dd|4th)?) \d+)")
+"""A reported case in a cite: its name, then volume, reporter and first page."""
+
+
+def test_each_reported_case_goes_by_one_name_throughout_the_rule_book():
+    """A reader's table of authorities lists a case once; two spellings of one case would be listed twice."""
+    names: dict[str, set[str]] = {}
+    for rule in library().rules.values():
+        for match in REPORTED.finditer(rule.cite):
+            names.setdefault(match.group(2), set()).add(match.group(1))
+    assert len(names) >= 15  # the pattern still finds the cases the rule book cites
+    assert {report: sorted(found) for report, found in names.items() if len(found) > 1} == {}
 
 
 def test_a_compound_cite_becomes_one_cite_per_authority_and_section():
