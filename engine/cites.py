@@ -378,6 +378,28 @@ def order(cite: Cite) -> tuple:
     return (_rank(cite), _natural(cite.authority), _natural(cite.section), _natural(cite.qualifier), cite.text)
 
 
+def difference(texts: Iterable[str], others: Iterable[str]) -> list[Cite]:
+    """What the cites of `texts` name that those of `others` do not: an authority and section the
+    others lack altogether, or a pinpoint none of theirs is or covers (a what-if's authorities gained
+    or lost, where two cite strings may differ and still name the same provisions)."""
+    theirs = {_group(c): c for c in merge(others)}
+    out = []
+    for cite in merge(texts):
+        other = theirs.get(_group(cite))
+        if other is None:
+            out.append(cite)
+        elif cite.pinpoints and other.pinpoints:
+            pins = tuple(p for p in cite.pinpoints if p not in other.pinpoints and not any(_covered(p, q) for q in other.pinpoints))
+            if pins:
+                out.append(_cite(cite.kind, cite.authority, cite.section, pins, cite.qualifier))
+    return sorted(out, key=order)
+
+
+def _group(cite: Cite) -> tuple:
+    """What `merge` takes as one authority and section (a case: its reporter citation alone)."""
+    return (cite.kind, "" if cite.kind == "case" else cite.authority, cite.section, cite.qualifier)
+
+
 def merge(texts: Iterable[str]) -> list[Cite]:
     """The cites of several cite strings, one per authority and section (and version cited), each
     pinpoint once in the statute's order, the whole sorted by `order`. A case is one case whatever
@@ -385,8 +407,7 @@ def merge(texts: Iterable[str]) -> list[Cite]:
     groups: dict[tuple, list[Cite]] = {}
     for text in texts:
         for cite in parse(text):
-            name = "" if cite.kind == "case" else cite.authority
-            groups.setdefault((cite.kind, name, cite.section, cite.qualifier), []).append(cite)
+            groups.setdefault(_group(cite), []).append(cite)
     out = []
     for members in groups.values():
         pins = sorted({p for c in members for p in c.pinpoints}, key=_pin_key)

@@ -123,5 +123,5 @@ def whatif_memo(result: object) -> str:
              f"{before.question}: {before.answer} before, {after.answer} after.", ""]
     flipped = getattr(result, "flipped")
     if flipped:
-        lines += ["Conclusions that flipped:", "", *[f"- {f.conclusion}: {f.before} → {f.after}" for f in flipped], ""]
+        lines += ["Conclusions that flipped:", "", *[f"- {f.label or f.conclusion}: {f.before} → {f.after}" for f in flipped], ""]
     return "\n".join(lines) + "\n" + memo(after)

@@ -122,14 +122,16 @@ def print_whatif(result, brief: bool = False) -> None:  # engine.session.WhatIf
     if result.flipped:
         line(("Conclusions that flipped:", "bold"))
         for f in result.flipped:
-            line(f"  {f.conclusion}: {f.before} → {f.after}")
+            line(f"  {f.label or f.conclusion}: {f.before} → {f.after}")
     if result.elements_changed:
         line(("Elements that changed:", "bold"))
         for e in result.elements_changed:
             line(f"  {e.element}: {e.before} → {e.after}{_cite(e.cite)}")
-    for c in result.citations_added:
-        line(f"  + {c}")
-    for c in result.citations_removed:
-        line(f"  - {c}")
+    if result.authorities_added or result.authorities_removed:
+        line(("Authorities that changed:", "bold"))
+    for c in result.authorities_added:
+        line(f"  + {c.text}")
+    for c in result.authorities_removed:
+        line(f"  - {c.text}")
     line(("After:", "bold"))
     print_answer(result.after, brief)

@@ -16,7 +16,8 @@ from typing import Any, Literal
 from clingo.symbol import Symbol
 from pydantic import BaseModel
 
-from engine.answers import Answer
+from engine.answers import Answer, ground_text
+from engine.cites import Cite, difference
 from engine.errors import InputError, did_you_mean
 from engine.questions import Reply, ask, ask_all, checked
 from engine.scenario import CASE_KEYS, Scenario, parse
@@ -205,6 +206,7 @@ def _hint(node: Any, part: str) -> str:
 
 class Flip(BaseModel):
     conclusion: str
+    label: str = ""  # the conclusion with its days and amounts as a person writes them (Answer.label)
     before: Literal["yes", "no", "depends"]
     after: Literal["yes", "no", "depends"]
 
@@ -226,6 +228,10 @@ class WhatIf(BaseModel):
     elements_changed: list[ElementChange]
     citations_added: list[str]
     citations_removed: list[str]
+    # The same by provision: each authority and section once, with the pinpoints the answer after
+    # cites and the one before did not (added), or the other way round (removed).
+    authorities_added: list[Cite] = []
+    authorities_removed: list[Cite] = []
     regrounded: bool
 
     def change_lines(self) -> list[str]:
@@ -346,8 +352,10 @@ class Session:
         regrounded = self.change(changes)
         after_all = self.conclusions()  # first: the answer after reads the question's status from them
         after = self.ask(question)
+        library = self.solver.library
         flipped = [
-            Flip(conclusion=str(atom), before=before_all.get(atom, "no"), after=after_all.get(atom, "no"))  # type: ignore[arg-type]
+            Flip(conclusion=str(atom), label=ground_text(atom, library.preds.get((atom.name, len(atom.arguments))), ","),
+                 before=before_all.get(atom, "no"), after=after_all.get(atom, "no"))  # type: ignore[arg-type]
             for atom in sorted(set(before_all) | set(after_all))
             if before_all.get(atom, "no") != after_all.get(atom, "no")
         ]
@@ -370,6 +378,8 @@ class Session:
             elements_changed=elements,
             citations_added=sorted(set(after.citations) - set(before.citations)),
             citations_removed=sorted(set(before.citations) - set(after.citations)),
+            authorities_added=difference(after.citations, before.citations),
+            authorities_removed=difference(before.citations, after.citations),
             regrounded=regrounded,
         )
 

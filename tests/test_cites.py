@@ -12,7 +12,7 @@ import pytest
 
 from tests import cli_process
 
-from engine.cites import CiteError, merge, parse
+from engine.cites import CiteError, difference, merge, parse
 from engine.memo import memo
 from engine.rules import library
 
@@ -174,3 +174,10 @@ def test_a_value_questions_citations_line_names_each_authority_once():
         "18 U.S.C. § 2339B(a)(1), (d)(1), (d)(1)(E), (g)(4), (g)(6), (h)-(j); "
         "18 U.S.C. § 2339B(a)(1), as amended by Pub. L. 114-23, § 704, 129 Stat. 268 (2015); "
         "90 FR 10030; FR Doc 2025-02873; Holder v. Humanitarian Law Project, 561 U.S. 1 (2010)"]
+
+
+def test_a_difference_names_only_the_pinpoints_the_other_side_does_not_cite():
+    before = ["18 U.S.C. § 2339B(a)(1), (g)(6)", "18 U.S.C. § 2339B(d)(1)(A)-(F)", "Holder v. Humanitarian Law Project, 561 U.S. 1 (2010)"]
+    after = ["18 U.S.C. § 2339B(a)(1)", "18 U.S.C. § 2339B(d)(1)(C)", "Holder v. Humanitarian Law Project, 561 U.S. 1 (2010)"]
+    assert [c.text for c in difference(before, after)] == ["18 U.S.C. § 2339B(d)(1)(A)-(F), (g)(6)"]
+    assert difference(after, before) == []  # (d)(1)(C) lies within (d)(1)(A)-(F)

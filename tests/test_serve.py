@@ -124,7 +124,7 @@ def test_whatif_is_what_fto_whatif_json_prints_warm_or_new(client):
     assert first.json() == expected == second.json()
     result = first.json()
     assert (result["before"]["answer"], result["after"]["answer"], result["changed"]) == ("yes", "no", True)
-    assert {"conclusion": "material_support(professor,press)", "before": "yes", "after": "no"} in result["flipped"]
+    assert {"conclusion": "material_support(professor,press)", "label": "material_support(professor,press)", "before": "yes", "after": "no"} in result["flipped"]
     # a JSON value, and the same change as a patch, give the same comparison
     assert post(client, "/api/whatif", {**body, "set": {"transactions.press.coordinated_with": False}}) == expected
     patch = {"transactions": {"press": {"coordinated_with": False}}}

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from engine.cites import merge
 from engine.errors import InputError
 from engine.session import Change, Session, parse_set
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ACME = """
 scenario: Acme
@@ -33,7 +37,7 @@ def session(scenario_file):
 def test_removing_the_act_of_congress_flips_designated_and_names_the_changed_element(session):
     result = session.whatif("designated(acme)", [Change("events.2", remove=True)])
     assert (result.before.answer, result.after.answer, result.changed) == ("no", "yes", True)
-    assert {"conclusion": "designated(acme)", "before": "no", "after": "yes"} in [f.model_dump() for f in result.flipped]
+    assert {"conclusion": "designated(acme)", "label": "designated(acme)", "before": "no", "after": "yes"} in [f.model_dump() for f in result.flipped]
     assert any(e.before == "refuted" and e.after == "established" for e in result.elements_changed)
     assert "8 U.S.C. § 1189(a)(2)(B)(ii), (a)(5)" in result.citations_removed
 
@@ -142,3 +146,16 @@ def test_why_not_names_the_days_on_which_a_payment_would_have_been_support(scena
     assert negated == []  # it is already not support
     moved = Session(scenario_file(PAID_EARLY.replace("on: 2025-01-10", "on: 2025-04-10")))
     assert ["early had been made on or before 2025-02-19"] in [s.change for s in moved.why_not("not material_support(co, early)")]
+
+
+def test_a_what_if_lists_the_authorities_it_gains_and_loses_by_provision_and_its_flips_as_written():
+    """Without knowledge, § 2339B(a)(1) is not made out (it requires one of three kinds of knowledge),
+    so the answer no longer rests on HLP's reading of (h)-(i); the maximum fine is no longer in play."""
+    path = ROOT / "cases" / "material_support" / "cobro_de_piso_front_chain.yaml"
+    result = Session(path).whatif("material_support(supplier, t1)", [parse_set("knowledge.0.knew=none")])
+    removed = [c.text for c in result.authorities_removed]
+    assert "Holder v. Humanitarian Law Project, 561 U.S. 1 (2010)" in removed
+    still = {(c.kind, c.authority, c.section, p) for c in merge(result.after.citations) for p in c.pinpoints}
+    assert not any((c.kind, c.authority, c.section, p) in still for c in result.authorities_removed for p in c.pinpoints)
+    labels = {f.label: f.after for f in result.flipped}
+    assert labels["max_fine(supplier,t1,section_2339b_a1,$500,000)"] == "no"

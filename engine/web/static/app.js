@@ -655,7 +655,7 @@ function showWhatIf(result, body) {
   box.append(el("p", { class: "muted", text: `${result.question} — ${result.changes.join("; ")}` }));
   if (result.flipped.length) {
     box.append(table("Conclusions that flipped", ["Conclusion", "Before", "After"],
-      result.flipped.map((f) => [f.conclusion, STATUS_WORDS[f.before], STATUS_WORDS[f.after]]), "flipped"));
+      result.flipped.map((f) => [f.label || f.conclusion, STATUS_WORDS[f.before], STATUS_WORDS[f.after]]), "flipped"));
   } else {
     box.append(el("p", { text: "No conclusion flipped." }));
   }
