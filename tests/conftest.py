@@ -15,6 +15,13 @@ from engine.scenario import loads
 from engine.solve import Solver
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` (each tens of seconds) run first: spread over the cores while the many
+    short ones fill in around them, the cores finish together instead of one waiting on the last
+    long test (pytest-xdist hands out tests in this order)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def answer() -> Callable[..., Answer]:
     def run(yaml_text: str, question: str, as_of: str | None = None) -> Answer:

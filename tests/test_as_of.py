@@ -252,6 +252,7 @@ def lifecycle_events(draw: st.DrawFn) -> list[dict[str, Any]]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=40, **SETTINGS)
 @given(scenarios(), days, st.lists(days, min_size=1, max_size=3), lifecycle_events())
 def test_on_generated_scenarios_what_comes_later_might_as_well_not_exist(

@@ -55,6 +55,7 @@ def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, cwd=folder, timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+@pytest.mark.slow
 def test_the_plugin_collects_only_where_a_project_opts_in(tmp_path: Path):
     (tmp_path / "cases").mkdir()
     (tmp_path / "cases" / "sinaloa.yaml").write_text(CASE, encoding="utf-8")

@@ -23,6 +23,7 @@ def whole(solver: Solver, switches: list) -> dict:
         return switched.conclusions()
 
 
+@pytest.mark.slow
 def test_random_switches_on_a_generated_scenario_agree_with_a_whole_re_solve():
     solver = Solver(generate(120, unknown_rate=0.05), warm=True)
     base = solver.conclusions()

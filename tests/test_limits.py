@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,6 +32,7 @@ def test_a_bad_timeout_is_an_input_error():
     assert run.returncode == 2 and run.stderr.startswith("error:") and "--timeout" in run.stderr
 
 
+@pytest.mark.slow
 def test_memory_guard_ends_an_oversized_grounding_with_exit_3(tmp_path: Path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import generate, to_yaml  # type: ignore[import-not-found]

@@ -259,6 +259,7 @@ def test_renaming_keeps_explanations_word_for_word() -> None:
             assert not re.search(r"\b(acme|beta)\b", text), f"an id leaked into the explanation: {text[:500]}"
 
 
+@pytest.mark.slow
 @settings(max_examples=4, **SETTINGS)
 @given(scenarios())
 def test_same_input_gives_byte_identical_json(tmp_path_factory, data: dict[str, Any]) -> None:

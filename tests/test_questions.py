@@ -254,6 +254,7 @@ def test_bad_open_or_value_questions_are_one_line_errors(payers, text, problem):
         assert "max_prison(A, T, P)" in err.value.problem  # lists the conclusions that have one
 
 
+@pytest.mark.slow
 def test_consequences_are_what_rests_on_the_organization_grouped_by_law(payers):
     from engine.questions import consequences
 

@@ -44,6 +44,7 @@ def system_like_python() -> str:
     return getattr(sys, "_base_executable", sys.executable)
 
 
+@pytest.mark.slow
 def test_the_readme_install_command_works_in_a_fresh_virtual_environment(tmp_path: Path):
     install, _ = readme_commands()
     project = tmp_path / "fto"

@@ -94,6 +94,7 @@ def test_parquet_partitions(tmp_path: Path) -> None:
     assert (tmp_path / "parts.screen.json").exists()
 
 
+@pytest.mark.slow
 def test_row_explanation_is_fto_ask_on_that_row(tmp_path: Path) -> None:
     data, answers = screen.explain(options(), "t4")
     path = tmp_path / "t4.yaml"
@@ -175,6 +176,7 @@ def test_cli_error_leaves_nothing_at_out(tmp_path: Path) -> None:
     assert not out.exists() and not list(tmp_path.glob(".r.csv*"))
 
 
+@pytest.mark.slow
 def test_dask_two_workers_give_the_same_rows() -> None:
     pytest.importorskip("dask.distributed")
     single, _, _ = screen.screen(options(block_rows=3))
