@@ -21,7 +21,8 @@ from engine.errors import InputError, did_you_mean
 from engine.evidence import Evidence, gather
 from engine.explain import UNBOUND, Explainer, Node, layout
 from engine.facts import unnamed_ids
-from engine.reading import DISPLAY
+from engine.reading import DISPLAY, Reading
+from engine.spans import DATE_CHOICE
 from engine.rules import Library, PredSpec
 from engine.solve import Solver, parse_question
 
@@ -214,15 +215,16 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     else:
         assert evidence.fails is not None
         yes_tree = explainer.why(question)
-        no_tree = Explainer(lib, evidence.fails, evidence.dates, deciding_facts).why_not(question)
+        no_side = Explainer(lib, evidence.fails, evidence.dates, deciding_facts)
+        no_tree = no_side.why_not(question)
         deciding = [Deciding(facts=[str(a) for a in group], questions=[_question_text(explainer, a) for a in group])
                     for group in evidence.deciding]
         asked = "; ".join(q for d in deciding for q in d.questions) or "facts the scenario leaves open"
         # No fact of the scenario would settle it: only how a court reads the law (engine/open_law.py).
         only_law = bool(evidence.deciding) and all(a.name == "reading" for group in evidence.deciding for a in group)
         lead = "It depends only on an open point of law" if only_law else "It depends on"
-        yes_tree.claim = "If so: " + yes_tree.claim
-        no_tree.claim = "If not: " + no_tree.claim
+        yes_tree.claim = _branch(explainer, evidence.reading, deciding_facts, "Where it holds") + yes_tree.claim
+        no_tree.claim = _branch(no_side, evidence.fails, deciding_facts, "Where it fails") + no_tree.claim
         tree = Node(f"{lead}: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
     tree = layout(tree)
     citations = sorted(tree.citations())
@@ -276,6 +278,29 @@ def caveats(tree: Node, elements: list[Element]) -> list[Caveat]:
             seen.add((caveat.rule, caveat.status, caveat.note))
             out.append(caveat)
     return out
+
+
+MAX_BRANCH_FACTS = 3
+"""A depends branch is headed by the deciding facts as it takes them, up to this many; beyond, by which way the answer goes."""
+
+
+def _branch(explainer: Explainer, reading: Reading, facts: list[Symbol], otherwise: str) -> str:
+    """The head of one branch of a `depends`: the deciding facts as that branch's reading takes them
+    ("If the day Ramon incited terrorist activity came before 2021-01-15: "), so a reader never has to
+    guess which way a bare "if so" answers the deciding question."""
+    if any(fact.name == "reading" for fact in facts):  # the header already words the open point
+        if len(facts) == 1:
+            return "If that reading applies: " if facts[0] in reading else "If it does not apply: "
+        return otherwise + ": "
+    clauses: list[str] = []
+    for fact in facts:  # an open date's boundaries make one clause: the range they leave it
+        date = explainer.date_range(fact.arguments[0]) if fact.name == DATE_CHOICE else None
+        clause = date or explainer.sentence(fact, negative=fact not in reading, capital=False)
+        if clause not in clauses:
+            clauses.append(clause)
+    if not clauses or len(clauses) > MAX_BRANCH_FACTS:
+        return otherwise + ": "
+    return "If " + " and ".join(clauses) + ": "
 
 
 def _question_text(explainer: Explainer, atom: Symbol) -> str:

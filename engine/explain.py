@@ -21,7 +21,7 @@ from clingo.ast import ASTType
 from clingo.symbol import Symbol, SymbolType
 
 from engine import money
-from engine.literals import (Failure, evaluate, find_failure, fits, ground_atom, head_binding, partial, preferred,
+from engine.literals import (Failure, candidates, evaluate, find_failure, fits, ground_atom, head_binding, partial, preferred,
                              unify, vars_in)
 from engine.literals import elements as element_slots
 from engine.reading import Reading
@@ -205,6 +205,11 @@ class Renderer:
         return any(_open(binding.get(m.group(1))) for m in _PLACEHOLDER.finditer(template))
 
 
+def _named(term: Any) -> bool:
+    """A named variable of a rule (`_` is a different unknown wherever it stands)."""
+    return term.ast_type == ASTType.Variable and term.name != "_"
+
+
 def _open(value: Symbol | None) -> bool:
     return value is None or (value.type == SymbolType.Function and value.name == "any" and not value.arguments)
 
@@ -224,14 +229,19 @@ class Explainer:
         self.dates, self.deciding = dates or UncertainDates(), deciding
         self.bounds = self.dates.bounds(reading, deciding) if self.dates.ranges else {}
         self._carry: dict[Symbol, dict[int, Symbol]] = {}
+        self._inherited: dict[Symbol, dict[int, Symbol]] = {}
 
     # ---- days the scenario leaves open -------------------------------------------
     def carried(self, atom: Symbol) -> dict[int, Symbol]:
         """The arguments of `atom` that hold an uncertain date's chosen day, by position, with the
         date's key: a fact made for the day (or its record.lp copy, which keeps the day in place),
-        else whatever the rule that concluded `atom` took from such arguments of its premises."""
+        whatever the rule that concluded `atom` took from such arguments of its premises, and what
+        the rule instance above it in the explanation passed down (the same variable, the same day)."""
         if not self.bounds:
             return {}
+        return {**self._inherited.get(atom, {}), **self._carried_up(atom)}
+
+    def _carried_up(self, atom: Symbol) -> dict[int, Symbol]:
         if atom in self._carry:
             return self._carry[atom]
         self._carry[atom] = {}  # a cycle carries nothing
@@ -247,8 +257,22 @@ class Explainer:
             keys = self.carried_variables(spec, {**head_binding(self.lib, spec, atom),
                                                  **dict(zip(spec.variables, values.arguments))})
             out = {i: keys[arg.name] for i, arg in enumerate(getattr(spec.head, "arguments", ()))
-                   if arg.ast_type == ASTType.Variable and arg.name in keys}
+                   if _named(arg) and arg.name in keys}
         self._carry[atom] = out
+        return out
+
+    def _premises(self, spec: RuleSpec, binding: Mapping[str, Symbol]) -> list[tuple[Any, Symbol]]:
+        """Each positive body literal's arguments with the one atom of the reading it stands for in this
+        instance (a literal with a `_` is not ground under the binding: the one atom it can be)."""
+        out = []
+        for literal in spec.body:
+            if (literal.ast_type != ASTType.Literal or literal.sign != ast.Sign.NoSign
+                    or literal.atom.ast_type != ASTType.SymbolicAtom):
+                continue
+            found = [atom for atom in candidates(self.reading, literal.atom.symbol, binding)
+                     if unify(literal.atom.symbol, atom, dict(binding)) is not None]
+            if len(found) == 1:
+                out.append((getattr(literal.atom.symbol, "arguments", ()), found[0]))
         return out
 
     def carried_variables(self, spec: RuleSpec, binding: Mapping[str, Symbol]) -> dict[str, Symbol]:
@@ -256,18 +280,33 @@ class Explainer:
         out: dict[str, Symbol] = {}
         if not self.bounds:
             return out
-        for literal in spec.body:
-            if (literal.ast_type != ASTType.Literal or literal.sign != ast.Sign.NoSign
-                    or literal.atom.ast_type != ASTType.SymbolicAtom):
-                continue
-            ground = ground_atom(literal.atom.symbol, binding)
-            if ground is None or ground not in self.reading:
-                continue
-            arguments = getattr(literal.atom.symbol, "arguments", ())
+        for arguments, ground in self._premises(spec, binding):
             for place, key in self.carried(ground).items():
-                if place < len(arguments) and arguments[place].ast_type == ASTType.Variable:
+                if place < len(arguments) and _named(arguments[place]):
                     out[arguments[place].name] = key
         return out
+
+    def _instance_keys(self, spec: RuleSpec, binding: Mapping[str, Symbol], atom: Symbol) -> dict[str, Symbol]:
+        """The open-date variables of one rule instance concluding `atom`, from its premises and from
+        `atom` itself; each premise that holds such a variable is told so (see `carried`)."""
+        if not self.bounds:
+            return {}
+        keys = self.carried_variables(spec, binding)
+        known = self.carried(atom)
+        keys.update({arg.name: known[i] for i, arg in enumerate(getattr(spec.head, "arguments", ()))
+                     if i in known and _named(arg)})
+        for arguments, ground in self._premises(spec, binding):
+            passed = {i: keys[arg.name] for i, arg in enumerate(arguments) if _named(arg) and arg.name in keys}
+            if passed:
+                self._inherited.setdefault(ground, {}).update(passed)
+        return keys
+
+    def date_range(self, key: Symbol) -> str | None:
+        """Where this reading leaves an open date, as a clause ("the day Ramon incited terrorist activity
+        came before 2021-01-15"); None for a date that is not open."""
+        if key in self.bounds and key in self.reading.names:
+            return f"{self.reading.names[key]} came {when(self.bounds[key])}"
+        return None
 
     def spans(self, keys: Mapping[str, Symbol]) -> dict[str, str]:
         """Placeholders standing for an open date, worded as the range this reading leaves it."""
@@ -371,13 +410,21 @@ class Explainer:
             spec = self.lib.rules[rid]
             bound = {**head_binding(self.lib, spec, atom), **dict(zip(spec.variables, binding.arguments))}
             sentence = spec.sentence_for(bound)
-            spans = {**self._param_spans(atom), **self.spans(self.carried_variables(spec, bound))}
+            keys = self._instance_keys(spec, bound, atom)
+            spans = {**self._param_spans(atom), **self.spans(keys)}
             claim = (_capital(self.render.fill(sentence, bound, spans=spans)) if sentence
                      else self.sentence(atom, extra=bound, spans=spans))
             node = Node.by(claim, Authority.of(spec), hidden=spec.trivial, atom=atom)
+            negated = iter(literal.atom.symbol for literal in spec.body if literal.ast_type == ASTType.Literal
+                           and literal.sign == ast.Sign.Negation and literal.atom.ast_type == ASTType.SymbolicAtom)
             for premise in prem.arguments:
                 if premise.name == "neg" and len(premise.arguments) == 1:
                     inner = premise.arguments[0]
+                    pattern = next(negated, None)
+                    if keys and pattern is not None:  # an absence about the open day says so too
+                        passed = {i: keys[arg.name] for i, arg in enumerate(getattr(pattern, "arguments", ()))
+                                  if _named(arg) and arg.name in keys}
+                        self._inherited.setdefault(inner, {}).update(passed)
                     absent = self.absence(inner) if self.shown(inner) else None
                     if absent is not None:
                         authority = self.cite_for_pred(inner)
@@ -573,9 +620,9 @@ class Explainer:
         the failure is where this reading puts that day (the representative day it chose says nothing)."""
         keys = self.carried_variables(spec, binding)
         for name in vars_in(comparison):
-            key = keys.get(name)
-            if key in self.bounds and key in self.reading.names:
-                return f"{self.reading.names[key]} came {when(self.bounds[key])}"
+            clause = self.date_range(keys[name]) if name in keys else None
+            if clause is not None:
+                return clause
         types = self._variable_types(spec)
         left = self._show_term(comparison.term, binding, types)
         dated = any(types.get(v) == "date" for v in vars_in(comparison))

@@ -112,3 +112,17 @@ def test_a_range_reads_as_a_person_would_say_it():
     assert some_day((day("2021-01-15"), day("2026-01-15"))) == "a day between 2021-01-15 and 2026-01-15"
     assert some_day((day("2021-01-15"), day("2021-01-15"))) == "2021-01-15"
     assert some_day((None, None)) == "a day the scenario does not state"
+
+
+def test_each_branch_of_a_depends_is_headed_by_the_facts_as_it_takes_them():
+    """(III) reaches one who "has ... incited": asked as of 2020-01-01, an incitement on no stated day
+    (but by the scenario's 2026-01-15) counts only if it came by then. A bare "If so" under the
+    question "was it on or after 2020-01-02?" would read the wrong way round."""
+    path = Path(__file__).resolve().parent.parent / "cases" / "immigration" / "spouse_of_inciter_undated.yaml"
+    question = "inadmissible_ground(ramon, incited_terrorist_activity)"
+    scenario = loads(path.read_text(encoding="utf-8"), str(path))
+    answer = ask(Solver(scenario, dt.date(2020, 1, 1), only=wanted_for([question])), question)
+    assert answer.answer == "depends"
+    yes, no = answer.explanation.because
+    assert yes.claim.startswith("If the day Ramon incited terrorist activity came before 2020-01-02: Ramon has incited")
+    assert no.claim.startswith("If the day Ramon incited terrorist activity came between 2020-01-02 and 2026-01-15: ")
