@@ -162,6 +162,8 @@ class Renderer:
             word = sym.name if sym.type == SymbolType.Function else sym.string if sym.type == SymbolType.String else ""
             if word in self.wordings[fmt]:
                 return self.wordings[fmt][word]
+        if fmt == "giver":  # `{T:giver}`: who made transaction T, by name
+            return self.giver(sym)
         if fmt == "date" and sym.type == SymbolType.Number:
             try:
                 return dt.date.fromordinal(sym.number).isoformat()
@@ -184,6 +186,14 @@ class Renderer:
             inner = ", ".join(self.term(a) for a in sym.arguments)
             return f"{words}: {inner}" if words else inner
         return str(sym)
+
+    def giver(self, transaction: Symbol) -> str:
+        """The party a transaction came from, as the reading names it ("the giver" where the reading
+        holds no record of it)."""
+        for signature in (("transaction", 4), ("recorded_transaction", 4)):
+            for atom in self.reading.having(signature, 0, transaction):
+                return self.term(atom.arguments[1])
+        return "the giver"
 
     def fill(self, template: str, binding: Mapping[str, Symbol], types: Mapping[str, str] | None = None,
              spans: Mapping[str, str] | None = None) -> str:

@@ -54,7 +54,8 @@ class PredSpec:
     @cached_property
     def _types(self) -> dict[int, str]:
         # Read once: an explanation asks it of each step's predicate, and reading the templates is a regex pass.
-        fmt = {m.group(1): m.group(2) for m in _PLACEHOLDER.finditer(self.sentence + self.negative) if m.group(2)}
+        fmt = {m.group(1): m.group(2) for m in _PLACEHOLDER.finditer(self.sentence + self.negative)
+               if m.group(2) and m.group(2) not in VIEWS}
         fmt.update({p: t for p, t in zip(self.params, self.param_types) if t})
         return {i: fmt[p] for i, p in enumerate(self.params) if p in fmt}
 
@@ -337,6 +338,9 @@ def _extras(text: str, where: str) -> dict[str, str]:
         out[key] = value
         rest = rest[m.end():].lstrip().removeprefix(";").strip()
     return out
+VIEWS = frozenset({"giver"})
+"""Formats that show something else about an argument (`{T:giver}`: who made transaction T), not the
+argument itself: they never type the argument for the predicate's other placeholders."""
 _PLACEHOLDER = re.compile(r"\{([A-Z][A-Za-z0-9_]*)(?::([a-z]+))?\}")
 
 

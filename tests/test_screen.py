@@ -63,7 +63,7 @@ def test_example_ledger_answers(example: dict[str, screen.Row]) -> None:
     # t4: whether Ana acted knowingly is unknown.
     t4 = example["t4"]
     assert t4.answers["material_support"] == "depends"
-    assert "Did the giver act knowingly in t4?" in t4.deciding
+    assert "In t4, did the giver act knowingly?" in t4.deciding  # screen words questions without a reading
     # t6: an unrelated shop reaches no one and nothing follows.
     assert example["t6"].reaches == [] and set(example["t6"].answers.values()) == {"no"}
     # h1: Acme holds funds of CJNG's front, aware on 2025-03-03 while CJNG was designated: retain and
