@@ -306,10 +306,15 @@ class Explainer:
         keys.update({arg.name: known[i] for i, arg in enumerate(getattr(spec.head, "arguments", ()))
                      if i in known and _named(arg)})
         for arguments, ground in self._premises(spec, binding):
-            passed = {i: keys[arg.name] for i, arg in enumerate(arguments) if _named(arg) and arg.name in keys}
-            if passed:
-                self._inherited.setdefault(ground, {}).update(passed)
+            self._hand_down(arguments, ground, keys)
         return keys
+
+    def _hand_down(self, arguments: Any, premise: Symbol, keys: Mapping[str, Symbol]) -> None:
+        """Tell a premise which of its arguments hold an open day: those its literal fills with a
+        variable of `keys` (the same variable in one rule instance, the same day)."""
+        passed = {i: keys[arg.name] for i, arg in enumerate(arguments) if _named(arg) and arg.name in keys}
+        if passed:
+            self._inherited.setdefault(premise, {}).update(passed)
 
     def date_range(self, key: Symbol) -> str | None:
         """Where this reading leaves an open date, as a clause ("the day Ramon incited terrorist activity
@@ -432,9 +437,7 @@ class Explainer:
                     inner = premise.arguments[0]
                     pattern = next(negated, None)
                     if keys and pattern is not None:  # an absence about the open day says so too
-                        passed = {i: keys[arg.name] for i, arg in enumerate(getattr(pattern, "arguments", ()))
-                                  if _named(arg) and arg.name in keys}
-                        self._inherited.setdefault(inner, {}).update(passed)
+                        self._hand_down(getattr(pattern, "arguments", ()), inner, keys)
                     absent = self.absence(inner) if self.shown(inner) else None
                     if absent is not None:
                         authority = self.cite_for_pred(inner)

@@ -338,6 +338,8 @@ def _extras(text: str, where: str) -> dict[str, str]:
         out[key] = value
         rest = rest[m.end():].lstrip().removeprefix(";").strip()
     return out
+
+
 VIEWS = frozenset({"giver"})
 """Formats that show something else about an argument (`{T:giver}`: who made transaction T), not the
 argument itself: they never type the argument for the predicate's other placeholders."""
