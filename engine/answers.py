@@ -208,6 +208,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
     deciding: list[Deciding] = []
     deciding_facts = [fact for group in evidence.deciding for fact in group]
     explainer = Explainer(lib, evidence.reading, evidence.dates, deciding_facts)
+    heads: tuple[str, ...] = ()  # a depends: each branch's head, which its caveat does not repeat
     if status == "yes":
         tree = explainer.why(question)
     elif status == "no":
@@ -223,10 +224,12 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
         # No fact of the scenario would settle it: only how a court reads the law (engine/open_law.py).
         only_law = bool(evidence.deciding) and all(a.name == "reading" for group in evidence.deciding for a in group)
         lead = "It depends only on an open point of law" if only_law else "It depends on"
-        yes_tree.claim = _branch(explainer, evidence.reading, deciding_facts, "Where it holds") + yes_tree.claim
-        no_tree.claim = _branch(no_side, evidence.fails, deciding_facts, "Where it fails") + no_tree.claim
+        heads = (_branch(explainer, evidence.reading, deciding_facts, "Where it holds"),
+                 _branch(no_side, evidence.fails, deciding_facts, "Where it fails"))
+        yes_tree.claim, no_tree.claim = heads[0] + yes_tree.claim, heads[1] + no_tree.claim
         tree = Node(f"{lead}: {asked}", "depends", "", [yes_tree, no_tree], holds=False)
     tree = layout(tree)
+    plain = {id(branch): branch.claim.removeprefix(head) for branch, head in zip(tree.because, heads)}
     citations = sorted(tree.citations())
     elements = [Element.model_validate(row) for row in explainer.ledger(question, evidence.status_of)]
     return Answer(
@@ -241,7 +244,7 @@ def explain(lib: Library, evidence: Evidence) -> Answer:
         assumptions=sorted({n.claim for n in tree.nodes() if n.holds and n.cite.startswith("presumption")}),
         elements=elements,
         deciding=deciding,
-        caveats=caveats(tree, elements),
+        caveats=caveats(tree, elements, plain),
     )
 
 
@@ -262,12 +265,17 @@ def defects(answer: Answer) -> list[str]:
     problems += [f"placeholder in {text!r}" for text in texts if UNBOUND in text or "{" in text or "}" in text]
     cites = answer.citations + [n.cite for n in steps] + [e.cite for e in answer.elements]
     problems += [f"a research note inside the citation {cite!r}" for cite in dict.fromkeys(cites) if STATUS_WORDS.search(cite)]
+    if answer.answer == "depends":  # a caveat names the step, not the branch it heads ("If ...: ")
+        heads = {branch.claim for branch in answer.explanation.because}
+        problems += [f"a caveat repeats a branch head: {c.step!r}" for c in answer.caveats if c.step in heads]
     return problems
 
 
-def caveats(tree: Node, elements: list[Element]) -> list[Caveat]:
-    """Every qualified step of the explanation and of the ledger, once each, in order of appearance."""
-    found = [Caveat(step=n.claim, rule=n.rule, cite=n.cite, status=n.status, note=n.note)
+def caveats(tree: Node, elements: list[Element], plain: dict[int, str] | None = None) -> list[Caveat]:
+    """Every qualified step of the explanation and of the ledger, once each, in order of appearance.
+    `plain`: a step's claim without the head its branch of a `depends` puts before it, by the node's id."""
+    plain = plain or {}
+    found = [Caveat(step=plain.get(id(n), n.claim), rule=n.rule, cite=n.cite, status=n.status, note=n.note)
              for n in tree.nodes() if (n.status or n.note) and n.see is None]
     found += [Caveat(step=e.element, rule=e.rule, cite=e.cite, status=e.verification or "", note=e.note or "")
               for e in elements if e.verification or e.note]

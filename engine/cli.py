@@ -601,12 +601,13 @@ def _print_coverage(exercised: dict[str, set[str]]) -> None:
 
 def predicate_rows() -> list[dict[str, Any]]:
     """Every askable conclusion with its sentence and cites (also served by `fto serve`)."""
+    from engine.cites import merge
     from engine.rules import library
 
     lib = library()
     rows = []
     for p in lib.asks():
-        cites = sorted(dict.fromkeys(r.cite for r in lib.rules_for(p.signature)))
+        cites = [c.text for c in merge(r.cite for r in lib.rules_for(p.signature))]
         rows.append({"predicate": f"{p.name}({', '.join(p.params)})", "sentence": p.sentence, "cites": cites,
                      "file": p.file})
     return rows

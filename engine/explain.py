@@ -21,6 +21,7 @@ from clingo.ast import ASTType
 from clingo.symbol import Symbol, SymbolType
 
 from engine import money
+from engine.cites import merge
 from engine.literals import (Failure, candidates, evaluate, find_failure, fits, ground_atom, head_binding, partial, preferred,
                              unify, vars_in)
 from engine.literals import elements as element_slots
@@ -73,10 +74,9 @@ class Node:
     atom: str = ""  # the atom the step is about, where it is one (an element of the ledger names it too)
 
     @classmethod
-    def by(cls, claim: str, authority: "Authority", holds: bool = True, hidden: bool = False,
-           atom: Symbol | None = None) -> "Node":
+    def by(cls, claim: str, authority: "Authority", holds: bool = True, hidden: bool = False, atom: str = "") -> "Node":
         return cls(claim, authority.rule, authority.cite, [], holds, hidden, status=authority.status,
-                   note=authority.note, atom=str(atom) if atom is not None else "")
+                   note=authority.note, atom=atom)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"claim": self.claim, "rule": self.rule, "cite": self.cite, "holds": self.holds,
@@ -251,6 +251,14 @@ class Explainer:
             return {}
         return {**self._inherited.get(atom, {}), **self._carried_up(atom)}
 
+    def atom_text(self, atom: Symbol) -> str:
+        """The atom a step or element is about, as `--json` gives it: an argument holding an open
+        date's chosen day reads `_`, since that day is the solver's pick within the range, not a fact."""
+        carried = self.carried(atom)
+        if not carried:
+            return str(atom)
+        return f"{atom.name}({','.join('_' if i in carried else str(a) for i, a in enumerate(atom.arguments))})"
+
     def _carried_up(self, atom: Symbol) -> dict[int, Symbol]:
         if atom in self._carry:
             return self._carry[atom]
@@ -374,7 +382,7 @@ class Explainer:
         if not template:
             template = ("it is not shown that " + p.sentence) if negative else str(atom)
         text = self.render.fill(template, binding, types, {**(spans or {}), **self._param_spans(atom)})
-        return _capital(text) if capital else text
+        return upper_first(text) if capital else text
 
     def absence(self, atom: Symbol) -> str | None:
         """That `atom` does not hold, where a rule asks that it not (`not p(X, _)` names no value for `_`):
@@ -387,7 +395,7 @@ class Explainer:
         if p.negative and not Renderer.unbound(p.negative, binding):
             return self.sentence(atom, negative=True)
         if not Renderer.unbound(p.sentence, binding):
-            return _capital("it is not shown that " + self.sentence(atom)[:1].lower() + self.sentence(atom)[1:])
+            return upper_first("it is not shown that " + self.sentence(atom)[:1].lower() + self.sentence(atom)[1:])
         return None
 
     def cite_used(self, atom: Symbol) -> Authority:
@@ -415,7 +423,7 @@ class Explainer:
         pred = self.pred(atom)
         if pred is not None and pred.cite:
             return Authority(specs[0].id, pred.cite)
-        return Authority(specs[0].id, "; ".join(dict.fromkeys(part for r in specs for part in r.cite.split("; "))))
+        return Authority(specs[0].id, "; ".join(c.text for c in merge(r.cite for r in specs)))
 
     # ---- why -------------------------------------------------------------------
     def why(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
@@ -427,9 +435,9 @@ class Explainer:
             sentence = spec.sentence_for(bound)
             keys = self._instance_keys(spec, bound, atom)
             spans = {**self._param_spans(atom), **self.spans(keys)}
-            claim = (_capital(self.render.fill(sentence, bound, spans=spans)) if sentence
+            claim = (upper_first(self.render.fill(sentence, bound, spans=spans)) if sentence
                      else self.sentence(atom, extra=bound, spans=spans))
-            node = Node.by(claim, Authority.of(spec), hidden=spec.trivial, atom=atom)
+            node = Node.by(claim, Authority.of(spec), hidden=spec.trivial, atom=self.atom_text(atom))
             negated = iter(literal.atom.symbol for literal in spec.body if literal.ast_type == ASTType.Literal
                            and literal.sign == ast.Sign.Negation and literal.atom.ast_type == ASTType.SymbolicAtom)
             for premise in prem.arguments:
@@ -455,7 +463,7 @@ class Explainer:
         if len(entries) <= 1:
             return self.why(atom, depth, path)
         first = self.why(atom, depth, path)
-        node = Node(self.sentence(atom), first.rule, first.cite, atom=str(atom))
+        node = Node(self.sentence(atom), first.rule, first.cite, atom=self.atom_text(atom))
         for entry in sorted(entries, key=lambda e: (self.lib.rank(e[0]), str(e))):
             pinned = Explainer(self.lib, self.reading.pinned(atom, entry), self.dates, self.deciding)
             derivation = pinned.why(atom, depth, path)
@@ -477,7 +485,7 @@ class Explainer:
                 partial_binding = dict(zip(pred.params, slot.partial))
                 if not Renderer.unbound(template, partial_binding):  # else nothing names what was not reached
                     rows.append({"key": slot.key, "predicate": pred.name,
-                                 "element": _capital(self.render.fill(template, partial_binding)),
+                                 "element": upper_first(self.render.fill(template, partial_binding)),
                                  "status": "not reached", "rule": "", "cite": ""})
                 continue
             authority = self.cite_used(slot.atom)
@@ -488,12 +496,12 @@ class Explainer:
                 state = {"yes": "no", "no": "yes"}.get(state, state)
             text = self.element_text(slot.atom, slot.negated)
             if slot.wording is not None and slot.binding is not None:  # the rule words this element itself
-                text = _capital(self.render.fill(slot.wording[1 if slot.negated else 0],
+                text = upper_first(self.render.fill(slot.wording[1 if slot.negated else 0],
                                                  {**self.pred_binding(slot.atom), **slot.binding},
                                                  spans=self._param_spans(slot.atom)))
             rows.append({
                 "key": slot.key,
-                "atom": str(slot.atom),
+                "atom": self.atom_text(slot.atom),
                 "predicate": ("not " if slot.negated else "") + pred.name,
                 "element": text,
                 "status": {"yes": "established", "no": "refuted"}.get(state, "unknown"),
@@ -519,7 +527,7 @@ class Explainer:
         cite = "; ".join(dict.fromkeys(cites))
         authority = Authority("registry" if registry else "scenario", cite, "unverified" if notes and not cite else "",
                               "; ".join(dict.fromkeys(notes)))
-        return Node.by(self.sentence(atom), authority, atom=atom)
+        return Node.by(self.sentence(atom), authority, atom=self.atom_text(atom))
 
     # ---- why not ---------------------------------------------------------------
     def why_not(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:
@@ -538,7 +546,7 @@ class Explainer:
         if not kept:
             authority = self.cite_for_pred(atom)
             return Node.by(self.sentence(atom, negative=True),
-                           authority.unengaged() if authority.rule else Authority("scenario"), holds=False, atom=atom)
+                           authority.unengaged() if authority.rule else Authority("scenario"), holds=False, atom=self.atom_text(atom))
         first = kept[0]
         # Several alternatives failed, and the predicate declares the span of provisions they stand for
         # (§ 2339B(d)(1)(A)-(F)): the node cites that span, not the first alternative's pinpoint.
@@ -547,7 +555,7 @@ class Explainer:
         authority = self.span(atom, [f.spec for f in kept]) if several else Authority.of(first.spec)
         spans = self.spans(self.carried_variables(first.spec, first.binding))
         node = Node.by(self.sentence(atom, negative=True, extra=first.binding, spans=spans), authority.unengaged(),
-                       holds=False, atom=atom)
+                       holds=False, atom=self.atom_text(atom))
         for failure in kept:
             for literal in failure.failed:
                 child = self._failed_literal(failure.spec, literal, failure.binding, depth, path | {atom})
@@ -570,7 +578,7 @@ class Explainer:
                 node = self.why_not(ground, depth + 1, path)
                 wording = spec.wording(literal)
                 if wording is not None:  # the rule says what this element's failure means in its terms
-                    node.claim = _capital(self.render.fill(wording[1], {**self.pred_binding(ground), **binding}))
+                    node.claim = upper_first(self.render.fill(wording[1], {**self.pred_binding(ground), **binding}))
                 return node
             # an existential element: nothing of that shape exists
             name = atom_ast.symbol.name
@@ -588,10 +596,10 @@ class Explainer:
             text = self.render.fill(pred.negative or ("no fact shows that " + pred.sentence),
                                     dict(zip(pred.params, bound)))
             authority = self.cite_for_pred(clingo.Function(name, bound))
-            return Node.by(_capital(text), authority.unengaged() if authority.rule else Authority("scenario"), holds=False)
+            return Node.by(upper_first(text), authority.unengaged() if authority.rule else Authority("scenario"), holds=False)
         if atom_ast.ast_type == ASTType.Comparison:
             shown = self._comparison_text(spec, atom_ast, binding)
-            return Node.by(_capital(shown), Authority.of(spec).unengaged(), holds=False)
+            return Node.by(upper_first(shown), Authority.of(spec).unengaged(), holds=False)
         return None
 
     def element_text(self, atom: Symbol, negated: bool) -> str:
@@ -603,7 +611,7 @@ class Explainer:
             spec = self.lib.rules[rid]
             if spec.trivial and spec.sentence:
                 bound = {**head_binding(self.lib, spec, atom), **dict(zip(spec.variables, values.arguments))}
-                return _capital(self.render.fill(spec.sentence, bound))
+                return upper_first(self.render.fill(spec.sentence, bound))
         return self.sentence(atom, negative=negated)
 
     def _later_record(self, name: str, bound: list[Symbol]) -> Node | None:
@@ -702,7 +710,7 @@ _FAILED_NUMBER_WORDS = {
 }
 
 
-def _capital(text: str) -> str:
+def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 

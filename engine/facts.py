@@ -18,7 +18,7 @@ import clingo
 from clingo.symbol import Function, Number, String, Symbol
 from pydantic import BaseModel
 
-from engine import dates, money, registry
+from engine import dates, money, naming, registry
 from engine.spans import UncertainDates
 from engine.scenario import (Actor, Duress, Event, Firearm, Holding, Knowledge, Recipient, Related, Scenario, Transaction, When,
                              earliest, latest, related_id, relation_period, when_text)
@@ -376,10 +376,10 @@ EVENT_PHRASES = {
 }
 
 
-def event_name(act: str, org: str, on: When, citation: str | None) -> str:
+def event_name(act: str, org: str, on: When) -> str:
+    """An event as sentences call it: by what was done, to whom and when (its source is its cite)."""
     phrase = EVENT_PHRASES.get(act, "the {act} concerning {org} on {on}")
-    text = phrase.format(org=org, on=when_text(on), act=act.replace("_", " "))
-    return f"{text} ({citation})" if citation else text
+    return phrase.format(org=org, on=when_text(on), act=act.replace("_", " "))
 
 
 ACTOR_FLAGS = ("us_national", "permanent_resident", "stateless_us_resident", "found_in_us", "found_outside_us", "renounced",
@@ -417,14 +417,9 @@ def event_numbers(s: Scenario) -> dict[int, int]:
     return {i: n for n, i in enumerate(order, start=1)}
 
 
-def _holding_text(i: int) -> str:
-    """The id of the i-th holding (from 0) when the file gives it none, as a cell."""
-    return f"holding({i + 1})"
-
-
 def holding_id(i: int) -> Symbol:
     """The id of the i-th holding (from 0) when the file gives it none."""
-    return clingo.parse_term(_holding_text(i))
+    return clingo.parse_term(naming.holding_cell(i, None))
 
 
 def unnamed_ids(s: Scenario) -> set[Symbol]:
@@ -446,15 +441,11 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     when = as_of or s.as_of
     add(Function("as_of", [day(when)]), "as_of")
 
-    display: dict[str, str] = {}
-    for oid, org in s.organizations.items():
-        entry = registry.entry(org.registry) if org.registry else None
-        display[oid] = org.name or (entry.name if entry else oid)
-    for aid, actor in s.actors.items():
-        display[aid] = actor.name or aid
+    display = naming.display_names(s)
     if fs.reads("name"):
+        unnamed = {naming.holding_cell(i, None) for i, h in enumerate(s.holdings) if not h.id}
         for ident, text in display.items():
-            put("name", 2, ids[ident] + "," + strings[text])
+            put("name", 2, (ident if ident in unnamed else ids[ident]) + "," + strings[text])
 
     for oid, org in s.organizations.items():
         o = const(oid)
@@ -504,8 +495,8 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         e = const(ev.id) if ev.id else Function("ev", [Number(numbers[i])])
         p = f"events.{i}"
         fs.dated(_day_of(e, "on"), ev.on, lambda d, e=e, ev=ev: Function("recorded_event", [e, const(ev.act), const(ev.org), Number(d)]),
-                 p, "the date of " + event_name(ev.act, display[ev.org], ev.on, ev.fr_citation))
-        add(Function("name", [e, String(event_name(ev.act, display[ev.org], ev.on, ev.fr_citation))]))
+                 p, "the date of " + event_name(ev.act, display[ev.org], ev.on))
+        add(Function("name", [e, String(event_name(ev.act, display[ev.org], ev.on))]))
         if ev.by:
             add(Function("event_by", [e, const(ev.by)]), f"{p}.by")
         if ev.consulted is not None:
@@ -544,14 +535,14 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
             for j, inst in enumerate(ev.served):
                 add(Function("order_served", [e, const(inst)]), f"{p}.served.{j}")
 
-    _transactions(fs, s, ids, days, strings, paths)
-    _holdings(fs, s, ids, days, paths)
+    _transactions(fs, s, ids, days, strings, paths, display)
+    _holdings(fs, s, ids, days, paths, display)
     _knowledge(fs, s, ids, paths)
 
     for sid, sol in s.solicitations.items():
         fs.dated(_day_of(const(sid), "on"), sol.on,
                  lambda d, sid=sid, sol=sol: Function("recorded_solicitation", [const(sid), const(sol.by), const(sol.for_), Number(d)]),
-                 f"solicitations.{sid}", f"the date of {sid}")
+                 f"solicitations.{sid}", f"the date of {display[sid]}")
         add(Function("seeks", [const(sid), const(sol.seeks)]), f"solicitations.{sid}.seeks")
 
     _drug_activities(fs, s)
@@ -560,11 +551,11 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         x = const(xid)
         p = f"acts.{xid}"
         fs.dated(_day_of(x, "on"), act.on, lambda d, x=x, act=act: Function("recorded_terror_act", [x, const(act.by), Number(d)]), p,
-                 f"the date of {xid}")
+                 f"the date of {display[xid]}")
         for key in ("planned_on", "authorized_on"):
             if getattr(act, key):
                 fs.dated(_day_of(x, key), getattr(act, key), lambda d, x=x, key=key: Function(key, [x, Number(d)]), f"{p}.{key}",
-                         f"the day {xid} was {key.removesuffix('_on')}")
+                         f"the day {display[xid]} was {key.removesuffix('_on')}")
         for flag in ("violent", "appears_intended_to_coerce", "transnational", "intended_death_or_injury_to_civilian",
                      "purpose_to_intimidate_or_compel"):
             add(Function(flag, [x]), f"{p}.{flag}", getattr(act, flag))
@@ -590,7 +581,7 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
         if act.suit_filed_on:
             fs.dated(_day_of(x, "suit_filed_on"), act.suit_filed_on,
                      lambda d, x=x: Function("recorded_suit_filed", [x, Number(d)]), f"{p}.suit_filed_on",
-                     f"the day the action for {xid} was filed")
+                     f"the day the action for {display[xid]} was filed")
         add(Function("limitations_tolled", [x]), f"{p}.limitations_tolled", act.limitations_tolled)
     if fs.uncertain:
         _settle_dates(fs, s, when, wanted)
@@ -747,11 +738,11 @@ def _actors(fs: FactSet, s: Scenario, ids: _Ids, strings: _Strings, paths: bool,
         if actor.exemption_on:
             fs.add(Function("ina_exemption_on", [const(aid), day(actor.exemption_on)]), f"{p}.exemption_on")
         if actor.agent_of is not None:
-            _period(fs, "agent", aid, actor.agent_of, f"{p}.agent_of")
+            _period(fs, "agent", aid, actor.agent_of, f"{p}.agent_of", display)
         for key, (pred, kind) in RELATIONS.items():
             for i, relation in enumerate(getattr(actor, key)):
                 fs.add(Function(pred, [const(aid), const(related_id(relation))]), f"{p}.{key}.{i}")
-                _period(fs, kind, aid, relation, f"{p}.{key}.{i}")
+                _period(fs, kind, aid, relation, f"{p}.{key}.{i}", display)
         for i, held in enumerate(actor.custody):
             c, where = Function("held", [const(aid), Number(i + 1)]), f"{p}.custody.{i}"
             fs.dated(_day_of(c, "from"), held.from_,
@@ -826,7 +817,7 @@ RELATIONS = {"member_of": ("member_of", "member"), "representative_of": ("repres
 """Actor keys holding relations: the input predicate of each, and its kind in relation_from/relation_until."""
 
 
-def _period(fs: FactSet, kind: str, aid: str, relation: Related, path: str) -> None:
+def _period(fs: FactSet, kind: str, aid: str, relation: Related, path: str, display: dict[str, str]) -> None:
     """The days a dated relation began and ended, as relation_from/4 and relation_until/4."""
     first, last = relation_period(relation)
     other = const(related_id(relation))
@@ -834,14 +825,15 @@ def _period(fs: FactSet, kind: str, aid: str, relation: Related, path: str) -> N
     if first:
         fs.dated(_day_of(key, "from"), first,
                  lambda d: Function("relation_from", [const(kind), const(aid), other, Number(d)]), f"{path}.from",
-                 f"the day {aid} became {RELATION_WORDS[kind]} {related_id(relation)}")
+                 f"the day {display[aid]} became {RELATION_WORDS[kind]} {display[related_id(relation)]}")
     if last:
         fs.dated(_day_of(key, "until"), last,
                  lambda d: Function("relation_until", [const(kind), const(aid), other, Number(d)]), f"{path}.until",
-                 f"the last day {aid} was {RELATION_WORDS[kind]} {related_id(relation)}")
+                 f"the last day {display[aid]} was {RELATION_WORDS[kind]} {display[related_id(relation)]}")
 
 
-def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _Strings, paths: bool) -> None:
+def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _Strings, paths: bool,
+                  display: dict[str, str]) -> None:
     """The transactions' facts, a predicate at a time: the bulk of a large scenario, so each
     table is made in one pass over the transactions and handed over whole (FactSet.put_all).
     A transaction whose date is uncertain is made for each day it may be (FactSet.dated)."""
@@ -859,7 +851,7 @@ def _transactions(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, strings: _St
             if not isinstance(tx.on, dt.date):
                 fs.dated(_day_of(const(tid), "on"), tx.on, lambda d, tid=tid, tx=tx: Function(
                     "recorded_transaction", [const(tid), const(tx.from_), const(tx.to), Number(d)]), f"transactions.{tid}",
-                    f"the date of {tid}")
+                    f"the date of {display[tid]}")
     if fs.reads("provides"):
         fs.put_all("provides", 2, [f"({tid},{ids[tx.provides]})" for tid, tx in items], paths=where(items, ".provides"))
     if fs.reads("amount"):
@@ -973,9 +965,9 @@ def _intent_and_defences(fs: FactSet, tid: str, tx: Transaction) -> None:
             fs.add(Function(pred, [t]), f"{p}.necessity.{key}", _open(getattr(tx.necessity, key)))
 
 
-def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> None:
+def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool, display: dict[str, str]) -> None:
     """The holdings' facts, a predicate at a time (a bank's scenario has thousands)."""
-    rows = [(i, ids[h.id] if h.id else _holding_text(i), h) for i, h in enumerate(s.holdings)]
+    rows = [(i, naming.holding_cell(i, h.id and ids[h.id]), h) for i, h in enumerate(s.holdings)]
 
     def where(chosen: list[tuple[int, str, Holding]], suffix: str) -> list[str] | None:
         return _paths("holdings", ((i, h) for i, _, h in chosen), suffix, paths)
@@ -989,7 +981,7 @@ def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> 
                 hs = clingo.parse_term(ht)
                 fs.dated(_day_of(hs, "since"), h.since, lambda d, hs=hs, h=h: Function("recorded_holding", [
                     hs, const(h.institution), const(h.owner), money.term(money.cents(h.amount_usd)), Number(d)]), f"holdings.{i}",
-                    f"the day {h.institution} began to hold {ht}")
+                    f"the day {display[h.institution]} began to hold {display[ht]}")
     for key, pred in (("aware_on", "recorded_aware_on"), ("reported_on", "recorded_reported_on")):
         if fs.reads(pred):
             chosen = [row for row in rows if isinstance(getattr(row[2], key), dt.date)]
@@ -998,7 +990,7 @@ def _holdings(fs: FactSet, s: Scenario, ids: _Ids, days: _Days, paths: bool) -> 
                 if getattr(h, key) is not None and not isinstance(getattr(h, key), dt.date):
                     hs = clingo.parse_term(ht)
                     fs.dated(_day_of(hs, key), getattr(h, key), lambda d, hs=hs, pred=pred: Function(pred, [hs, Number(d)]),
-                             f"holdings.{i}.{key}", f"the day {h.institution} {'became aware of' if key == 'aware_on' else 'reported'} {ht}")
+                             f"holdings.{i}.{key}", f"the day {display[h.institution]} {'became aware of' if key == 'aware_on' else 'reported'} {display[ht]}")
     for flag in ("retained", "licensed"):
         if fs.reads(flag):
             fs.put_all(flag, 1, [ht for _, ht, _ in rows], [getattr(h, flag) for _, _, h in rows], where(rows, "." + flag))
@@ -1045,7 +1037,7 @@ def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str]
         fs.add(Function("from_registry", [e]))
         _event_sources(fs, e, ev)
         fs.add(Function("describes", [e, String(ev.description)]))
-        fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on, ev.authority))]))
+        fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on))]))
         if ev.by:
             fs.add(Function("event_by", [e, const(ev.by)]))
         if ev.kind == "publish_amendment":
@@ -1059,7 +1051,7 @@ def _registry_events(fs: FactSet, oid: str, reg_id: str, display: dict[str, str]
         fs.add(Function("recorded_event", [e, const(ev.kind), o, day(ev.on)]), f"organizations.{oid}.registry")
         fs.add(Function("from_registry", [e]))
         _event_sources(fs, e, ev)
-        fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on, ev.authority))]))
+        fs.add(Function("name", [e, String(event_name(ev.kind, display[oid], ev.on))]))
         for aid in aids:
             fs.add(Function(pred, [e, const(aid)]))
     _registry_sdgt(fs, o, oid, entry, display)

@@ -436,6 +436,7 @@ class Firearm(Model):
 class Transaction(Model):
     """Something given, paid or done from one party to another on a day."""
 
+    name: str | None = Field(None, max_length=500, description="What explanations call it (default: its purpose or \"payment\"/\"transaction\" and its id, as \"the extortion payment t1\").")
     on: When = Field(description="The day it was given, paid or done: YYYY-MM-DD, unknown, or {between: [D1, D2]}.")
     from_: Id = Field(alias="from", description="The giver: an actor or organization.")
     to: Id = Field(description="The recipient: an actor or organization.")
@@ -500,6 +501,7 @@ class Holding(Model):
     """Funds a financial institution holds for an owner."""
 
     id: Id | None = Field(None, description="An id for the holding (default: holding(N)).")
+    name: str | None = Field(None, max_length=500, description="What explanations call it (default: \"the holding\" and its id or number).")
     institution: Id = Field(description="The financial institution holding the funds (an actor of kind financial_institution).")
     owner: Id = Field(description="For whom the funds are held.")
     amount_usd: Dollars = Field(description="The amount held, in US dollars, exact to the cent.")
@@ -525,6 +527,7 @@ class Knowledge(Model):
 class TerrorAct(Model):
     """An act (a bombing, a kidnapping, a financing scheme, a donation) for the civil and immigration rules."""
 
+    name: str | None = Field(None, max_length=500, description="What explanations call it (default: an id that is a word, as \"the bombing\"; else \"the act\" and its id).")
     on: When = Field(description="The day the act was committed: a date, unknown, or {between: [D1, D2]}.")
     by: Id = Field(description="Who committed it: an organization, or an actor (a person or a company).")
     planned_by: list[Id] = Field([], description="Organizations or actors who planned it (18 U.S.C. § 2333(d)(2); INA § 212(a)(3)(B)(iv)(II)).")
@@ -553,6 +556,7 @@ class TerrorAct(Model):
 class Solicitation(Model):
     """Someone asked others for money or members on an organization's behalf (INA § 212(a)(3)(B)(iv)(IV)-(V))."""
 
+    name: str | None = Field(None, max_length=500, description="What explanations call it (default: \"the solicitation\" and its id).")
     on: When = Field(description="The day of the solicitation (a date, unknown, or a range).")
     by: Id = Field(description="The actor who solicited.")
     for_: Id = Field(alias="for", description="The organization solicited for.")
@@ -573,6 +577,7 @@ detectable amount", except `methamphetamine`, which is the pure drug); `other` f
 class DrugActivity(Model):
     """Conduct with a controlled substance, for 21 U.S.C. § 960a (narco-terrorism) and money laundering."""
 
+    name: str | None = Field(None, max_length=500, description="What explanations call it (default: \"the drug activity\" and its id).")
     on: Day = Field(description="The day of the conduct (21 U.S.C. § 960a reaches conduct from its enactment).")
     by: Id = Field(description="The actor who engaged in the conduct.")
     conduct: DrugConduct = Field(description="What was done: manufacture, distribution, dispensing, possession with intent to do one of these (21 U.S.C. § 841(a)(1)), or simple possession (§ 844).")

@@ -23,6 +23,7 @@ import tempfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -282,6 +283,8 @@ class _Deciding:
     def __init__(self, library: Library, solver: Any, scenario: Scenario) -> None:
         self.library = library
         self.solver = solver
+        self.scenario = scenario
+        self.words: dict[Symbol, str] = {}
         s = scenario
         self.ids = {*s.organizations, *s.actors, *s.transactions, *s.acts, *s.solicitations,
                     *(e.id for e in s.events if e.id), *(h.id for h in s.holdings if h.id)}
@@ -381,35 +384,29 @@ class _Deciding:
             return None
 
     def _word(self, atom: Symbol) -> str:
-        return _phrasing(self.library).get(atom)
-
-
-@dataclass
-class _Phrasing:
-    """Open atoms as questions, phrased once per process and rule book (every partition asks again)."""
-
-    library: Library
-    explainer: Any
-    text: dict[Symbol, str] = field(default_factory=dict)
-
-    def get(self, atom: Symbol) -> str:
-        if atom not in self.text:
+        if atom not in self.words:
             from engine.answers import _question_text
 
-            self.text[atom] = _question_text(self.explainer, atom)
-        return self.text[atom]
+            self.words[atom] = _question_text(self._phrasing, atom)
+        return self.words[atom]
 
+    @cached_property
+    def _phrasing(self) -> Any:
+        """An explainer that words questions as `fto ask` does: the partition's parties and records
+        by name (engine/naming.py), each transaction's giver from its record. Made only for a
+        partition with a `depends` to word (its name facts are made for that alone)."""
+        import clingo
+        from clingo.symbol import String
 
-_PHRASING: list[_Phrasing] = []
-
-
-def _phrasing(library: Library) -> _Phrasing:
-    if not _PHRASING or _PHRASING[0].library is not library:
         from engine.explain import Explainer
+        from engine.naming import display_names
         from engine.reading import Reading
 
-        _PHRASING[:] = [_Phrasing(library, Explainer(library, Reading(())))]
-    return _PHRASING[0]
+        named = [Function("name", [clingo.parse_term(key), String(text)])  # keys: validated ids and holding(N)
+                 for key, text in display_names(self.scenario).items()]
+        fixed = [atom for sig in (("name", 2), ("transaction", 4), ("recorded_transaction", 4))
+                 for atom in self.solver.ground_atoms(sig)]
+        return Explainer(self.library, Reading([*named, *fixed]))
 
 
 # --- running ------------------------------------------------------------------------------------

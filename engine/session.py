@@ -17,7 +17,7 @@ from clingo.symbol import Symbol
 from pydantic import BaseModel
 
 from engine.answers import Answer, ground_text
-from engine.cites import Cite, difference
+from engine.cites import Cite, difference, merge
 from engine.errors import InputError, did_you_mean
 from engine.questions import Reply, ask, ask_all, checked
 from engine.scenario import CASE_KEYS, Scenario, parse
@@ -248,17 +248,6 @@ class Suggestion(BaseModel):
     cite: str
 
 
-def _days(first: int | None, last: int | None) -> str:
-    day = lambda n: dt.date.fromordinal(n).isoformat()  # noqa: E731
-    if first is None and last is None:
-        return "on any day"
-    if first is None:
-        return f"on or before {day(last)}"  # type: ignore[arg-type]
-    if last is None:
-        return f"on or after {day(first)}"
-    return f"on {day(first)}" if first == last else f"between {day(first)} and {day(last)}"
-
-
 class Session:
     """One scenario, grounded once; questions, changes, undo."""
 
@@ -403,7 +392,7 @@ class Session:
             specs = [self.solver.library.rules[r] for r in remedy.rules]
             out.append(Suggestion(change=[explainer.sentence(sym, negative=not value) for sym, value in remedy.switches],
                                   rule=", ".join(r.id for r in specs),
-                                  cite="; ".join(dict.fromkeys(r.cite for r in specs))))
+                                  cite="; ".join(c.text for c in merge(r.cite for r in specs))))
         return out + self._dates_that_would(question, atom, want)
 
     def _dates_that_would(self, question: str, atom: Symbol, want: str) -> list[Suggestion]:
@@ -413,9 +402,10 @@ class Session:
         from clingo.symbol import Function
 
         from engine.deciding import date_ranges
-        from engine.explain import Explainer
+        from engine.explain import Explainer, upper_first
         from engine.questions import wanted_for
         from engine.reading import Reading
+        from engine.spans import when
 
         named = [str(arg) for arg in atom.arguments if str(arg) in self.solver.scenario.transactions]
         out = []
@@ -433,5 +423,6 @@ class Session:
                     continue  # a day after the day asked: as of that day, the transaction had not happened
                 explainer = Explainer(open_day.library, Reading(open_day.canonical([(atom, want == "yes")]) or frozenset()))
                 top = explainer.why(atom) if want == "yes" else explainer.why_not(atom)
-                out.append(Suggestion(change=[f"{txn} had been made {_days(first, last)}"], rule=top.rule, cite=top.cite))
+                made = f"{explainer.render.term(Function(txn))} had been made {when((first, last))}"
+                out.append(Suggestion(change=[upper_first(made)], rule=top.rule, cite=top.cite))
         return out

@@ -29,7 +29,8 @@ def test_registry_designation_in_effect_after_publication_cites_the_federal_regi
     assert "8 U.S.C. § 1189(a)(2)(B)(i)" in a.citations
     # The registry records the signing (2025-02-06, by the Secretary of State), so the maker is shown, not presumed.
     text = " ".join(claims(a.explanation))
-    assert "signed on 2025-02-06 (FR Doc 2025-02873) was done by the Secretary of State" in text
+    assert "signed on 2025-02-06 was done by the Secretary of State" in text
+    assert "FR Doc 2025-02873" in a.citations  # its source, cited once, not repeated inside the sentence
     assert "FR Doc 2025-02873" in a.citations
     assert not any("presumed that the Secretary of State" in c for c in claims(a.explanation))
 
@@ -57,7 +58,7 @@ def test_day_before_publication_is_no_and_names_the_failed_element(answer):
     assert a.answer == "no"
     text = " ".join(claims(a.explanation))
     # The publication exists but comes later: the explanation names it rather than deny it exists.
-    assert "published on 2025-02-20 (90 FR 10030): that comes after the date asked, 2025-02-19" in text
+    assert "published on 2025-02-20: that comes after the date asked, 2025-02-19" in text
     assert "90 FR 10030" in a.citations
 
 

@@ -120,14 +120,14 @@ def test_amounts_beyond_32_bits_are_exact(answer):
 def test_licensed_funds_no_duty_names_the_license(answer):
     a = answer(chain(extra=", licensed: true"), "must_retain(bank, h1)")
     assert a.answer == "no"
-    assert any("treasury authorized dealing with h1" in c.lower() for c in claims(a.explanation))
+    assert any("treasury authorized dealing with the holding h1" in c.lower() for c in claims(a.explanation))
 
 
 def test_before_publication_no_duty_names_the_designation(answer):
     a = answer(chain(as_of="2025-02-19"), "must_retain(bank, h1)")
     assert a.answer == "no"
     text = " ".join(claims(a.explanation))
-    assert "not shown to have been aware of h1" in text
+    assert "not shown to have been aware of the holding h1" in text
 
 
 INTERIM = """

@@ -59,9 +59,9 @@ def test_the_memo_has_every_section_a_student_hands_in(example: Answer):
 def test_a_no_memo_says_what_would_have_to_be_shown(answer):
     a = answer(FRONT, "material_support(supplier, pay1)")
     text = memo(a)
-    assert "No. Supplier is not shown to have committed the § 2339B(a)(1) offense through pay1." in text
-    assert "- It would be yes only if this were shown: Frontco, which received pay1, is Cartel de Jalisco" in text
-    assert "No link between pay1 and Cartel de Jalisco Nueva Generacion (CJNG): frontco" in " ".join(
+    assert "No. Supplier is not shown to have committed the § 2339B(a)(1) offense through the payment pay1." in text
+    assert "- It would be yes only if this were shown: Frontco, which received the payment pay1, is Cartel de Jalisco" in text
+    assert "No link between the payment pay1 and Cartel de Jalisco Nueva Generacion (CJNG): frontco" in " ".join(
         n.claim for n in a.explanation.steps())
 
 

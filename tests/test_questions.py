@@ -94,8 +94,8 @@ def test_why_not_of_a_negation_finds_the_facts_that_take_the_case_outside_the_ru
     session = Session(scenario_file(CHARITY))
     found = session.why_not("not material_support(charity, rent)")
     changes = [" and ".join(s.change) for s in found]
-    assert "In rent, a US relief charity did not act knowingly" in changes
-    knowing = next(s for s in found if s.change == ["In rent, a US relief charity did not act knowingly"])
+    assert "In the payment rent, a US relief charity did not act knowingly" in changes
+    knowing = next(s for s in found if s.change == ["In the payment rent, a US relief charity did not act knowingly"])
     assert knowing.cite == "18 U.S.C. § 2339B(a)(1)"  # only the law the question turns on
     assert session.why_not("not material_support(charity, meds)") == []  # already yes
 
@@ -183,7 +183,7 @@ def test_an_open_question_lists_exactly_the_ground_forms_that_hold_or_depend(pay
             ground = f"material_support({actor}, {txn})"
             assert ask(payers, ground).answer == listed.get(ground, "no")
     assert [b.question for b in found.bindings] == sorted(listed)  # stable: the order of the ground forms
-    assert found.bindings[0].shown == {"A": "the broker", "T": "t2"}
+    assert found.bindings[0].shown == {"A": "the broker", "T": "the payment t2"}
     assert found.bindings[0].deciding  # a depends names what it turns on
     assert ask(payers, "material_support(A, T)").model_dump() == found.model_dump()
 

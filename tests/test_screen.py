@@ -63,7 +63,7 @@ def test_example_ledger_answers(example: dict[str, screen.Row]) -> None:
     # t4: whether Ana acted knowingly is unknown.
     t4 = example["t4"]
     assert t4.answers["material_support"] == "depends"
-    assert "In t4, did the giver act knowingly?" in t4.deciding  # screen words questions without a reading
+    assert "In the payment t4, did Ana Torres act knowingly?" in t4.deciding  # the giver named, as `fto ask` does
     # t6: an unrelated shop reaches no one and nothing follows.
     assert example["t6"].reaches == [] and set(example["t6"].answers.values()) == {"no"}
     # h1: Acme holds funds of CJNG's front, aware on 2025-03-03 while CJNG was designated: retain and
@@ -79,7 +79,8 @@ def test_registry_match_is_an_open_fact(example: dict[str, screen.Row]) -> None:
     assert t7.answers["designation_reaches"] == "depends"
     # It turns on that match alone, as `fto ask` finds on the row; not on the open reading of INA
     # tier status, which the row's INA conclusion may also read but which settles nothing here.
-    assert t7.deciding == ["Was hzb front in fact the same organization as hizballah?"]
+    # Worded as `fto ask` words it: the party by the name the table gives it, the entry by the registry's.
+    assert t7.deciding == ["Was Hezbollah in fact the same organization as Hizballah?"]
 
 
 def test_parquet_partitions(tmp_path: Path) -> None:

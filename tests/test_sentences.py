@@ -24,6 +24,7 @@ BAD = [
     (re.compile(r"\bis (?:terrorist activity|terrorism)\b"), "knowledge worded as being an activity"),
     (re.compile(r"\bkn(?:ew|ow) that (?:\w+ ){1,3}(?<!\bin )(?:terrorist activity|terrorism)\b"), "knowledge without its verb"),
     (re.compile(r"  |\s[,.;:]|\.\."), "broken spacing or punctuation"),
+    (re.compile(r"\b[Ii]n t sample (?:the giver|the person)\b"), "an opening 'in <transaction>' without its comma"),
 ]
 
 

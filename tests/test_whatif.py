@@ -141,11 +141,11 @@ def test_why_not_names_the_days_on_which_a_payment_would_have_been_support(scena
     (8 U.S.C. § 1189(a)(2)(B)(i)) to the day asked; a payment after that day had not happened."""
     session = Session(scenario_file(PAID_EARLY))
     changes = [s.change for s in session.why_not("material_support(co, early)")]
-    assert ["early had been made between 2025-02-20 and 2025-06-01"] in changes
+    assert ["The payment early had been made between 2025-02-20 and 2025-06-01"] in changes
     negated = [s.change for s in session.why_not("not material_support(co, early)")]
     assert negated == []  # it is already not support
     moved = Session(scenario_file(PAID_EARLY.replace("on: 2025-01-10", "on: 2025-04-10")))
-    assert ["early had been made on or before 2025-02-19"] in [s.change for s in moved.why_not("not material_support(co, early)")]
+    assert ["The payment early had been made before 2025-02-20"] in [s.change for s in moved.why_not("not material_support(co, early)")]
 
 
 def test_a_what_if_lists_the_authorities_it_gains_and_loses_by_provision_and_its_flips_as_written():

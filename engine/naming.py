@@ -1,0 +1,68 @@
+"""What sentences call the scenario's parties and records.
+
+A party goes by the name the file gives it (an organization by its registry entry's name
+where the file names none). A record (a transaction, a holding, an act, a solicitation, a drug
+activity) goes by its `name` where the file gives one, else by a noun for what it is and its id
+("the extortion payment t1"; an act by an id that is a word, "the bombing"), so a sentence never
+opens with a bare id ("T1 went to ...") and the reader still sees the id a question uses. Why not
+any id that is a word on its own: a payment a what-if moves may be called `early`. The noun
+restates what the file says the record is (its purpose, what it provided); it never
+characterizes it in law.
+"""
+
+from __future__ import annotations
+
+from engine import registry
+from engine.scenario import Scenario, Transaction
+
+PURPOSE_NOUNS = {"extortion": "extortion payment", "ransom": "ransom payment", "purchase": "purchase",
+                 "transit_fee": "transit fee", "donation": "donation", "wages": "wage payment",
+                 "taxes_or_fees": "payment of taxes or fees"}
+"""A transaction's `purpose` as the noun that names it."""
+
+PAYMENTS = frozenset({"currency", "monetary_instruments", "financial_securities"})
+"""What a transaction provides that makes it a payment, where the file states no purpose."""
+
+
+def transaction_noun(tx: Transaction) -> str:
+    if tx.purpose in PURPOSE_NOUNS:
+        return PURPOSE_NOUNS[tx.purpose]
+    return "payment" if tx.provides in PAYMENTS else "transaction"
+
+
+def called(ident: str, noun: str) -> str:
+    """A record the file does not name: the noun and the id ("the extortion payment t1", "the payment
+    early"), or the id alone where it is the noun's own word ("the ransom")."""
+    return f"the {ident}" if ident in noun.split() else f"the {noun} {ident}"
+
+
+def called_act(ident: str) -> str:
+    """An act the file does not name: an id that is a word names the event ("the bombing"); a code
+    gets the noun ("the act attack2")."""
+    return f"the {ident}" if ident.replace("_", "").isalpha() else called(ident, "act")
+
+
+def holding_cell(i: int, given: str | None) -> str:
+    """The id of the i-th holding (from 0) as clingo prints it: the file's, else holding(N)."""
+    return given or f"holding({i + 1})"
+
+
+def display_names(s: Scenario) -> dict[str, str]:
+    """Each party's and record's id (as clingo prints it) -> what sentences call it."""
+    names: dict[str, str] = {}
+    for oid, org in s.organizations.items():
+        entry = registry.entry(org.registry) if org.registry else None
+        names[oid] = org.name or (entry.name if entry else oid)
+    for aid, actor in s.actors.items():
+        names[aid] = actor.name or aid
+    for tid, tx in s.transactions.items():
+        names[tid] = tx.name or called(tid, transaction_noun(tx))
+    for i, holding in enumerate(s.holdings):
+        names[holding_cell(i, holding.id)] = holding.name or called(holding.id or str(i + 1), "holding")
+    for xid, act in s.acts.items():
+        names[xid] = act.name or called_act(xid)
+    for sid, sol in s.solicitations.items():
+        names[sid] = sol.name or called(sid, "solicitation")
+    for did, drug in s.drug_activities.items():
+        names[did] = drug.name or called(did, "drug activity")
+    return names
