@@ -399,11 +399,11 @@ class _Deciding:
         from clingo.symbol import String
 
         from engine.explain import Explainer
-        from engine.naming import display_names
+        from engine.naming import Names
         from engine.reading import Reading
 
         named = [Function("name", [clingo.parse_term(key), String(text)])  # keys: validated ids and holding(N)
-                 for key, text in display_names(self.scenario).items()]
+                 for key, text in Names(self.scenario).complete().items()]
         fixed = [atom for sig in (("name", 2), ("transaction", 4), ("recorded_transaction", 4))
                  for atom in self.solver.ground_atoms(sig)]
         return Explainer(self.library, Reading([*named, *fixed]))

@@ -3,7 +3,7 @@ own name where it gives one, an event's source cited once beside it rather than 
 
 from __future__ import annotations
 
-from engine.naming import display_names
+from engine.naming import Names
 from engine.scenario import loads
 
 PAYMENTS = """\
@@ -31,7 +31,7 @@ acts:
 
 
 def test_records_are_called_by_a_noun_and_their_id_or_by_the_files_own_name():
-    names = display_names(loads(PAYMENTS, "s.yaml"))
+    names = Names(loads(PAYMENTS, "s.yaml")).complete()
     assert names["t1"] == "the extortion payment t1"  # its stated purpose
     assert names["ransom"] == "the ransom"  # the id is the noun's own word: not "the ransom payment ransom"
     assert names["early"] == "the payment early"  # an id that is a word is not a noun: not "the early"
