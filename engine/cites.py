@@ -321,6 +321,7 @@ def _pin_key(pin: str) -> tuple:
     return values + ((0,) if not end else (1, *(_value(t) for t in end)))
 
 
+@lru_cache(maxsize=16384)
 def _covered(pin: str, by: str) -> bool:
     """Whether a range such as (d)(1)(A)-(F) covers another pinpoint or range of the same level, such as
     (d)(1)(C) or (d)(1)(B)-(C)."""
@@ -404,6 +405,13 @@ def merge(texts: Iterable[str]) -> list[Cite]:
     """The cites of several cite strings, one per authority and section (and version cited), each
     pinpoint once in the statute's order, the whole sorted by `order`. A case is one case whatever
     name it is given: its reporter citation decides, and the fullest name is kept."""
+    return list(_merged(frozenset(texts)))
+
+
+@lru_cache(maxsize=4096)
+def _merged(texts: frozenset[str]) -> tuple[Cite, ...]:
+    """`merge`, kept per set of cite strings: the order they come in changes nothing, and an answer
+    merges the same few sets again and again (a warm what-if spent 4 ms a request here)."""
     groups: dict[tuple, list[Cite]] = {}
     for text in texts:
         for cite in parse(text):
@@ -414,4 +422,4 @@ def merge(texts: Iterable[str]) -> list[Cite]:
         pins = [p for p in pins if not any(_covered(p, other) for other in pins)]
         first = max(members, key=lambda c: (len(c.authority), c.authority))
         out.append(_cite(first.kind, first.authority, first.section, tuple(pins), first.qualifier))
-    return sorted(out, key=order)
+    return tuple(sorted(out, key=order))

@@ -260,7 +260,8 @@ class Solver:
     def _value(self, sym: Symbol) -> Value:
         return _value_in(sym, self._on, self._free)
 
-    def _diff(self, scenario: Scenario, as_of: dt.date | None) -> tuple[facts.FactSet, list[tuple[Symbol, Value]]] | None:
+    def _diff(self, scenario: Scenario, as_of: dt.date | None
+              ) -> tuple[facts.FactSet, set[Symbol], set[Symbol], list[tuple[Symbol, Value]]] | None:
         if not self.warm:
             return None
         day = as_of or scenario.as_of
@@ -271,17 +272,17 @@ class Solver:
         if not on | free <= self.externals or set(new.dependent) != set(self.facts.dependent):
             return None
         changed = (on ^ self._on) | (free ^ self._free)
-        return new, sorted((s, _value_in(s, on, free)) for s in changed)
+        return new, on, free, sorted((s, _value_in(s, on, free)) for s in changed)
 
     def update(self, scenario: Scenario, as_of: dt.date | None = None) -> bool:
         """Switch to a changed scenario in place if only facts turn on or off; False if it needs a re-ground."""
         diff = self._diff(scenario, as_of)
         if diff is None:
             return False
-        new, switches = diff
+        new, on, free, switches = diff
         # With a cone already built, the new conclusions cost a slice, not two whole solves.
         base = self.conclusions_if(switches) if self._cone else None
-        self._switch_to(Snapshot(scenario, new, set(new.facts), set(new.choices), {}, {}, {}, base, False))
+        self._switch_to(Snapshot(scenario, new, on, free, {}, {}, {}, base, False))
         return True
 
     def snapshot(self) -> "Snapshot":
