@@ -173,8 +173,8 @@ class Renderer:
             return money.show(cents)
         if fmt == "years" and sym.type == SymbolType.Number:
             return f"{sym.number} years"
-        if sym in self.reading.names:
-            return self.reading.names[sym]
+        if (name := self.reading.name(sym)) is not None:
+            return name
         if sym.type == SymbolType.String:
             return sym.string
         if sym.type == SymbolType.Number:
@@ -327,8 +327,8 @@ class Explainer:
     def date_range(self, key: Symbol) -> str | None:
         """Where this reading leaves an open date, as a clause ("the day Ramon incited terrorist activity
         came before 2021-01-15"); None for a date that is not open."""
-        if key in self.bounds and key in self.reading.names:
-            return f"{self.reading.names[key]} came {when(self.bounds[key])}"
+        if key in self.bounds and (name := self.reading.name(key)) is not None:
+            return f"{name} came {when(self.bounds[key])}"
         return None
 
     def spans(self, keys: Mapping[str, Symbol]) -> dict[str, str]:
@@ -521,8 +521,8 @@ class Explainer:
         notes: list[str] = []
         registry = False
         for arg in atom.arguments:
-            cites.extend(self.reading.cites.get(arg, []))
-            notes.extend(self.reading.notes.get(arg, []))
+            cites.extend(self.reading.texts_of(("cite", 2), arg))
+            notes.extend(self.reading.texts_of(("source_note", 2), arg))  # a secondary source: a caveat
             registry = registry or clingo.Function("from_registry", [arg]) in self.reading
         cite = "; ".join(dict.fromkeys(cites))
         authority = Authority("registry" if registry else "scenario", cite, "unverified" if notes and not cite else "",
