@@ -442,12 +442,10 @@ def build(s: Scenario, as_of: dt.date | None = None, keep: frozenset[str] | None
     when = as_of or s.as_of
     add(Function("as_of", [day(when)]), "as_of")
 
-    display = naming.Names(s)
+    display = naming.Names(s)  # the parties' names; a record's is made when looked up
     if fs.reads("name"):
-        display.complete()
-        unnamed = {naming.holding_cell(i, None) for i, h in enumerate(s.holdings) if not h.id}
         for ident, text in display.items():
-            put("name", 2, (ident if ident in unnamed else ids[ident]) + "," + strings[text])
+            put("name", 2, ids[ident] + "," + strings[text])
 
     for oid, org in s.organizations.items():
         o = const(oid)

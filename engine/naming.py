@@ -49,8 +49,9 @@ def holding_cell(i: int, given: str | None) -> str:
 
 class Names(dict[str, str]):
     """Each party's and record's id (as clingo prints it) -> what sentences call it. The parties' names
-    are made at once; a record's when first looked up, or all by `complete`: a ledger of 1e5
-    transactions whose names no rule in use reads (a screen) never makes them (0.24 s at 1e5)."""
+    are made at once (they are also name/2 facts); a record's only when a sentence looks it up
+    (engine.reading.Reading.name): a ledger's 1e4 transactions as name/2 facts cost an open question
+    over it 2.5 s of indexing, and a screen, which words no sentence, never makes them."""
 
     def __init__(self, s: Scenario) -> None:
         super().__init__()
@@ -81,9 +82,9 @@ class Names(dict[str, str]):
         self[key] = name
         return name
 
-    def complete(self) -> "Names":
-        """Every record named too."""
-        s = self.scenario
-        for key in (*s.transactions, *self._holdings, *s.acts, *s.solicitations, *s.drug_activities):
-            self[key]
-        return self
+    def of(self, key: str) -> str | None:
+        """What sentences call the party or record with this id, None if the scenario has none."""
+        try:
+            return self[key]
+        except KeyError:
+            return None

@@ -278,7 +278,7 @@ def listing(solver: Solver, question: Question, explain_all: bool = False) -> Li
     found = sorted((atom, binding) for atom in statuses if (binding := question.matches(atom)) is not None)
     explained = [atom for atom, _ in found if explain_all or is_value]
     answers = dict(zip(explained, (explain(solver.library, e) for e in gather_many(solver, explained, statuses))))
-    names = Reading(solver.ground_atoms(("name", 2)))
+    names = Reading(solver.ground_atoms(("name", 2)), names=solver.names)
     render = Renderer(names, solver.library.wordings)
     types = {spec.params[i]: fmt for i, fmt in spec.types().items()}
     named = {name: spec.params[i] for i, name in question.variables}

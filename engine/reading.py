@@ -17,12 +17,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import ChainMap, defaultdict
 from functools import cached_property
-from typing import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from clingo import SymbolicAtoms
 from clingo.symbol import Symbol, SymbolType
 
 from engine.rules import PROVENANCE
+
+if TYPE_CHECKING:
+    from engine.naming import Names
 
 Derivation = tuple[str, Symbol, Symbol]
 """(rule id, premises, binding) of one `_because` atom."""
@@ -45,7 +48,6 @@ class Grounding:
         self._by_sig: dict[tuple[str, int], list[Symbol]] = {}
         self._by_arg: dict[tuple[tuple[str, int], int], dict[Symbol, list[Symbol]]] = {}
         self._heads: dict[Symbol, list[tuple[Symbol, Derivation]]] = {}
-        self._texts_of: dict[tuple[str, int], list[tuple[Symbol, Symbol, str]]] = {}
         self._by_subject: dict[tuple[str, int], dict[Symbol, list[tuple[Symbol, str]]]] = {}
         ground = [sa.symbol for sa in atoms.by_signature(PROVENANCE, 4)]
         keyed = sorted((str(atom).partition(",")[2], i) for i, atom in enumerate(ground))
@@ -71,23 +73,12 @@ class Grounding:
             index = self._by_arg[(signature, position)] = {key: sorted(found) for key, found in buckets.items()}
         return index
 
-    def texts(self, signature: tuple[str, int]) -> list[tuple[Symbol, Symbol, str]]:
-        """The ground atoms of a (subject, "text") predicate such as name/2 or cite/2, in order, each with
-        its subject and text, read once: every reading of a warm session reads them all again."""
-        found = self._texts_of.get(signature)
-        if found is None:
-            found = self._texts_of[signature] = [(atom, atom.arguments[0], atom.arguments[1].string)
-                                                 for atom in self.of(signature)
-                                                 if atom.arguments[1].type == SymbolType.String]
-        return found
-
     def by_subject(self, signature: tuple[str, int]) -> dict[Symbol, list[tuple[Symbol, str]]]:
-        """`texts` by subject, each subject's in order."""
+        """The ground atoms of a (subject, "text") predicate such as name/2 or cite/2 by subject, each
+        with its text, read once: every reading of a warm session looks them up again."""
         found = self._by_subject.get(signature)
         if found is None:
-            found = self._by_subject[signature] = defaultdict(list)
-            for atom, subject, text in self.texts(signature):
-                found[subject].append((atom, text))
+            found = self._by_subject[signature] = _by_subject(sa.symbol for sa in self._ground.by_signature(*signature))
         return found
 
     def derivations(self, head: Symbol) -> list[tuple[Symbol, Derivation]]:
@@ -100,6 +91,18 @@ class Grounding:
                 end += 1
             found = self._heads[head] = _unpacked(sorted(derived[start:end]))
         return found
+
+
+def _by_subject(atoms: Iterable[Symbol]) -> dict[Symbol, list[tuple[Symbol, str]]]:
+    """(subject, "text") atoms by subject with their texts, each subject's in atom order. Sorted bucket
+    by bucket: sorting 2e4 names (a ledger's transactions) compared Symbols, a call into clingo each
+    (about 1 s at 1e4 transactions)."""
+    buckets: dict[Symbol, list[tuple[Symbol, str]]] = defaultdict(list)
+    for atom in atoms:
+        subject, text = atom.arguments
+        if text.type == SymbolType.String:
+            buckets[subject].append((atom, text.string))
+    return {subject: sorted(found) for subject, found in buckets.items()}
 
 
 def _unpacked(atoms: Iterable[Symbol]) -> list[tuple[Symbol, Derivation]]:
@@ -163,12 +166,16 @@ class Reading:
     """A set of true atoms with the indexes explanations need; with a Grounding (Solver.reading_of),
     every index is the Grounding's, filtered by membership in the set."""
 
-    def __init__(self, atoms: Iterable[Symbol], grounding: Grounding | None = None) -> None:
+    def __init__(self, atoms: Iterable[Symbol], grounding: Grounding | None = None, names: Names | None = None) -> None:
+        """`names`: the scenario's names of its parties and records (engine/naming.py), for a term no
+        name/2 atom of the reading names (a record's name is made only when looked up)."""
         self.atoms = frozenset(atoms)
         self._grounding = grounding
+        self._names = names
         self._by_sig: dict[tuple[str, int], list[Symbol]] = {}
         self._by_arg: dict[tuple[tuple[str, int], int], dict[Symbol, list[Symbol]]] = {}
-        self._all_texts: dict[tuple[str, int], dict[Symbol, list[str]]] = {}
+        self._texts_of: dict[tuple[tuple[str, int], Symbol], list[str]] = {}
+        self._subjects: dict[tuple[str, int], dict[Symbol, list[tuple[Symbol, str]]]] = {}
 
     def __contains__(self, atom: Symbol) -> bool:
         return atom in self.atoms
@@ -217,34 +224,31 @@ class Reading:
             return _Derivations(self.atoms, self._grounding)
         return _grouped(self._by_name.get(PROVENANCE, ()))
 
-    def _texts(self, signature: tuple[str, int]) -> list[tuple[Symbol, str]]:
-        """(subject, text) of each atom of a (subject, "text") predicate in this reading, in order."""
-        if self._grounding is not None:
-            return [(subject, text) for atom, subject, text in self._grounding.texts(signature) if atom in self.atoms]
-        return [(atom.arguments[0], atom.arguments[1].string) for atom in self.of(signature)
-                if atom.arguments[1].type == SymbolType.String]
-
     def texts_of(self, signature: tuple[str, int], subject: Symbol) -> list[str]:
         """The texts of a (subject, "text") predicate (name/2, cite/2, source_note/2) that hold for one
-        subject, in order. Looked up subject by subject: an explanation names a dozen terms, and a
-        warm what-if's reading is new each time while the registry's names and cites run to hundreds
-        (reading them all was 1.7 ms a request)."""
-        if self._grounding is None:
-            return self._strings(signature).get(subject, [])
-        return [text for atom, text in self._grounding.by_subject(signature).get(subject, ()) if atom in self.atoms]
+        subject, in order. Looked up subject by subject, and kept: an explanation names a dozen terms
+        again and again, a warm what-if's reading is new each time, and a ledger's names run to
+        thousands (reading them all was 1.7 ms of a what-if)."""
+        key = (signature, subject)
+        found = self._texts_of.get(key)
+        if found is None:
+            if self._grounding is not None:
+                pairs = self._grounding.by_subject(signature).get(subject, ())
+                found = [text for atom, text in pairs if atom in self.atoms]
+            else:
+                if signature not in self._subjects:
+                    name, arity = signature
+                    self._subjects[signature] = _by_subject(a for a in self._by_name.get(name, ()) if len(a.arguments) == arity)
+                found = [text for _, text in self._subjects[signature].get(subject, ())]
+            self._texts_of[key] = found
+        return found
 
     def name(self, subject: Symbol) -> str | None:
-        """What the reading calls a term: its first `name/2` that holds."""
+        """What the reading calls a term: its first `name/2` that holds, else the scenario's name of it."""
         found = self.texts_of(("name", 2), subject)
-        return found[0] if found else None
-
-    def _strings(self, signature: tuple[str, int]) -> dict[Symbol, list[str]]:
-        found = self._all_texts.get(signature)
-        if found is None:
-            found = self._all_texts[signature] = defaultdict(list)
-            for subject, text in self._texts(signature):
-                found[subject].append(text)
-        return found
+        if found:
+            return found[0]
+        return self._names.of(str(subject)) if self._names is not None and subject.type == SymbolType.Function else None
 
     def pinned(self, atom: Symbol, derivation: Derivation) -> "Reading":
         """The same reading, with `atom`'s provenance pinned to one derivation."""

@@ -394,19 +394,13 @@ class _Deciding:
     def _phrasing(self) -> Any:
         """An explainer that words questions as `fto ask` does: the partition's parties and records
         by name (engine/naming.py), each transaction's giver from its record. Made only for a
-        partition with a `depends` to word (its name facts are made for that alone)."""
-        import clingo
-        from clingo.symbol import String
-
+        partition with a `depends` to word."""
         from engine.explain import Explainer
-        from engine.naming import Names
         from engine.reading import Reading
 
-        named = [Function("name", [clingo.parse_term(key), String(text)])  # keys: validated ids and holding(N)
-                 for key, text in Names(self.scenario).complete().items()]
         fixed = [atom for sig in (("name", 2), ("transaction", 4), ("recorded_transaction", 4))
                  for atom in self.solver.ground_atoms(sig)]
-        return Explainer(self.library, Reading([*named, *fixed]))
+        return Explainer(self.library, Reading(fixed, names=self.solver.names))
 
 
 # --- running ------------------------------------------------------------------------------------

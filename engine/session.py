@@ -386,7 +386,7 @@ class Session:
         if self.solver.status(atom) != now:
             return []
         found = remedies(self.solver, atom, limit, want)
-        explainer = Explainer(self.solver.library, Reading(self.solver.canonical() or frozenset()))
+        explainer = Explainer(self.solver.library, Reading(self.solver.canonical() or frozenset(), names=self.solver.names))
         out = []
         for remedy in found:
             specs = [self.solver.library.rules[r] for r in remedy.rules]
@@ -421,7 +421,8 @@ class Session:
             for first, last in date_ranges(open_day, atom, key, want):
                 if first is not None and first > asked:
                     continue  # a day after the day asked: as of that day, the transaction had not happened
-                explainer = Explainer(open_day.library, Reading(open_day.canonical([(atom, want == "yes")]) or frozenset()))
+                explainer = Explainer(open_day.library, Reading(open_day.canonical([(atom, want == "yes")]) or frozenset(),
+                                                                names=open_day.names))
                 top = explainer.why(atom) if want == "yes" else explainer.why_not(atom)
                 made = f"{explainer.render.term(Function(txn))} had been made {when((first, last))}"
                 out.append(Suggestion(change=[upper_first(made)], rule=top.rule, cite=top.cite))

@@ -24,7 +24,7 @@ from clingo import ast
 from clingo.backend import HeuristicType
 from clingo.symbol import Number, Symbol
 
-from engine import calendar, clasp, facts, money, rules
+from engine import calendar, clasp, facts, money, naming, rules
 from engine.cone import Cone, GroundProgram, Value
 from engine.errors import InputError
 from engine.reading import Grounding, Reading
@@ -225,6 +225,7 @@ class Solver:
         self._witnesses: dict[tuple[tuple[Symbol, bool], ...], frozenset[Symbol] | None] = {}
         self._indexed: dict[int, tuple[frozenset[Symbol], Reading]] = {}  # reading_of's cache
         self._grounding: Grounding | None = None  # the ground atoms every reading_of indexes by (never changes)
+        self._names: naming.Names | None = None
         self._named_words: frozenset[str] | None = None
         self._preferring = False  # whether `canonical`'s heuristic modifiers are in the program
         self._sat: dict[tuple[tuple[Symbol, bool], ...], bool] = {}
@@ -312,6 +313,13 @@ class Solver:
                 self._witnesses[key] = clasp.last_model(self.ctl, clasp.every_atom, assumptions=assumptions)
         return self._witnesses[key]
 
+    @property
+    def names(self) -> naming.Names:
+        """What sentences call the scenario's parties and records, made anew when the scenario changes."""
+        if self._names is None or self._names.scenario is not self.scenario:
+            self._names = naming.Names(self.scenario)
+        return self._names
+
     def reading_of(self, model: frozenset[Symbol]) -> Reading:
         """The indexed Reading of an answer set this solver returned, built once. Why: the bindings
         of an open question mostly share one canonical answer set, and indexing it (1e5 atoms at 1e4
@@ -323,7 +331,7 @@ class Solver:
             if self._grounding is None:
                 with collector_paused():  # it reads every ground derivation
                     self._grounding = Grounding(self.ctl.symbolic_atoms)
-            kept = self._indexed[id(model)] = (model, Reading(model, self._grounding))
+            kept = self._indexed[id(model)] = (model, Reading(model, self._grounding, self.names))
         return kept[1]
 
     def canonical(self, assumptions: Sequence[tuple[Symbol, bool]] = ()) -> frozenset[Symbol] | None:

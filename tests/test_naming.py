@@ -31,7 +31,7 @@ acts:
 
 
 def test_records_are_called_by_a_noun_and_their_id_or_by_the_files_own_name():
-    names = Names(loads(PAYMENTS, "s.yaml")).complete()
+    names = Names(loads(PAYMENTS, "s.yaml"))
     assert names["t1"] == "the extortion payment t1"  # its stated purpose
     assert names["ransom"] == "the ransom"  # the id is the noun's own word: not "the ransom payment ransom"
     assert names["early"] == "the payment early"  # an id that is a word is not a noun: not "the early"
