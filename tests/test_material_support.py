@@ -117,6 +117,17 @@ def test_foreign_national_abroad_needs_a_jurisdictional_basis(answer):
     assert answer(yaml.replace("%s", "true"), "material_support(payer, t1)").answer == "yes"
 
 
+def test_a_failed_jurisdiction_element_never_denies_a_fact_the_scenario_states(answer):
+    """A US national's payment dated after the day asked: every element about it fails, since as of
+    that day it had not happened; the jurisdiction element says no basis is shown, never that the
+    payer is not a US national (18 U.S.C. § 2339B(d)(1)(A) is met by the nationality alone)."""
+    a = answer(scenario(), "material_support(payer, t1)", as_of="2020-01-01")
+    assert a.answer == "no"
+    text = " ".join(claims(a.explanation))
+    assert "is shown to reach" in text
+    assert "is not a US national" not in text
+
+
 
 def test_statuses_judges_every_transaction_by_the_status_of_its_own_day():
     """Solver.statuses: the whole-scenario read the benchmark uses, day by day and with an unknown."""
