@@ -283,7 +283,6 @@ class _Deciding:
     def __init__(self, library: Library, solver: Any, scenario: Scenario) -> None:
         self.library = library
         self.solver = solver
-        self.scenario = scenario
         self.words: dict[Symbol, str] = {}
         s = scenario
         self.ids = {*s.organizations, *s.actors, *s.transactions, *s.acts, *s.solicitations,
