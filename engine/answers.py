@@ -295,19 +295,24 @@ MAX_BRANCH_FACTS = 3
 def _branch(explainer: Explainer, reading: Reading, facts: list[Symbol], otherwise: str) -> str:
     """The head of one branch of a `depends`: the deciding facts as that branch's reading takes them
     ("If the day Ramon incited terrorist activity came before 2021-01-15: "), so a reader never has to
-    guess which way a bare "if so" answers the deciding question."""
-    if any(fact.name == "reading" for fact in facts):  # the header already words the open point
-        if len(facts) == 1:
-            return "If that reading applies: " if facts[0] in reading else "If it does not apply: "
+    guess which way a bare "if so" answers the deciding question. An open point of law among several
+    facts, or more facts than a head can restate, is answered question by question instead ("If the
+    answers to those questions are yes, no and yes: "), in the order the header asks them."""
+    if not facts:
         return otherwise + ": "
+    if len(facts) == 1 and facts[0].name == "reading":  # the header already words the open point
+        return "If that reading applies: " if facts[0] in reading else "If it does not apply: "
     clauses: list[str] = []
     for fact in facts:  # an open date's boundaries make one clause: the range they leave it
         date = explainer.date_range(fact.arguments[0]) if fact.name == DATE_CHOICE else None
         clause = date or explainer.sentence(fact, negative=fact not in reading, capital=False)
         if clause not in clauses:
             clauses.append(clause)
-    if not clauses or len(clauses) > MAX_BRANCH_FACTS:
-        return otherwise + ": "
+    if len(clauses) > MAX_BRANCH_FACTS or any(fact.name == "reading" for fact in facts):
+        ways = ["yes" if fact in reading else "no" for fact in facts]
+        if len(set(ways)) == 1:
+            return f"If the answer to each of those questions is {ways[0]}: "
+        return f"If the answers to those questions are {', '.join(ways[:-1])} and {ways[-1]}: "
     return "If " + " and ".join(clauses) + ": "
 
 

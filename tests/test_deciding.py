@@ -39,3 +39,25 @@ def test_facts_that_matter_only_together_are_named_and_settle_the_question(path,
             can_hold = solver.sample([*fixed, (atom, True)], [atom]) is not None
             can_fail = solver.sample([*fixed, (atom, False)], [atom]) is not None
             assert not (can_hold and can_fail), f"{group.facts} = {values} leaves {question} open"
+
+
+def test_a_branch_of_many_deciding_facts_answers_each_question_in_the_headers_order():
+    """Too many deciding facts to restate (here duress's elements and two open readings of its
+    scope): each branch says which way it answers every question the header asks, in that order,
+    and the answers are those of the branch's own reading (its deciding facts yes where they hold)."""
+    solver = load_case("cases/material_support/cobro_de_piso_front_chain.yaml").solver(None)
+    answer = ask(solver, "duress_defense_available(supplier,t1)")
+    facts = [f for group in answer.deciding for f in group.facts]
+    holds, fails = answer.explanation.because
+    for branch, defense in ((holds, True), (fails, False)):
+        head, _, rest = branch.claim.partition(": ")
+        assert head.startswith("If the answer"), branch.claim
+        ways = head.replace("If the answers to those questions are ", "").replace(" and ", ", ").split(", ")
+        if head.startswith("If the answer to each of those questions is "):
+            ways = [head.rsplit(" ", 1)[1]] * len(facts)
+        assert len(ways) == len(facts) and set(ways) <= {"yes", "no"}
+        assert ("is not shown to have" not in rest) == defense
+    # The branch where the defence holds has its threat serious and no chance of escape.
+    ways = dict(zip(facts, holds.claim.partition(": ")[0].replace("If the answers to those questions are ", "")
+                    .replace(" and ", ", ").split(", ")))
+    assert ways["serious_threat(t1)"] == "yes" and ways["could_escape(t1)"] == "no"
