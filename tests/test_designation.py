@@ -29,7 +29,7 @@ def test_registry_designation_in_effect_after_publication_cites_the_federal_regi
     assert "8 U.S.C. § 1189(a)(2)(B)(i)" in a.citations
     # The registry records the signing (2025-02-06, by the Secretary of State), so the maker is shown, not presumed.
     text = " ".join(claims(a.explanation))
-    assert "signed on 2025-02-06 was done by the Secretary of State" in text
+    assert "signed on 2025-02-06 was the act of the Secretary of State" in text
     assert "FR Doc 2025-02873" in a.citations  # its source, cited once, not repeated inside the sentence
     assert "FR Doc 2025-02873" in a.citations
     assert not any("presumed that the Secretary of State" in c for c in claims(a.explanation))
