@@ -50,11 +50,16 @@ def _short(answer: Answer) -> str:
 
 
 def _facts(answer: Answer) -> list[str]:
+    """The scenario's facts the explanation rests on; for a `depends`, not the open facts its branches
+    take each way (each branch's reading sets them, the scenario does not: they are the Unknown)."""
+    open_facts = {f for d in answer.deciding for f in d.facts}
     facts = [(n.claim, n.cite) for n in answer.explanation.steps()
-             if not n.because and n.see is None and n.rule in ("scenario", "registry")]
-    facts += [(e.element, e.cite) for e in answer.elements if e.status == "established" and e.rule in ("scenario", "registry")]
-    unknown = [e.element for e in answer.elements if e.status == "unknown"]
-    unknown += [q for d in answer.deciding for q in d.questions]
+             if not n.because and n.see is None and n.rule in ("scenario", "registry") and n.atom not in open_facts]
+    facts += [(e.element, e.cite) for e in answer.elements
+              if e.status == "established" and e.rule in ("scenario", "registry") and e.atom not in open_facts]
+    # What the scenario leaves open, as the questions it turns on; an element unknown for want of them
+    # is in the analysis (listed here only where no question names what is open).
+    unknown = [q for d in answer.deciding for q in d.questions] or [e.element for e in answer.elements if e.status == "unknown"]
     out = ["## Facts relied on", ""]
     out += [f"- {_sentence(claim)}" + (f" ({cite})" if cite and cite not in claim else "")
             for claim, cite in dict.fromkeys(facts)]
@@ -77,7 +82,8 @@ def _analysis(answer: Answer) -> list[str]:
         step = steps.get(element.atom or "")
         number = f"({step.id}) " if step is not None and step.id is not None else ""
         out.append(f"{i}. {number}**{_sentence(element.element)}** — {STATUS_WORDS[element.status]}{cite}")
-        for reason in step.because if step is not None else []:
+        # An unknown element's reasons would be one branch's (a fact the scenario leaves open, taken one way).
+        for reason in step.because if step is not None and element.status != "unknown" else []:
             out += _tree(reason, 1)
     return out + [""]
 
@@ -110,8 +116,10 @@ def _tree(node: ExplanationNode, depth: int) -> list[str]:
 
 
 def _sentence(text: str) -> str:
+    """A claim as a sentence: its full stop added (after a closing parenthesis too: a name such as
+    "Cartel del Golfo (Gulf Cartel, CDG)" may end it)."""
     text = text.strip()
-    return text if text.endswith((".", "?", "!", ")")) else text + "."
+    return text if text.endswith((".", "?", "!", '."', ".)")) else text + "."
 
 
 

@@ -151,3 +151,25 @@ def test_a_header_writes_days_and_amounts_as_asked_and_the_json_keeps_the_atom()
                                                    "review_window_closes(sinaloa,2025-03-24)")
     negated = json.loads(_fto("ask", str(case), "not review_window_closes(sinaloa, 2025-03-24)", "--json").stdout)
     assert negated["label"] == "not review_window_closes(sinaloa,2025-03-24)"
+
+
+def test_a_depends_memo_relies_only_on_stated_facts_and_lists_each_open_one_once():
+    """The branches of a depends each take the open facts one way; neither way is a fact relied on.
+    The memo lists them once, as the questions the answer turns on, and gives an unknown element no
+    reasons (they would be one branch's)."""
+    from engine.cases import load_case
+    from engine.questions import ask
+
+    solver = load_case("cases/material_support/no_knowledge.yaml").solver(None)
+    answer = ask(solver, "material_support(other, tour2)")
+    assert answer.answer == "depends"
+    text = memo(answer)
+    relied = text.split("## Facts relied on")[1].split("**Unknown**")[0]
+    assert "acted knowingly" not in relied and "did not act knowingly" not in relied
+    unknown = text.split("**Unknown**")[1].split("## Analysis")[0]
+    assert "- In the purchase tour2, did the second payer act knowingly?" in unknown
+    assert "The second payer acted knowingly in the purchase tour2." not in unknown  # the element: in the analysis
+    analysis = text.split("## Analysis")[1].split("## What would change")[0].splitlines()
+    knowing = next(i for i, line in enumerate(analysis) if "acted knowingly in the purchase tour2.** — unknown" in line)
+    assert not analysis[knowing + 1].startswith("   -")  # no branch's reasons under it
+    assert "- A Cancun tour operator (Gulf Cartel front) acts as an agent or front of Cartel del Golfo (Gulf Cartel, CDG)." in relied
