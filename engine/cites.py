@@ -408,6 +408,11 @@ def merge(texts: Iterable[str]) -> list[Cite]:
     return list(_merged(frozenset(texts)))
 
 
+def joined(texts: Iterable[str]) -> str:
+    """Several rules' cite strings as one: `merge`d, each authority once, `;`-separated."""
+    return "; ".join(c.text for c in merge(texts))
+
+
 @lru_cache(maxsize=4096)
 def _merged(texts: frozenset[str]) -> tuple[Cite, ...]:
     """`merge`, kept per set of cite strings: the order they come in changes nothing, and an answer

@@ -21,7 +21,7 @@ from clingo.ast import ASTType
 from clingo.symbol import Symbol, SymbolType
 
 from engine import money
-from engine.cites import merge
+from engine.cites import joined
 from engine.literals import (Failure, candidates, evaluate, find_failure, fits, ground_atom, head_binding, partial, preferred,
                              unify, vars_in)
 from engine.literals import elements as element_slots
@@ -423,7 +423,7 @@ class Explainer:
         pred = self.pred(atom)
         if pred is not None and pred.cite:
             return Authority(specs[0].id, pred.cite)
-        return Authority(specs[0].id, "; ".join(c.text for c in merge(r.cite for r in specs)))
+        return Authority(specs[0].id, joined(r.cite for r in specs))
 
     # ---- why -------------------------------------------------------------------
     def why(self, atom: Symbol, depth: int = 0, path: frozenset[Symbol] = frozenset()) -> Node:

@@ -17,7 +17,7 @@ from clingo.symbol import Symbol
 from pydantic import BaseModel
 
 from engine.answers import Answer, ground_text
-from engine.cites import Cite, difference, merge
+from engine.cites import Cite, difference, joined
 from engine.errors import InputError, did_you_mean
 from engine.questions import Reply, ask, ask_all, checked
 from engine.scenario import CASE_KEYS, Scenario, parse
@@ -392,7 +392,7 @@ class Session:
             specs = [self.solver.library.rules[r] for r in remedy.rules]
             out.append(Suggestion(change=[explainer.sentence(sym, negative=not value) for sym, value in remedy.switches],
                                   rule=", ".join(r.id for r in specs),
-                                  cite="; ".join(c.text for c in merge(r.cite for r in specs))))
+                                  cite=joined(r.cite for r in specs)))
         return out + self._dates_that_would(question, atom, want)
 
     def _dates_that_would(self, question: str, atom: Symbol, want: str) -> list[Suggestion]:
