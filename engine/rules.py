@@ -84,6 +84,7 @@ class RuleSpec:
     # an instance in which the two variables stand for the same term (an agent of the organization
     # itself, not of one of its agents), where the general sentence would name the organization twice.
     variants: tuple[tuple[str, str, str], ...] = ()
+    statement: int = -1  # its place in Library.program: its provenance rule is kept where it is
 
     def sentence_for(self, binding: Mapping[str, Any]) -> str:
         """The sentence for one instance of the rule."""
@@ -118,27 +119,77 @@ def _parsed(text: str) -> tuple[Any, tuple[Any, ...]]:
     return _head_atom(rule), body
 
 
-Key = tuple  # (name, arity) or (name, arity, constant first argument): see Library.uses
+Arg = str  # one argument of an atom in a rule: "c:<constant>", "v:<variable>", or "" (anything else)
+Key = tuple  # (name, arity, (Arg, ...)): an atom as a rule reads or defines it (Library.uses)
+Pattern = tuple  # one entry per argument: the constant it is called with, or None for any
 
 
-class _KeyIndex:
-    """The keys some rule reads, by predicate: a head key feeds one of them if it can unify with it."""
+def _called(key: Key, binding: Mapping[str, str]) -> Pattern:
+    """The pattern an atom of a rule is called with, given the constants the rule's head variables are bound to."""
+    return tuple(arg[2:] if arg.startswith("c:") else binding.get(arg[2:]) if arg.startswith("v:") else None
+                 for arg in key[2])
 
-    def __init__(self, keys: Iterable[Key]) -> None:
-        self.consts: dict[tuple[str, int], set[str] | None] = {}
-        for key in keys:
-            sig = key[:2]
-            if len(key) == 2:
-                self.consts[sig] = None  # read with any first argument
-            elif self.consts.get(sig, set()) is not None:
-                self.consts.setdefault(sig, set()).add(key[2])  # type: ignore[union-attr]
 
-    def feeds(self, head: Key) -> bool:
-        sig = head[:2]
-        if sig not in self.consts:
-            return False
-        consts = self.consts[sig]
-        return consts is None or len(head) == 2 or head[2] in consts
+def _bound(head: Key, pattern: Pattern) -> dict[str, str] | None:
+    """The head variables' constants when the head is called with `pattern`; None if it cannot match."""
+    binding: dict[str, str] = {}
+    for arg, want in zip(head[2], pattern):
+        if want is None:
+            continue
+        if arg.startswith("c:"):
+            if arg[2:] != want:
+                return None
+        elif arg.startswith("v:"):
+            if binding.setdefault(arg[2:], want) != want:
+                return None
+    return binding
+
+
+def _covers(general: Pattern, specific: Pattern) -> bool:
+    return all(g is None or g == s for g, s in zip(general, specific))
+
+
+class Calls:
+    """What a set of wanted predicates reads, directly or not: each predicate with the patterns it
+    is called with (`version_in_force(T, section_2339b_a1, V)` calls `conduct_case` only with
+    `section_2339b_a1`, so the rules concluding it for other statutes are left out), and the
+    statements that define it so. A head variable bound by the call passes its constant on to the
+    body atoms that share it."""
+
+    def __init__(self, lib: "Library", wanted: frozenset[tuple[str, int]]) -> None:
+        self.patterns: dict[tuple[str, int], list[Pattern]] = {}
+        self.kept: set[int] = set()
+        self._todo: list[tuple[tuple[str, int], Pattern]] = []
+        for sig in sorted(wanted):
+            self._add(sig, (None,) * sig[1])
+        for i, (heads, body) in enumerate(lib.uses):
+            if not heads:  # a constraint or directive: always kept, and what it reads is wanted
+                self.kept.add(i)
+                for atom in body:
+                    self._add(atom[:2], _called(atom, {}))
+        defining = lib.defining()
+        while self._todo:
+            sig, pattern = self._todo.pop()
+            for i, head in defining.get(sig, ()):
+                binding = _bound(head, pattern)
+                if binding is None:
+                    continue
+                self.kept.add(i)
+                for atom in lib.uses[i][1]:
+                    self._add(atom[:2], _called(atom, binding))
+
+    def _add(self, sig: tuple[str, int], pattern: Pattern) -> None:
+        have = self.patterns.setdefault(sig, [])
+        if any(_covers(p, pattern) for p in have):
+            return
+        have[:] = [p for p in have if not _covers(pattern, p)]
+        have.append(pattern)
+        self._todo.append((sig, pattern))
+
+    def reads(self, atom: clingo.Symbol) -> bool:
+        """Whether some call reads this ground atom (an open fact the wanted predicates may turn on)."""
+        patterns = self.patterns.get((atom.name, len(atom.arguments)), ())
+        return any(all(p is None or p == str(a) for p, a in zip(pattern, atom.arguments)) for pattern in patterns)
 
 
 @dataclass
@@ -151,9 +202,9 @@ class Library:
     # Wordings of constants in a context: `%~ knowledge terrorism | has engaged or engages in terrorism`
     # words `terrorism` so in a placeholder typed `K:knowledge`, where its display name would not read.
     wordings: dict[str, dict[str, str]] = field(default_factory=dict)
-    # For each statement of `program`: the atoms its head defines and its body reads, as
-    # keys (name, arity), or (name, arity, constant) where the first argument is a constant;
-    # a statement with no head (a constraint, a directive) is always kept.
+    # For each statement of `program`: the atoms its head defines and its body reads, as keys
+    # (name, arity, args), each argument a constant, a variable or anything else (Arg); a
+    # statement with no head (a constraint, a directive) is always kept.
     uses: list[tuple[list[Key], list[Key]]] = field(default_factory=list)
     # For each statement of `program`: the predicates it mentions in any way (see _mentions), and
     # those it mentions only once, in a plain positive body literal of a rule with one head atom.
@@ -162,7 +213,8 @@ class Library:
     # rules/record.lp's gates: a dated record's predicate, by the predicate that passes it on unchanged
     # once its day has come (`incitement_on(A, X) :- recorded_incitement(A, X), ...`).
     records: dict[tuple[str, int], str] = field(default_factory=dict)
-    _needed: dict[frozenset[tuple[str, int]], frozenset[Key]] = field(default_factory=dict, repr=False)
+    _needed: dict[frozenset[tuple[str, int]], Calls] = field(default_factory=dict, repr=False)
+    _defining: tuple[int, dict[tuple[str, int], list[tuple[int, Key]]]] | None = field(default=None, repr=False)
     _inlinable: dict[frozenset[tuple[str, int]], dict[tuple[str, int], int]] = field(default_factory=dict, repr=False)
     _ranks: dict[str, int] | None = field(default=None, repr=False)
     _by_head: dict[tuple[str, int], list[RuleSpec]] | None = field(default=None, repr=False)
@@ -200,8 +252,9 @@ class Library:
         at = {} if provenance or not (inline and wanted) else {
             i: sig for sig, i in self.inlinable(wanted).items() if sig in inline}
         program = [_inlined(self.program[i], *at[i]) if i in at else self.program[i] for i in self._kept(wanted)]
-        because = [] if not provenance else self.provenance if needed is None else [
-            text for text, rule in zip(self.provenance, self.rules.values()) if rule.signature in needed]
+        kept = self.calls(wanted).kept if wanted is not None else None
+        because = [] if not provenance else self.provenance if kept is None else [
+            text for text, rule in zip(self.provenance, self.rules.values()) if rule.statement in kept]
         shows = ["#show " + p.name + "/" + str(len(p.params)) + "." for p in self.asks()
                  if needed is None or p.signature in needed]
         return "\n".join(program + because + shows)
@@ -214,8 +267,7 @@ class Library:
         """The statements that `wanted` depends on (all of them without it), by position."""
         if wanted is None:
             return list(range(len(self.program)))
-        keys = _KeyIndex(self._needed_keys(wanted))
-        return [i for i, (heads, _) in enumerate(self.uses) if not heads or any(map(keys.feeds, heads))]
+        return sorted(self.calls(wanted).kept)
 
     def inlinable(self, wanted: frozenset[tuple[str, int]]) -> dict[tuple[str, int], int]:
         """Input predicates whose rows the grounder may hand straight to the one rule that reads
@@ -251,28 +303,24 @@ class Library:
 
     def needed(self, wanted: frozenset[tuple[str, int]]) -> frozenset[tuple[str, int]]:
         """Every predicate the wanted ones depend on (themselves included); worked out once per set."""
-        return frozenset(key[:2] for key in self._needed_keys(wanted))  # type: ignore[misc]
+        return frozenset(self.calls(wanted).patterns)
 
-    def _needed_keys(self, wanted: frozenset[tuple[str, int]]) -> frozenset[Key]:
-        """The closure over keys, so that `reading(a)` in a body does not pull in the rules for `reading(b)`."""
+    def calls(self, wanted: frozenset[tuple[str, int]]) -> Calls:
+        """What the wanted predicates read, with the constants they read it with (Calls)."""
         if wanted not in self._needed:
-            self._needed[wanted] = frozenset(self._closure(wanted))
+            self._needed[wanted] = Calls(self, wanted)
         return self._needed[wanted]
 
-    def _closure(self, wanted: frozenset[tuple[str, int]]) -> set[Key]:
-        needed: set[Key] = set(wanted)
-        for heads, body in self.uses:
-            if not heads:
-                needed.update(body)
-        grew = True
-        while grew:
-            grew = False
-            keys = _KeyIndex(needed)
-            for heads, body in self.uses:
-                if heads and not needed.issuperset(body) and any(map(keys.feeds, heads)):
-                    needed.update(body)
-                    grew = True
-        return needed
+    def defining(self) -> dict[tuple[str, int], list[tuple[int, Key]]]:
+        """Each predicate's defining statements (by position), with the head atom that defines it
+        (indexed again when statements have been added since: a rule book is loaded file by file)."""
+        if self._defining is None or self._defining[0] != len(self.uses):
+            index: dict[tuple[str, int], list[tuple[int, Key]]] = {}
+            for i, (heads, _) in enumerate(self.uses):
+                for head in heads:
+                    index.setdefault(head[:2], []).append((i, head))
+            self._defining = (len(self.uses), index)
+        return self._defining[1]
 
     def to_json(self) -> str:
         return json.dumps({
@@ -293,7 +341,7 @@ class Library:
         data = json.loads(text)
         lib = cls(program=data["program"], provenance=data["provenance"], constructors=set(data["constructors"]),
                   wordings=data["wordings"],
-                  uses=[([tuple(h) for h in heads], [tuple(b) for b in body]) for heads, body in data["uses"]],
+                  uses=[([_loaded_key(h) for h in heads], [_loaded_key(b) for b in body]) for heads, body in data["uses"]],
                   mentions=[[(name, arity) for name, arity in sigs] for sigs in data["mentions"]],
                   plain=[[(name, arity) for name, arity in sigs] for sigs in data["plain"]],
                   records={(name, arity): recorded for name, arity, recorded in data["records"]})
@@ -537,21 +585,24 @@ def _inlined(text: str, name: str, arity: int) -> str:
 
 
 def _key(name: str, arguments: Sequence[Any]) -> Key:
-    """(name, arity), with the first argument when it is a constant (an AST node or a Symbol)."""
-    if arguments:
-        first = arguments[0]
-        if isinstance(first, clingo.Symbol):
-            const = first.name if first.type == clingo.SymbolType.Function and not first.arguments else None
-        elif first.ast_type == ASTType.SymbolicTerm:
-            sym = first.symbol
-            const = sym.name if sym.type == clingo.SymbolType.Function and not sym.arguments else None
-        elif first.ast_type == ASTType.Function and not first.arguments and not first.external:
-            const = first.name
-        else:
-            const = None
-        if const:
-            return (name, len(arguments), const)
-    return (name, len(arguments))
+    """(name, arity, args): each argument of an atom in a rule as a constant, a variable (`_` is none:
+    it binds nothing) or anything else."""
+    return (name, len(arguments), tuple(_arg(a) for a in arguments))
+
+
+def _arg(node: Any) -> Arg:
+    if node.ast_type == ASTType.SymbolicTerm and not (node.symbol.type == clingo.SymbolType.Function
+                                                      and node.symbol.arguments):
+        return "c:" + str(node.symbol)
+    if node.ast_type == ASTType.Function and not node.arguments and not node.external:
+        return "c:" + node.name
+    if node.ast_type == ASTType.Variable and node.name != "_":
+        return "v:" + node.name
+    return ""
+
+
+def _loaded_key(data: Sequence[Any]) -> Key:
+    return (data[0], data[1], tuple(data[2]))
 
 
 def _constructors(rule: Any) -> set[str]:
@@ -679,7 +730,7 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         lib.provenance.append(str(prov))
         lib.rules[rid] = RuleSpec(rid, cite, sentence, file, line, head_atom.name, len(head_atom.arguments),
                                   variables, str(stm), extras.get("status", ""), extras.get("note", ""),
-                                  "trivial" in extras, tuple(elements), tuple(variants))
+                                  "trivial" in extras, tuple(elements), tuple(variants), len(lib.program) - 1)
 
 
 def _record_gate(rule: Any) -> tuple[tuple[str, int], str] | None:
@@ -704,7 +755,7 @@ def _rule_folder() -> Any:
     return bundled_folder("engine.rulebook", "rules", "designation.lp")
 
 
-CACHE_VERSION = "9"
+CACHE_VERSION = "11"
 
 
 def _cache_dir() -> Path:

@@ -314,19 +314,8 @@ class _Deciding:
     def _relevant_to(self, sig: tuple[str, int]) -> frozenset[int]:
         """The open atoms (by position) that the rule book lets `sig` depend on (Library.needed)."""
         if sig not in self.relevant:
-            keys = self.library._needed_keys(frozenset({sig}))
-            sigs = {k[:2] for k in keys}
-            found = set()
-            for i, (atom, _, _) in enumerate(self.open):
-                u_sig = (atom.name, len(atom.arguments))
-                if u_sig not in sigs:
-                    continue
-                first = atom.arguments[0] if atom.arguments else None
-                if first is not None and first.type == SymbolType.Function and not first.arguments \
-                        and u_sig not in keys and (*u_sig, first.name) not in keys:
-                    continue  # e.g. reading(x) where the rules read only reading(y)
-                found.add(i)
-            self.relevant[sig] = frozenset(found)
+            calls = self.library.calls(frozenset({sig}))  # reading(x) is not relevant where only reading(y) is read
+            self.relevant[sig] = frozenset(i for i, (atom, _, _) in enumerate(self.open) if calls.reads(atom))
         return self.relevant[sig]
 
     def near(self, names: set[str], days: set[int]) -> list[int]:

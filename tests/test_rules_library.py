@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import clingo
 import pytest
 
 from engine.questions import ask, wanted_for
@@ -203,6 +204,22 @@ def test_a_table_named_anywhere_else_is_not_inlinable(other):
     wanted = frozenset({("h", 1), ("g", 1), ("k", 0), ("t", 1)})
     assert ("p", 1) in alone.inlinable(wanted)
     assert ("p", 1) not in both.inlinable(wanted)
+
+
+def test_a_constant_in_a_call_narrows_the_rules_kept_even_through_a_head_variable():
+    """`max_prison` reads `version_in_force(T, section_2339b_a1, V)`, whose rule passes the statute on to
+    `conduct_case(K, S, D)`: only the rules concluding `conduct_case` for that statute are kept, not those
+    of every body of law (which brought in the whole of § 2339A, § 2339C, IEEPA and the firearms law)."""
+    lib = Library()
+    _load_file(lib, "rules/t.lp", "v(K, S) :- c(K, S).\nc(K, s1) :- a(K).\nc(K, s2) :- b(K).\n"
+                                  "c(K, S) :- d(K, S).\nm(K) :- v(K, s1).\nn(K) :- v(K, _).\n")
+    wanted = frozenset({("m", 1)})
+    assert lib.needed(wanted) == {("m", 1), ("v", 2), ("c", 2), ("a", 1), ("d", 2)}  # not b: it concludes c(K, s2)
+    assert lib.statements(wanted) == ["#program base.", "v(K,S) :- c(K,S).", "c(K,s1) :- a(K).", "c(K,S) :- d(K,S).",
+                                      "m(K) :- v(K,s1)."]
+    calls = lib.calls(wanted)
+    assert calls.reads(clingo.parse_term("d(x, s1)")) and not calls.reads(clingo.parse_term("d(x, s2)"))
+    assert ("b", 1) in lib.needed(frozenset({("n", 1)}))  # `_` binds nothing: every statute is read
 
 
 def test_two_tables_read_by_one_rule_are_not_inlined():
