@@ -356,10 +356,9 @@ def ask(
         suggestions = [session.why_not(t) if a.answer == "no" and isinstance(a, Answer) else []
                        for t, a in zip(texts, answers)]
     else:
-        from engine.questions import ask_all, wanted_for
-        from engine.solve import Solver
+        from engine.questions import ask_all, solver_for
 
-        answers = ask_all(Solver(model, day, source=located.source, only=wanted_for(texts), readings=fixed),
+        answers = ask_all(solver_for(model, texts, explain_all, as_of=day, source=located.source, readings=fixed),
                           texts, explain_all)
     if view not in ("json", "text") and not all(isinstance(a, Answer) for a in answers):
         raise InputError("<command line>", f"--format {view} shows one conclusion's proof; an open question's "

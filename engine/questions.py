@@ -178,6 +178,35 @@ def wanted_for(texts: Sequence[str]) -> frozenset[tuple[str, int]] | None:
         return None
 
 
+def solver_for(scenario: Any, texts: Sequence[str], explain_all: bool = False, **options: Any) -> Solver:
+    """A cold Solver for these questions: it grounds only the law they turn on, and the derivations
+    an explanation reads (provenance) only where one will be built. Why: an open question's listing
+    explains no binding, and at 1e4 transactions the derivations are most of the grounding."""
+    return Solver(scenario, only=wanted_for(texts), provenance=explains(texts, explain_all), **options)
+
+
+def explains(texts: Sequence[str], explain_all: bool = False) -> bool:
+    """Whether answering these questions builds an explanation: a ground question's answer, a value
+    asked of one conclusion (`report_due(bank, h1, D)`), every binding with `explain_all`. True for
+    a text that does not parse (its error is reported by the solve)."""
+    from engine.rules import library
+
+    if explain_all:
+        return True
+    preds = library().preds
+    try:
+        questions = [parse(t) for t in texts]
+    except InputError:
+        return True
+    return any(q.ground or q.signature not in preds or _explained(q, preds[q.signature]) for q in questions)
+
+
+def _explained(question: "Question", spec: PredSpec) -> bool:
+    """An open question whose only variables stand for its value is answered with the computation
+    of each value; any other lists its bindings, each asked by its ground form for its explanation."""
+    return question.free <= value_positions(spec)
+
+
 VALUES = ("date", "usd", "years")
 """Argument formats that are a value a question may ask for (rules/README.md: `{V:date}`, ...)."""
 
@@ -271,12 +300,15 @@ def ask_all(solver: Solver, texts: Sequence[str], explain_all: bool = False) -> 
 
 def listing(solver: Solver, question: Question, explain_all: bool = False) -> Listing:
     """Every binding of an open question that holds in some reading, with its status; the depends ones
-    with their deciding facts, and (where asked, or for a value) each with its ground form's answer."""
+    with their deciding facts, and (where asked, or where the variables stand only for the value) each
+    with its ground form's answer."""
     spec = solver.library.preds[question.signature]
     is_value = bool(question.free & value_positions(spec))
     statuses = solver.statuses([question.signature])
     found = sorted((atom, binding) for atom in statuses if (binding := question.matches(atom)) is not None)
-    explained = [atom for atom, _ in found if explain_all or is_value]
+    explained = [atom for atom, _ in found if explain_all or _explained(question, spec)]
+    if explained and not solver.provenance:
+        raise ValueError("this listing explains its bindings: its Solver needs provenance (questions.solver_for)")
     answers = dict(zip(explained, (explain(solver.library, e) for e in gather_many(solver, explained, statuses))))
     names = Reading(solver.ground_atoms(("name", 2)), names=solver.names)
     render = Renderer(names, solver.library.wordings)

@@ -190,6 +190,7 @@ class Solver:
         self.source = source
         self.as_of = as_of or scenario.as_of
         self.warm = warm
+        self.provenance = provenance  # whether explanations can be read from its answer sets
         self.library = rules.library()
         # `only`: the predicates wanted; the rules and facts they do not depend on are left out.
         self.wanted = frozenset(only) if only is not None else None

@@ -11,7 +11,7 @@ import clingo
 import pytest
 
 from engine.errors import InputError
-from engine.questions import ask, ask_all, parse
+from engine.questions import ask, ask_all, explains, parse, solver_for
 from engine.reading import Reading
 from engine.scenario import loads
 from engine.session import Session
@@ -211,6 +211,33 @@ def test_a_value_question_gives_the_value_with_its_computation(payers):
     assert explained is not None  # always, for a value: the explanation is the computation
     assert "18 U.S.C. § 2339B(a)(1), as amended by Pub. L. 114-23, § 704, 129 Stat. 268 (2015)" in explained.citations
     assert any("2015-06-02" in n.claim for n in explained.explanation.because)
+
+
+def test_a_value_question_with_other_arguments_open_lists_values_each_computed_by_its_ground_form(payers):
+    found = ask(payers, "max_prison(A, T, P)")
+    assert found.form == "value" and found.answer == "yes"
+    assert {b.question: b.answer for b in found.bindings} == {  # the three material-support bindings, each 20 years
+        "max_prison(broker, t2, 20)": "depends", "max_prison(grocer, t4, 20)": "yes", "max_prison(trucker, t1, 20)": "yes"}
+    assert all(b.explained is None for b in found.bindings)
+    assert found.bindings[0].deciding  # the broker's term depends on what made his payment depend
+    for b in found.bindings:  # each value is the one its ground form computes
+        one = ask(payers, f"max_prison({b.values['A']}, {b.values['T']}, P)")
+        assert [(x.question, x.answer) for x in one.bindings] == [(b.question, b.answer)] and one.bindings[0].explained
+    assert all(b.explained for b in ask(payers, "max_prison(A, T, P)", explain_all=True).bindings)
+
+
+def test_a_listing_that_explains_nothing_is_answered_alike_without_derivations(payers):
+    """questions.solver_for grounds no provenance for a listing (at 1e4 transactions it is most of the
+    grounding); its answer must be the one a Solver with provenance gives."""
+    assert not explains(["max_prison(A, T, P)", "material_support(_, T)"])
+    assert explains(["max_prison(grocer, t4, P)"]) and explains(["designated(cjng)"])
+    assert explains(["designated(O)"], explain_all=True)
+    for question in ("max_prison(A, T, P)", "material_support(A, T)", "designated(O)"):
+        lean = solver_for(payers.scenario, [question], source="payers.yaml")
+        assert not lean.provenance
+        assert ask(lean, question).model_dump() == ask(payers, question).model_dump()
+    with pytest.raises(ValueError, match="needs provenance"):
+        ask(solver_for(payers.scenario, ["designated(O)"]), "designated(O)", explain_all=True)
 
 
 def test_a_reading_indexed_by_its_grounding_says_what_the_answer_set_read_whole_says(payers):

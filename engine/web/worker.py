@@ -27,11 +27,10 @@ from engine.answers import Answer, parse_day
 from engine.cli import OUT_OF_MEMORY, _drawn as drawn, _limit_memory, _out_of_memory
 from engine.errors import InputError
 from engine.memo import whatif_memo
-from engine.questions import Reply, ask_all, wanted_for
+from engine.questions import Reply, ask_all, solver_for
 from engine.rules import library
 from engine.scenario import parse
 from engine.session import Change, Session, WhatIf, changes_from_patch, parse_set
-from engine.solve import Solver
 from engine.web.levers import levers
 from engine.yamlsource import Located, load_text
 
@@ -162,7 +161,7 @@ class Jobs:
                 no = isinstance(answer, Answer) and answer.answer == "no"
                 answered.append((answer, session.why_not(question) if no else []))
         else:
-            solver = Solver(parse(located), day, source=located.source, only=wanted_for(questions), readings=fixed)
+            solver = solver_for(parse(located), questions, as_of=day, source=located.source, readings=fixed)
             answered = [(reply, []) for reply in ask_all(solver, questions)]
         if view != "json":
             answer, suggestions = answered[0]
