@@ -186,10 +186,11 @@ class Calls:
         have.append(pattern)
         self._todo.append((sig, pattern))
 
-    def reads(self, atom: clingo.Symbol) -> bool:
-        """Whether some call reads this ground atom (an open fact the wanted predicates may turn on)."""
-        patterns = self.patterns.get((atom.name, len(atom.arguments)), ())
-        return any(all(p is None or p == str(a) for p, a in zip(pattern, atom.arguments)) for pattern in patterns)
+    def reads(self, name: str, arguments: Sequence[str]) -> bool:
+        """Whether some call reads this ground atom, given by its name and its arguments' text (an open
+        fact the wanted predicates may turn on)."""
+        patterns = self.patterns.get((name, len(arguments)), ())
+        return any(all(p is None or p == a for p, a in zip(pattern, arguments)) for pattern in patterns)
 
 
 @dataclass

@@ -290,14 +290,21 @@ class _Deciding:
         # Each open atom once: the ids and days it names, filed under each id it names (else under
         # one of its days, or under None), so a row looks only at the open atoms about its own ids
         # and days.
+        # Read once per open atom: each name or argument asked of a Symbol is a call into clingo.
         self.open: list[tuple[Symbol, frozenset[str], frozenset[int]]] = []
         self.by_anchor: dict[object, list[int]] = {}
+        self.kinds: list[object] = []  # of each open atom: see _kind
+        self.texts: list[tuple[str, tuple[str, ...]]] = []  # of each open atom: its name and arguments
         for atom in solver.open_atoms:
             ids: set[str] = set()
             days: set[int] = set()
             self._names(atom, ids, days)
             for anchor in ids or [min(days) if days else None]:
                 self.by_anchor.setdefault(anchor, []).append(len(self.open))
+            args = atom.arguments
+            # Open atoms fixed together: those of one predicate; a fact about no scenario id on its own.
+            self.kinds.append((atom.name, len(args)) if ids or days else len(self.open))
+            self.texts.append((atom.name, tuple(str(a) for a in args)))
             self.open.append((atom, frozenset(ids), frozenset(days)))
         self.relevant: dict[tuple[str, int], frozenset[int]] = {}
 
@@ -315,7 +322,7 @@ class _Deciding:
         """The open atoms (by position) that the rule book lets `sig` depend on (Library.needed)."""
         if sig not in self.relevant:
             calls = self.library.calls(frozenset({sig}))  # reading(x) is not relevant where only reading(y) is read
-            self.relevant[sig] = frozenset(i for i, (atom, _, _) in enumerate(self.open) if calls.reads(atom))
+            self.relevant[sig] = frozenset(i for i, (name, args) in enumerate(self.texts) if calls.reads(name, args))
         return self.relevant[sig]
 
     def near(self, names: set[str], days: set[int]) -> list[int]:
@@ -329,11 +336,6 @@ class _Deciding:
         relevant = self._relevant_to((atom.name, len(atom.arguments)))
         return [i for i in near if i in relevant]
 
-    def _kind(self, i: int) -> object:
-        """Open atoms fixed together: those of one predicate; a fact about no scenario id on its own."""
-        atom, ids, days = self.open[i]
-        return (atom.name, len(atom.arguments)) if ids or days else i
-
     def settle(self, only: list[tuple[str, int]], pending: list[tuple[Row, list[Symbol], set[str], set[int]]]) -> None:
         """Each pending row's deciding questions (see the class): its candidates that the solver
         finds settle one of its `depends` conclusions."""
@@ -346,13 +348,15 @@ class _Deciding:
             for _, cands, names in found:
                 if self._doubtful(cands, names):
                     for i in cands:
-                        kinds.setdefault(self._kind(i), {})[self.open[i][0]] = None
+                        kinds.setdefault(self.kinds[i], {})[self.open[i][0]] = None
         fixed = {kind: [self._fixed(only, atoms, value) for value in (True, False)] for kind, atoms in kinds.items()}
         for row, found in asked:
             out: list[str] = []
             for atom, cands, names in found:
                 if self._doubtful(cands, names):
-                    ways = {i: [None if st is None else st.get(atom, "no") for st in fixed[self._kind(i)]] for i in cands}
+                    by_kind = {kind: [None if st is None else st.get(atom, "no") for st in fixed[kind]]
+                               for kind in {self.kinds[i] for i in cands}}
+                    ways = {i: by_kind[self.kinds[i]] for i in cands}
                     settle = [i for i in cands if None not in ways[i] and "depends" not in ways[i]]
                     # else those whose fixing changes the answer at all; a fact that changes nothing is left out
                     cands = settle or [i for i in cands if set(ways[i]) != {"depends"}] or cands
