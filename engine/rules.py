@@ -73,6 +73,7 @@ class RuleSpec:
     arity: int
     variables: tuple[str, ...]
     text: str
+    statement: int  # its place in Library.program: its provenance rule is kept where the statement is
     status: str = ""  # "" (verified), or unverified | open | analysis | contested: how sure the reading is
     note: str = ""  # a research note on the reading, shown among an answer's caveats, never in the cite
     trivial: bool = False  # a step no reader needs (an organization standing for itself)
@@ -84,7 +85,6 @@ class RuleSpec:
     # an instance in which the two variables stand for the same term (an agent of the organization
     # itself, not of one of its agents), where the general sentence would name the organization twice.
     variants: tuple[tuple[str, str, str], ...] = ()
-    statement: int = -1  # its place in Library.program: its provenance rule is kept where it is
 
     def sentence_for(self, binding: Mapping[str, Any]) -> str:
         """The sentence for one instance of the rule."""
@@ -730,8 +730,8 @@ def _load_file(lib: Library, file: str, text: str) -> None:
         prov, variables = _provenance_rule(rid, stm, head_atom)
         lib.provenance.append(str(prov))
         lib.rules[rid] = RuleSpec(rid, cite, sentence, file, line, head_atom.name, len(head_atom.arguments),
-                                  variables, str(stm), extras.get("status", ""), extras.get("note", ""),
-                                  "trivial" in extras, tuple(elements), tuple(variants), len(lib.program) - 1)
+                                  variables, str(stm), len(lib.program) - 1, extras.get("status", ""),
+                                  extras.get("note", ""), "trivial" in extras, tuple(elements), tuple(variants))
 
 
 def _record_gate(rule: Any) -> tuple[tuple[str, int], str] | None:
@@ -756,7 +756,7 @@ def _rule_folder() -> Any:
     return bundled_folder("engine.rulebook", "rules", "designation.lp")
 
 
-CACHE_VERSION = "11"
+CACHE_VERSION = "12"
 
 
 def _cache_dir() -> Path:
