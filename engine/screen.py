@@ -298,25 +298,27 @@ class _Deciding:
         for atom in solver.open_atoms:
             ids: set[str] = set()
             days: set[int] = set()
-            self._names(atom, ids, days)
+            args = atom.arguments
+            self._names(args, ids, days)
             for anchor in ids or [min(days) if days else None]:
                 self.by_anchor.setdefault(anchor, []).append(len(self.open))
-            args = atom.arguments
             # Open atoms fixed together: those of one predicate; a fact about no scenario id on its own.
             self.kinds.append((atom.name, len(args)) if ids or days else len(self.open))
             self.texts.append((atom.name, tuple(str(a) for a in args)))
             self.open.append((atom, frozenset(ids), frozenset(days)))
         self.relevant: dict[tuple[str, int], frozenset[int]] = {}
 
-    def _names(self, atom: Symbol, ids: set[str], days: set[int]) -> None:
-        for arg in atom.arguments:
-            if arg.type == SymbolType.Number:
+    def _names(self, args: Sequence[Symbol], ids: set[str], days: set[int]) -> None:
+        for arg in args:
+            kind = arg.type
+            if kind == SymbolType.Number:
                 days.add(arg.number)
-            elif arg.type == SymbolType.Function:
-                if not arg.arguments and arg.name in self.ids:
+            elif kind == SymbolType.Function:
+                inner = arg.arguments
+                if inner:
+                    self._names(inner, ids, days)
+                elif arg.name in self.ids:
                     ids.add(arg.name)
-                elif arg.arguments:
-                    self._names(arg, ids, days)
 
     def _relevant_to(self, sig: tuple[str, int]) -> frozenset[int]:
         """The open atoms (by position) that the rule book lets `sig` depend on (Library.needed)."""
