@@ -265,6 +265,11 @@ def defects(answer: Answer) -> list[str]:
     problems += [f"placeholder in {text!r}" for text in texts if UNBOUND in text or "{" in text or "}" in text]
     cites = answer.citations + [n.cite for n in steps] + [e.cite for e in answer.elements]
     problems += [f"a research note inside the citation {cite!r}" for cite in dict.fromkeys(cites) if STATUS_WORDS.search(cite)]
+    top = answer.explanation
+    if (answer.answer == "yes" and top.holds and top.rule in ("", "scenario") and not top.because
+            and not answer.question.startswith("not ")):
+        # Every askable conclusion is drawn by a rule: one shown without it lost its derivation (provenance).
+        problems.append(f"a conclusion shown without the rule that draws it: {top.claim!r}")
     if answer.answer == "depends":  # a caveat names the step, not the branch it heads ("If ...: ")
         heads = {branch.claim for branch in answer.explanation.because}
         problems += [f"a caveat repeats a branch head: {c.step!r}" for c in answer.caveats if c.step in heads]

@@ -118,6 +118,24 @@ def test_defects_name_a_repeated_step_a_placeholder_and_a_note_inside_a_citation
     assert any("research note inside the citation" in p for p in found)
 
 
+def test_a_yes_whose_derivation_was_lost_is_a_defect_not_a_bare_claim():
+    """A Solver without the derivations (provenance) still answers, but can show only the claim: the
+    explanation a reader is owed is missing, and `fto check` must fail rather than pass it."""
+    import datetime as dt
+
+    from engine.questions import ask
+    from engine.scenario import load
+    from engine.solve import Solver
+
+    scenario, _ = load(str(ROOT / "examples/sinaloa.yaml"))
+    day = dt.date(2025, 3, 1)
+    assert defects(ask(Solver(scenario, day), "designated(sinaloa)")) == []
+    bare = ask(Solver(scenario, day, provenance=False), "designated(sinaloa)")
+    assert bare.answer == "yes" and bare.explanation.because == []
+    assert defects(bare) == ["a conclusion shown without the rule that draws it: 'Cartel de Sinaloa (Sinaloa Cartel) "
+                             "is a designated Foreign Terrorist Organization as of the date asked'"]
+
+
 def test_caveats_keep_status_and_note_out_of_the_cite(answer):
     a = answer("""\
         scenario: a set-aside after the payment
