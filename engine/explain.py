@@ -542,7 +542,11 @@ class Explainer:
                 if failure is not None:
                     failures.append(failure)
         # Alternatives that could not even begin to apply are noise beside one that did.
-        kept = [f for f in failures if f.applies(self.reading)] or failures
+        applying = [f for f in failures if f.applies(self.reading)]
+        kept = applying or failures
+        # Where none did because what they are about is a record dated after the date asked (a payment
+        # not yet made gives no basis of jurisdiction), that is the reason; their other elements are not.
+        later = [] if applying else [self._not_yet(f) for f in kept]
         if not kept:
             authority = self.cite_for_pred(atom)
             return Node.by(self.sentence(atom, negative=True),
@@ -556,12 +560,26 @@ class Explainer:
         spans = self.spans(self.carried_variables(first.spec, first.binding))
         node = Node.by(self.sentence(atom, negative=True, extra=first.binding, spans=spans), authority.unengaged(),
                        holds=False, atom=self.atom_text(atom))
+        if later and all(later):
+            node.because.append(later[0])  # type: ignore[arg-type]
+            return node
         for failure in kept:
             for literal in failure.failed:
                 child = self._failed_literal(failure.spec, literal, failure.binding, depth, path | {atom})
                 if child is not None and all(child.as_dict() != other.as_dict() for other in node.because):
                     node.because.append(child)  # two rules failing on the same fact name it once
         return node
+
+    def _not_yet(self, failure: Failure) -> Node | None:
+        """The record a failed rule is about (its binding literal), where the scenario holds it dated
+        after the date asked; None if its binding literal is anything else."""
+        first = failure.first
+        if first is None:
+            return None
+        symbol = first.atom.symbol
+        if symbol.ast_type != ASTType.Function:
+            return None
+        return self._later_record(symbol.name, partial(symbol, failure.binding))
 
     def _failed_literal(self, spec: RuleSpec, literal: Any, binding: dict[str, Symbol], depth: int,
                         path: frozenset[Symbol]) -> Node | None:

@@ -154,10 +154,15 @@ class Failure:
     failed: list[Any]
     satisfied: int
 
+    @property
+    def first(self) -> Any | None:
+        """The rule's binding literal: its first positive atom, which says what the rule is about."""
+        return next((lit for lit in self.spec.body
+                     if lit.atom.ast_type == ASTType.SymbolicAtom and lit.sign == ast.Sign.NoSign), None)
+
     def applies(self, reading: Reading) -> bool:
         """Whether the rule is about this case: its first (binding) literal holds (rules/README.md)."""
-        first = next((lit for lit in self.spec.body
-                      if lit.atom.ast_type == ASTType.SymbolicAtom and lit.sign == ast.Sign.NoSign), None)
+        first = self.first
         if first is None:
             return True
         return any(unify(first.atom.symbol, a, self.binding) is not None

@@ -119,13 +119,15 @@ def test_foreign_national_abroad_needs_a_jurisdictional_basis(answer):
 
 def test_a_failed_jurisdiction_element_never_denies_a_fact_the_scenario_states(answer):
     """A US national's payment dated after the day asked: every element about it fails, since as of
-    that day it had not happened; the jurisdiction element says no basis is shown, never that the
-    payer is not a US national (18 U.S.C. § 2339B(d)(1)(A) is met by the nationality alone)."""
+    that day it had not happened, and that is the reason given; never that the payer is not a US
+    national (18 U.S.C. § 2339B(d)(1)(A) is met by the nationality alone), nor the other bases of
+    jurisdiction or the attempt and conspiracy alternatives, which fail only because of it."""
     a = answer(scenario(), "material_support(payer, t1)", as_of="2020-01-01")
     assert a.answer == "no"
     text = " ".join(claims(a.explanation))
-    assert "is shown to reach" in text
-    assert "is not a US national" not in text
+    assert "comes after the date asked, 2020-01-01, so as of that date it had not happened" in text
+    assert "is not a US national" not in text and "lawful permanent resident" not in text
+    assert "attempted" not in text and "conspiracy" not in text
 
 
 
