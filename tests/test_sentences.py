@@ -87,3 +87,18 @@ def test_every_rule_sentence_and_element_wording_reads_without_placeholders_or_g
             problems += [f"{rule.file}:{rule.line}: {rule.id}: {what}: {text!r}" for pattern, what in BAD
                          if pattern.search(text)]
     assert not problems, "\n".join(problems)
+
+
+def test_a_party_whose_id_is_a_word_the_rules_use_goes_by_its_own_name(answer):
+    """The rule book words the relation kind `member` ("a member of") only where a sentence names a
+    kind; a party a scenario calls `member` keeps the name the scenario gives it."""
+    found = answer("""\
+        scenario: a party whose id is member
+        as_of: 2025-09-01
+        organizations:
+          cjng: {registry: cjng}
+        actors:
+          member: {name: the TdA member, kind: person, member_of: [cjng]}
+        """, "membership_offense(member, cjng)")
+    text = " ".join(n.claim for n in found.explanation.steps())
+    assert "the TdA member" in text and "a member of is" not in text.lower()
