@@ -289,22 +289,21 @@ class _Deciding:
                     *(e.id for e in s.events if e.id), *(h.id for h in s.holdings if h.id)}
         # Each open atom once: the ids and days it names, filed under each id it names (else under
         # one of its days, or under None), so a row looks only at the open atoms about its own ids
-        # and days.
-        # Read once per open atom: each name or argument asked of a Symbol is a call into clingo.
+        # and days. Each is read once here: every name or argument asked of a Symbol is a call into clingo.
         self.open: list[tuple[Symbol, frozenset[str], frozenset[int]]] = []
         self.by_anchor: dict[object, list[int]] = {}
-        self.kinds: list[object] = []  # of each open atom: see _kind
-        self.texts: list[tuple[str, tuple[str, ...]]] = []  # of each open atom: its name and arguments
+        self.kinds: list[object] = []  # of each open atom: what it is fixed together with (settle)
+        self.texts: list[tuple[str, tuple[str, ...]]] = []  # of each open atom: its name and arguments' text
         for atom in solver.open_atoms:
             ids: set[str] = set()
             days: set[int] = set()
-            args = atom.arguments
+            name, args = atom.name, atom.arguments
             self._names(args, ids, days)
             for anchor in ids or [min(days) if days else None]:
                 self.by_anchor.setdefault(anchor, []).append(len(self.open))
             # Open atoms fixed together: those of one predicate; a fact about no scenario id on its own.
-            self.kinds.append((atom.name, len(args)) if ids or days else len(self.open))
-            self.texts.append((atom.name, tuple(str(a) for a in args)))
+            self.kinds.append((name, len(args)) if ids or days else len(self.open))
+            self.texts.append((name, tuple(str(a) for a in args)))
             self.open.append((atom, frozenset(ids), frozenset(days)))
         self.relevant: dict[tuple[str, int], frozenset[int]] = {}
 
