@@ -236,7 +236,8 @@ class Solver:
         self._cone: Cone | None | bool = False  # False: not built yet for the current facts
         self._switched = 0  # depth of `switched` contexts: nothing is cached inside one
         self._shown_sigs: set[tuple[str, int]] = set()  # predicates statuses() has added a #show for
-        self._guides: tuple[int, int] | None = None  # switches of the enumeration heuristic (_guided)
+        self._dropped: dict[frozenset[tuple[str, int]], frozenset[Symbol]] = {}  # statuses(): atoms of others
+        self._guide: tuple[int, bool | None] | None = None  # the enumeration heuristic's switch and its value (_guided)
 
     def _readings(self) -> list[Symbol]:
         found: set[Symbol] = set()
@@ -436,6 +437,15 @@ class Solver:
         A whole-scenario analysis: the predicates are shown (`_show`) and each solve's shown
         atoms are read in one call, rather than one call per atom.
         """
+        found = self.statuses_each(signatures, [assumptions])[0]
+        if found is None:
+            raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
+        return found
+
+    def statuses_each(self, signatures: Iterable[tuple[str, int]],
+                      assumption_sets: Sequence[Sequence[tuple[Symbol, bool]]]) -> list[Statuses | None]:
+        """`statuses` under each set of assumptions (None for a set no reading meets), the searches
+        for every set made together (`_consequences_each`)."""
         sigs = set(signatures)
         bad = [sig for sig in sigs if not _PREDICATE.fullmatch(sig[0]) or not isinstance(sig[1], int) or sig[1] < 0]
         if bad:
@@ -446,15 +456,25 @@ class Solver:
             raise ValueError(f"{outside[0]}/{outside[1]} is not among the predicates this solver was built for (only=)")
         with collector_paused():
             self._show(sigs)
-            brave, cautious = self._shown_consequences(assumptions)
             # Other shown atoms (the askable conclusions, earlier calls' predicates) are dropped by
             # identity: asking a Symbol its name is a call into clingo, and there may be 1e5 of them.
-            others = ({p.signature for p in self.library.asks()} | self._shown_sigs) - sigs
-            drop = {sa.symbol for sig in sorted(others) for sa in self.ctl.symbolic_atoms.by_signature(*sig)}
-            atoms = [atom for atom in brave if atom not in drop] if drop else brave
-            if cautious is None:  # nothing open: one reading
-                return Statuses(list(zip(atoms, itertools.repeat("yes"))))
-            return Statuses([(atom, "yes" if atom in cautious else "depends") for atom in atoms])
+            others = frozenset(({p.signature for p in self.library.asks()} | self._shown_sigs) - sigs)
+            if others not in self._dropped:  # read once: the grounding holds the same atoms of them
+                self._dropped[others] = frozenset(sa.symbol for sig in sorted(others)
+                                                  for sa in self.ctl.symbolic_atoms.by_signature(*sig))
+            drop = self._dropped[others]
+            out: list[Statuses | None] = []
+            for found in self._consequences_each(assumption_sets):
+                if found is None:
+                    out.append(None)
+                    continue
+                brave, cautious = found
+                atoms = [atom for atom in brave if atom not in drop] if drop else brave
+                if cautious is None:  # nothing open: one reading
+                    out.append(Statuses(list(zip(atoms, itertools.repeat("yes")))))
+                else:
+                    out.append(Statuses([(atom, "yes" if atom in cautious else "depends") for atom in atoms]))
+            return out
 
     def _show(self, sigs: Iterable[tuple[str, int]]) -> None:
         """Make these predicates output atoms (a `#show` part grounded on top, which changes no
@@ -539,18 +559,25 @@ class Solver:
                             ) -> tuple[list[Symbol], frozenset[Symbol] | None]:
         """The shown atoms of some reading (brave), and of every reading (cautious: None when
         nothing is open, so the one reading is both)."""
-        if not self.open_atoms:
-            brave = clasp.last_model(self.ctl, clasp.shown_atoms, assumptions=assumptions)
-            cautious = None
-        else:
-            with self._guided(True):
-                brave = clasp.last_model(self.ctl, clasp.shown_atoms, "brave", 0, assumptions)
-            with self._guided(False):
-                found = clasp.last_model(self.ctl, clasp.shown_atoms, "cautious", 0, assumptions)
-            cautious = frozenset(found) if found is not None else None
-        if brave is None or (self.open_atoms and cautious is None):
+        found = self._consequences_each([assumptions])[0]
+        if found is None:
             raise InputError(self.source, "the scenario is contradictory: no reading of it is consistent")
-        return brave, cautious
+        return found
+
+    def _consequences_each(self, assumption_sets: Sequence[Sequence[tuple[Symbol, bool]]]
+                           ) -> list[tuple[list[Symbol], frozenset[Symbol] | None] | None]:
+        """`_shown_consequences` under each set of assumptions (None where no reading meets it): every
+        brave enumeration first, then every cautious one, so the heuristic's sign is switched twice
+        in all, not twice a set (a switch costs more than the search, `_guided`)."""
+        if not self.open_atoms:
+            models = [clasp.last_model(self.ctl, clasp.shown_atoms, assumptions=a) for a in assumption_sets]
+            return [None if m is None else (m, None) for m in models]
+        with self._guided(True):
+            braves = [clasp.last_model(self.ctl, clasp.shown_atoms, "brave", 0, a) for a in assumption_sets]
+        with self._guided(False):
+            cautious = [None if b is None else clasp.last_model(self.ctl, clasp.shown_atoms, "cautious", 0, a)
+                        for a, b in zip(assumption_sets, braves)]
+        return [None if b is None or c is None else (b, frozenset(c)) for b, c in zip(braves, cautious)]
 
     @contextmanager
     def _guided(self, sign: bool) -> Iterator[None]:
@@ -563,41 +590,42 @@ class Solver:
         of answer sets (320 for cautious at 1e4 transactions), each read back whole. Deciding
         the open atoms first, all one way, reaches the consequences in two or three (the
         consequences are the same: a heuristic changes only the order of the search). The
-        modifiers hang on two switches (externals with no name) so that either sign can be on.
+        modifiers count only while the heuristic is "Domain", so they stay in the program; the
+        sign hangs on one switch (an external with no name), set only when the sign changes: each
+        assignment costs over a millisecond on a large program, as much as the search itself.
         """
         if self.warm or self._switched:  # a warm solver's cone reads its own models; leave it alone
             yield
             return
-        if self._guides is None:
-            self._guides = self._add_guides()
+        if self._guide is None:
+            self._guide = self._add_guides()
         solver = self.ctl.configuration.solver
         usual = solver.heuristic  # type: ignore[union-attr]
-        switch = self._guides[0 if sign else 1]
-        self.ctl.assign_external(switch, True)
+        switch, current = self._guide
+        if current is not sign:
+            self.ctl.assign_external(switch, sign)
+            self._guide = (switch, sign)
         solver.heuristic = "Domain"  # type: ignore[union-attr]
         try:
             yield
         finally:
             solver.heuristic = usual  # type: ignore[union-attr]
-            self.ctl.assign_external(switch, False)
 
-    def _add_guides(self) -> tuple[int, int]:
+    def _add_guides(self) -> tuple[int, bool | None]:
         from clingo.backend import HeuristicType
 
         atoms = self.ctl.symbolic_atoms
         with self.ctl.backend() as backend:
-            true_first, false_first = backend.add_atom(), backend.add_atom()
+            true_first = backend.add_atom()
             backend.add_external(true_first)
-            backend.add_external(false_first)
             for sym in self.open_atoms:
                 found = atoms[sym]
                 if found is None:
                     continue
-                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [true_first])
-                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [false_first])
+                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [])
                 backend.add_heuristic(found.literal, HeuristicType.Sign, 1, 1, [true_first])
-                backend.add_heuristic(found.literal, HeuristicType.Sign, -1, 1, [false_first])
-        return true_first, false_first
+                backend.add_heuristic(found.literal, HeuristicType.Sign, -1, 1, [-true_first])
+        return true_first, None
 
     def conclusion_atoms(self) -> list[Symbol]:
         if self._conclusions is None:
