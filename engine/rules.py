@@ -186,6 +186,14 @@ class Calls:
         have.append(pattern)
         self._todo.append((sig, pattern))
 
+    def reads_every(self, sig: tuple[str, int]) -> bool | None:
+        """Whether some call reads every atom of this predicate (True), none (False), or only those
+        with some constants (None: `reads` tells them apart)."""
+        patterns = self.patterns.get(sig, ())
+        if any(all(p is None for p in pattern) for pattern in patterns):
+            return True
+        return None if patterns else False
+
     def reads(self, name: str, arguments: Sequence[str]) -> bool:
         """Whether some call reads this ground atom, given by its name and its arguments' text (an open
         fact the wanted predicates may turn on)."""

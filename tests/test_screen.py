@@ -210,3 +210,27 @@ def test_ledger_rows_mean_what_yaml_would() -> None:
     assert t4.knowingly == "unknown" and t4.on == dt.date(2025, 5, 20) and str(t4.amount_usd) == "500.00"
     assert "hzb_front" in led.base.organizations and led.base.organizations["hzb_front"].alias_of == "hizballah"
     assert isinstance(ledger.SPECS["transactions"].required, tuple)
+
+
+def test_deciding_questions_are_about_the_rows_own_parties(tmp_path: Path) -> None:
+    # Two people pay the same front of CJNG after its designation (2025-02-20, 90 FR 10030); what
+    # each knew of CJNG is unknown. Whether Ana's payment is material support turns on what Ana
+    # knew (18 U.S.C. § 2339B(a)(1): the giver must know of the designation or the terrorism),
+    # never on what Carla knew, though Carla's knowledge names the same organization.
+    (tmp_path / "parties.csv").write_text(
+        "id,name,kind,country,us_national,agent_of\n"
+        "ana,Ana Torres,person,US,true,\ncarla,Carla Ruiz,person,US,true,\n"
+        "front,Delta Freight SA,company,MX,,cjng\n", encoding="utf-8")
+    (tmp_path / "transactions.csv").write_text(
+        "id,on,from,to,provides,amount_usd,place,knowingly\n"
+        "ta,2025-03-10,ana,front,currency,2500.00,US,true\n"
+        "tc,2025-03-11,carla,front,currency,2500.00,US,true\n", encoding="utf-8")
+    (tmp_path / "knowledge.csv").write_text("actor,org,knew\nana,cjng,unknown\ncarla,cjng,unknown\n", encoding="utf-8")
+    tables = {k: str(tmp_path / f"{k}.csv") for k in ("parties", "transactions", "knowledge")}
+    rows, _, _ = screen.screen(screen.Options(str(EXAMPLE / "base.yaml"), tables, progress=False))
+    found = {r.id: r for r in rows}
+    for ident, own, other in (("ta", "Ana Torres", "Carla Ruiz"), ("tc", "Carla Ruiz", "Ana Torres")):
+        row = found[ident]
+        assert row.answers["material_support"] == "depends"
+        assert any(q.startswith(f"Did {own} know") for q in row.deciding), row.deciding
+        assert not any(other in q for q in row.deciding), row.deciding
