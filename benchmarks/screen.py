@@ -8,6 +8,7 @@ organizations and events, and the banks) and four CSV tables (parties, transacti
 knowledge). Then, each in a fresh process and timed from outside (wall) and inside (CPU):
 
 - the screen, one process: `engine.screen.screen` reading the tables and writing results.csv;
+- the same in one process per core (`--jobs`, the CLI's default; engine/processes.py);
 - the screen on a local Dask cluster of one worker and of `--workers` (the speed-up from 1 to N
   workers; the base, parties and knowledge go to each worker once, the partitions carry their rows);
 - the hand-written baseline (benchmarks/baseline.py) on the same tables: it reads them with the
@@ -81,14 +82,15 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def side(which: str, files: dict[str, str], out: str, workers: int) -> dict[str, Any]:
+def side(which: str, files: dict[str, str], out: str, workers: int, jobs: int = 1) -> dict[str, Any]:
     """Run one side in this process (called in a fresh worker process); its timings and answers."""
     t0, c0 = time.perf_counter(), time.process_time()
     tables = {k: files[k] for k in ("parties", "transactions", "holdings", "knowledge")}
     if which == "engine":
         from engine import screen
 
-        rows, found, _ = screen.screen(screen.Options(files["base"], tables, out=out, workers=workers, progress=False))
+        rows, found, _ = screen.screen(screen.Options(files["base"], tables, out=out, workers=workers, progress=False,
+                                                      jobs=jobs))
         answers = {r.id: {k: v for k, v in r.answers.items() if k in COMPARED} for r in rows}
     else:
         answers = baseline_screen(files["base"], tables, out)
@@ -122,11 +124,12 @@ def baseline_screen(base: str, tables: dict[str, str], out: str) -> dict[str, di
     return answers
 
 
-def run_side(which: str, files: dict[str, str], workers: int) -> dict[str, Any]:
+def run_side(which: str, files: dict[str, str], workers: int, jobs: int = 1) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         result, out = Path(tmp) / "side.json", str(Path(tmp) / "results.csv")
         env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        subprocess.run([sys.executable, __file__, "--side", which, json.dumps(files), out, str(workers), str(result)],
+        subprocess.run([sys.executable, __file__, "--side", which, json.dumps(files), out, str(workers), str(result),
+                        str(jobs)],
                        check=True, env=env, cwd=str(ROOT))
         return json.loads(result.read_text())
 
@@ -134,23 +137,29 @@ def run_side(which: str, files: dict[str, str], workers: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--side"]:
-        found = side(argv[1], json.loads(argv[2]), argv[3], int(argv[4]))
+        found = side(argv[1], json.loads(argv[2]), argv[3], int(argv[4]), int(argv[6]))
         Path(argv[5]).write_text(json.dumps(found))
         return []
     ap = argparse.ArgumentParser(description="fto screen end to end on generated ledgers")
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--workers", type=int, default=2, help="Dask workers for the speed-up (0: skip)")
     ap.add_argument("--runs", type=int, default=1, help="runs of each side per size (medians reported)")
+    ap.add_argument("--jobs", type=int, default=0, help="processes for the --jobs run (0: one per core; 1: skip it)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    from engine.processes import cores
+
+    jobs = args.jobs or cores()
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             files = write_ledger(n, Path(tmp))
-            runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "engine": [], "dask1": [], "dask": []}
+            runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "engine": [], "jobs": [], "dask1": [], "dask": []}
             for _ in range(args.runs):
                 runs["baseline"].append(run_side("baseline", files, 0))
                 runs["engine"].append(run_side("engine", files, 0))
+                if jobs > 1:
+                    runs["jobs"].append(run_side("engine", files, 0, jobs))
                 if args.workers:
                     runs["dask1"].append(run_side("engine", files, 1))
                     runs["dask"].append(run_side("engine", files, args.workers))
@@ -159,8 +168,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         if diff:
             raise SystemExit(f"DISAGREEMENT at {n}: {diff[:5]} engine {[eng.get(i) for i in diff[:5]]} "
                              f"baseline {[base[i] for i in diff[:5]]}")
-        if any(r["answers"] != eng for r in runs["dask"] + runs["dask1"]):
-            raise SystemExit(f"the Dask run's answers differ from the single process's at {n}")
+        if any(r["answers"] != eng for r in runs["dask"] + runs["dask1"] + runs["jobs"]):
+            raise SystemExit(f"the --jobs or Dask run's answers differ from the single process's at {n}")
 
         def med(which: str, key: str) -> float:
             return statistics.median(r[key] for r in runs[which]) if runs[which] else float("nan")
@@ -169,6 +178,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                "engine_cpu_s": round(med("engine", "cpu"), 3), "baseline_wall_s": round(med("baseline", "wall"), 3),
                "ratio_wall": round(med("engine", "wall") / med("baseline", "wall"), 2),
                "peak_mb": round(max(r["peak_mb"] for r in runs["engine"]), 1),
+               "jobs": jobs, "jobs_wall_s": round(med("jobs", "wall"), 3),
+               "ratio_jobs_wall": round(med("jobs", "wall") / med("baseline", "wall"), 2),
                "dask_workers": args.workers, "dask1_wall_s": round(med("dask1", "wall"), 3),
                "dask_wall_s": round(med("dask", "wall"), 3),
                "speedup": round(med("dask1", "wall") / med("dask", "wall"), 2) if runs["dask"] else None,
@@ -176,6 +187,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         rows.append(row)
         print(f"screen {n:>8} tx  engine {row['engine_wall_s']:7.2f}s wall ({row['engine_cpu_s']:.2f}s CPU)  "
               f"baseline {row['baseline_wall_s']:6.2f}s  ratio {row['ratio_wall']:5.2f}  peak {row['peak_mb']:7.1f} MB  "
+              f"--jobs {jobs} {row['jobs_wall_s']:.2f}s wall (ratio {row['ratio_jobs_wall']:.2f})  "
               f"dask x1 {row['dask1_wall_s']:.2f}s, x{args.workers} {row['dask_wall_s']:.2f}s "
               f"(speed-up from 1 to {args.workers} workers {row['speedup']})  "
               f"agree on {len(base)} rows", flush=True)

@@ -669,6 +669,7 @@ def screen(
     match_registry: bool = typer.Option(False, "--match-registry", help="Match party names against the registry's names and aliases."),
     skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help="Leave bad rows out, listing each in a rejects file."),
     rejects: Optional[str] = typer.Option(None, "--rejects", help="Where to list rejected rows (default: OUT.rejects.csv)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", help="Solve in this many processes on this machine (default: one per core; 1: in this process)."),
     workers: int = typer.Option(0, "--workers", help="Solve on a local Dask cluster of this many processes."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Solve on the Dask cluster at this address."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
@@ -681,8 +682,12 @@ def screen(
     tables = {"transactions": transactions, "parties": parties, "holdings": holdings, "knowledge": knowledge}
     if workers < 0:
         raise InputError("<command line>", "must be 0 or more", where="--workers")
+    if jobs is not None and jobs < 1:
+        raise InputError("<command line>", "must be 1 or more", where="--jobs")
+    from engine.processes import cores
+
     opts = sc.Options(base, tables, parse_day(as_of) if as_of else None, out, match_registry, skip_bad_rows, rejects,
-                      workers, scheduler, not no_progress)
+                      workers, scheduler, not no_progress, jobs=jobs or cores())
     if explain_id is not None:
         _explain_row(opts, explain_id, row_scenario, as_json)
         return

@@ -22,6 +22,11 @@ class InputError(Exception):
         self.problem = " ".join(problem.split())  # one line, always
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, int | None, str]]:
+        """Pickled by its parts (it is raised in a worker process and re-raised in the one that
+        started it), not by its message, which `__init__` does not take."""
+        return (InputError, (self.source, self.problem, self.line, self.where))
+
     def render(self) -> str:
         source = _visible(self.source)
         place = source if self.line is None else f"{source}:{self.line}"

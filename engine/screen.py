@@ -457,9 +457,14 @@ class _Deciding:
 
 
 def run(parts: Sequence[Partition], common: Shared, workers: int = 0, scheduler: str | None = None,
-        progress: Callable[[int], None] | None = None) -> list[list[Row]]:
-    """Every partition's rows, in partition order: here, one after the other, or on a Dask cluster
-    (`workers` local processes, or the cluster at `scheduler`), `common` sent to each worker once."""
+        progress: Callable[[int], None] | None = None, jobs: int = 1) -> list[list[Row]]:
+    """Every partition's rows, in partition order: on a Dask cluster (`workers` local processes, or
+    the cluster at `scheduler`), in `jobs` processes on this machine, or here, one after the other;
+    `common` sent to each worker once."""
+    if not workers and not scheduler and jobs > 1 and len(parts) > 1:
+        from engine import processes
+
+        return processes.run(parts, solve, common, min(jobs, len(parts)), progress, len)
     if not workers and not scheduler:
         out = []
         for part in parts:
@@ -717,6 +722,7 @@ class Options:
     scheduler: str | None = None
     progress: bool = True
     block_rows: int = BLOCK_ROWS
+    jobs: int = 1  # processes on this machine (engine/processes.py); the CLI's default is one per core
 
 
 def load_ledger(opts: Options) -> ledger_mod.Ledger:
@@ -737,7 +743,7 @@ def screen(opts: Options) -> tuple[list[Row], list[Conclusion], ledger_mod.Ledge
     todo = partitions(ledger, opts.block_rows)
     total = sum(len(p) for p in todo)
     with _progress(opts.progress, total) as advance:
-        parts = run(todo, shared(ledger, opts.base, opts.as_of), opts.workers, opts.scheduler, advance)
+        parts = run(todo, shared(ledger, opts.base, opts.as_of), opts.workers, opts.scheduler, advance, opts.jobs)
     rows = merge(parts, row_order(ledger))
     if opts.out and _partitioned(opts.out):
         write_partitions(parts, found, opts.out, ledger.matches)

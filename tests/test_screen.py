@@ -186,6 +186,30 @@ def test_dask_two_workers_give_the_same_rows() -> None:
     assert [vars(r) for r in spread] == [vars(r) for r in single]
 
 
+def test_processes_on_this_machine_give_the_same_rows() -> None:
+    single, _, _ = screen.screen(options(block_rows=3))
+    spread, _, _ = screen.screen(options(block_rows=3, jobs=2))
+    assert len(list(screen.partitions(screen.load_ledger(options()), 3))) > 1  # so two processes share them
+    assert [vars(r) for r in spread] == [vars(r) for r in single]
+
+
+def test_an_input_error_crosses_processes_whole() -> None:
+    import pickle
+
+    error = InputError("tx.csv", "'ghost' is not a defined party", where="row 1, column to")
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is InputError and str(again) == str(error) == "tx.csv: row 1, column to: 'ghost' is not a defined party"
+
+
+def test_jobs_must_be_one_or_more(tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    run = subprocess.run([sys.executable, "-m", "engine.cli", "screen", str(EXAMPLE / "base.yaml"),
+                          "--transactions", TABLES["transactions"], "--parties", TABLES["parties"],
+                          "--jobs", "0", "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and run.stderr == "error: <command line>: --jobs: must be 1 or more\n"
+    assert not out.exists()
+
+
 def test_registry_search_is_tolerant() -> None:
     assert "hizballah" in [e.id for e in search("hezbollah")]
     assert [e.id for e in search("Cártel de Sinaloa")] == ["cartel_de_sinaloa"]
