@@ -14,7 +14,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -92,13 +92,108 @@ class Reject:
         return InputError(self.file, self.problem, where=place)
 
 
+class Rows:
+    """Validated rows of one model kept compactly: for each row, the names of the fields it set (one
+    tuple shared by the rows that set the same ones) and their values; the fields it did not set are
+    the model's defaults. A row is made again when it is read (`model_construct`: its values were
+    validated when the table was read, and these models have no validator that sets other fields).
+
+    Why: a validated transaction is a pydantic object of 56 fields, about 2.6 KB, and a million
+    of them held 2.6 GB of a screen's memory, where the eight or nine fields a ledger row sets take
+    a few hundred bytes. `peeks` reads fields without making the rows (partitioning, checking ids).
+    """
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        self.model = model
+        self.items: list[tuple[tuple[str, ...], tuple[Any, ...]]] = []
+        self._shapes: dict[frozenset[str], tuple[str, ...]] = {}
+        self._shared: dict[object, object] = {}  # equal ids and days, one object each
+
+    def append(self, row: BaseModel) -> None:
+        fields = frozenset(row.model_fields_set)
+        names = self._shapes.get(fields)
+        if names is None:
+            names = self._shapes[fields] = tuple(n for n in self.model.model_fields if n in fields)
+        values = row.__dict__
+        self.items.append((names, tuple(self._share(values[n]) for n in names)))
+
+    def _share(self, value: Any) -> Any:
+        if type(value) is str or type(value) is dt.date:  # only these: 1 == True, Decimal("1.0") == Decimal("1.00")
+            return self._shared.setdefault(value, value)
+        return value
+
+    def subset(self, items: Iterable[tuple[tuple[str, ...], tuple[Any, ...]]]) -> "Rows":
+        out = Rows(self.model)
+        out.items = list(items)
+        return out
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> Any:
+        names, values = self.items[i]
+        defaults, mutable = _defaults(self.model)
+        full = dict(defaults)  # every field given: model_construct then looks up no default (40 µs a row)
+        full.update((n, full[n].copy()) for n in mutable)  # a list default of its own, as pydantic gives each row
+        full.update(zip(names, values))
+        return self.model.model_construct(_fields_set=set(names), **full)
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(len(self.items)))
+
+    def peeks(self) -> Iterator["Peek"]:
+        defaults = _defaults(self.model)[0]
+        return (Peek(names, values, defaults) for names, values in self.items)
+
+    def __getstate__(self) -> tuple[type[BaseModel], list[tuple[tuple[str, ...], tuple[Any, ...]]]]:
+        return self.model, self.items  # not the sharing tables: a worker only reads the rows
+
+    def __setstate__(self, state: tuple[type[BaseModel], list[tuple[tuple[str, ...], tuple[Any, ...]]]]) -> None:
+        self.model, self.items = state
+        self._shapes, self._shared = {}, {}
+
+
+class Peek:
+    """A compact row's fields read in place (a field it did not set is the model's default)."""
+
+    __slots__ = ("_names", "_values", "_defaults")
+
+    def __init__(self, names: tuple[str, ...], values: tuple[Any, ...], defaults: dict[str, Any]) -> None:
+        self._names, self._values, self._defaults = names, values, defaults
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[self._names.index(name)]
+        except ValueError:
+            return self._defaults[name]
+
+
+_DEFAULTS: dict[type[BaseModel], tuple[dict[str, Any], tuple[str, ...]]] = {}
+
+
+def _defaults(model: type[BaseModel]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The model's default for each field, and the fields whose default is a list, dict or set."""
+    if model not in _DEFAULTS:
+        found = {n: f.get_default(call_default_factory=True) for n, f in model.model_fields.items()}
+        _DEFAULTS[model] = (found, tuple(n for n, v in found.items() if isinstance(v, (list, dict, set))))
+    return _DEFAULTS[model]
+
+
+COMPACT = frozenset({"transactions"})
+"""The tables kept as `Rows`: the one a ledger has millions of rows in. Parties stay models: every
+partition's scenario looks up the parties its rows reach by id."""
+
+CHUNK = 20_000
+"""Rows validated at a time, so that a large table never holds all its validated models at once."""
+
+
 @dataclass
 class Table:
     """The valid rows of one table, in file order, each with its row number."""
 
     spec: TableSpec
     source: str
-    rows: list[Any] = field(default_factory=list)
+    rows: Any = field(default_factory=list)  # a list of models, or Rows (COMPACT)
     numbers: list[int] = field(default_factory=list)
 
 
@@ -161,32 +256,32 @@ def load_table(kind: str, path: str, skip_bad: bool, rejects: list[Reject]) -> T
         if column not in header and column not in present:
             raise InputError(path, "required column is missing", where=f"column {column}")
     lists = _list_fields(spec.model)
-    cleaned = [_clean(row, lists) for row in raw]
-    table = Table(spec, path)
-    try:
-        valid = TypeAdapter(list[spec.model]).validate_python(cleaned)  # type: ignore[valid-type]
-        bad: dict[int, Reject] = {}
-    except ValidationError as exc:
-        bad = {}
-        for err in exc.errors():
-            index = err["loc"][0]
-            if isinstance(index, int) and index not in bad:
-                column = next((str(p) for p in err["loc"][1:] if isinstance(p, str)), "")
-                column = {v: k for k, v in known.items()}.get(column, column)
-                problem = "required value is missing" if err.get("type") == "missing" else _message(err)
-                bad[index] = Reject(path, index + 1, column, problem)
-        if not skip_bad:
-            raise bad[min(bad)].error() from None
-        valid = [None] * len(cleaned)
-        for i, row in enumerate(cleaned):
-            if i not in bad:
-                valid[i] = spec.model.model_validate(row)
-    for i, row in enumerate(valid):
-        if i in bad:
-            rejects.append(bad[i])
-        else:
-            table.rows.append(row)
-            table.numbers.append(i + 1)
+    table = Table(spec, path, Rows(spec.model) if kind in COMPACT else [])
+    adapter = TypeAdapter(list[spec.model])  # type: ignore[valid-type]
+    for start in range(0, len(raw), CHUNK):
+        chunk = [_clean(row, lists) for row in raw[start:start + CHUNK]]
+        raw[start:start + CHUNK] = [None] * len(chunk)  # read once: let the text go as the rows are made
+        try:
+            valid = adapter.validate_python(chunk)
+            bad: dict[int, Reject] = {}
+        except ValidationError as exc:
+            bad = {}
+            for err in exc.errors():
+                index = err["loc"][0]
+                if isinstance(index, int) and index not in bad:
+                    column = next((str(p) for p in err["loc"][1:] if isinstance(p, str)), "")
+                    column = {v: k for k, v in known.items()}.get(column, column)
+                    problem = "required value is missing" if err.get("type") == "missing" else _message(err)
+                    bad[index] = Reject(path, start + index + 1, column, problem)
+            if not skip_bad:
+                raise bad[min(bad)].error() from None
+            valid = [None if i in bad else spec.model.model_validate(row) for i, row in enumerate(chunk)]
+        for i, row in enumerate(valid):
+            if i in bad:
+                rejects.append(bad[i])
+            else:
+                table.rows.append(row)
+                table.numbers.append(start + i + 1)
     return table
 
 
@@ -226,8 +321,24 @@ class Ledger:
     base_data: dict[str, Any] = field(default_factory=dict)
     """The base scenario as file data (with any linked registry organizations)."""
 
+    _index: tuple[dict[str, Any], dict[str, int], dict[str, list[tuple[int, Any]]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+
     def tables(self) -> list[Table]:
         return [t for t in (self.parties, self.transactions, self.holdings, self.knowledge) if t is not None]
+
+    def index(self) -> tuple[dict[str, Any], dict[str, int], dict[str, list[tuple[int, Any]]]]:
+        """The table parties by id, each one's place in its table, and the knowledge rows by actor
+        (with their places), made on first use, once the tables are checked. Why: every partition's
+        scenario looks up the parties and knowledge its rows reach, and scanning the whole tables
+        for each partition made a million-row screen's cost grow with its parties times its partitions."""
+        if self._index is None:
+            parties = self.parties.rows if self.parties else []
+            by_actor: dict[str, list[tuple[int, Any]]] = {}
+            for i, k in enumerate(self.knowledge.rows if self.knowledge else []):
+                by_actor.setdefault(k.actor, []).append((i, k))
+            self._index = ({p.id: p for p in parties}, {p.id: i for i, p in enumerate(parties)}, by_actor)
+        return self._index
 
 
 def load(base: Located, paths: dict[str, str | None], skip_bad: bool = False, match: bool = False) -> Ledger:
@@ -293,18 +404,22 @@ def _check_references(ledger: Ledger, skip_bad: bool) -> None:
 
     def keep(table: Table, check: Any) -> None:
         """Keep the rows `check` finds nothing wrong with; `check(row)` -> (column, problem) or None."""
-        rows, numbers = [], []
-        for row, number in zip(table.rows, table.numbers):
+        compact = isinstance(table.rows, Rows)
+        kept, numbers = [], []
+        for i, (row, number) in enumerate(zip(table.rows.peeks() if compact else table.rows, table.numbers)):
             found = check(row)
             if found is None:
-                rows.append(row)
+                kept.append(i)
                 numbers.append(number)
                 continue
             reject = Reject(table.source, number, *found)
             if not skip_bad:
                 raise reject.error()
             ledger.rejects.append(reject)
-        table.rows, table.numbers = rows, numbers
+        if len(kept) < len(table.numbers):
+            table.rows = (table.rows.subset(table.rows.items[i] for i in kept) if compact
+                          else [table.rows[i] for i in kept])
+        table.numbers = numbers
 
     def fresh(table: Table) -> Any:
         where = f"{Path(table.source).name} row"
@@ -380,7 +495,7 @@ def _check_references(ledger: Ledger, skip_bad: bool) -> None:
 def closure(ledger: Ledger, names: Iterable[str]) -> set[str]:
     """The table parties these ids name, and every party they reach through agent_of, spouse_of
     and child_of (what a record's rules may read about its parties)."""
-    by_id = {p.id: p for p in ledger.parties.rows} if ledger.parties else {}
+    by_id = ledger.index()[0]
     seen: set[str] = set()
     todo = [n for n in names if n in by_id]
     while todo:
@@ -398,13 +513,12 @@ def scenario_for(ledger: Ledger, transactions: Iterable[Any], holdings: Iterable
     transactions, holdings = list(transactions), list(holdings)
     names = [n for t in transactions for n in (t.from_, t.to)] + [n for h in holdings for n in (h.institution, h.owner)]
     reached = closure(ledger, names)
+    by_id, place, by_actor = ledger.index()
     actors = dict(ledger.base.actors)
-    if ledger.parties:  # a table row is the scenario's record (a subclass with its id): no copy per row
-        actors.update((p.id, p) for p in ledger.parties.rows if p.id in reached)
-    known = set(actors)
+    # A table row is the scenario's record (a subclass with its id): no copy per row. In table order.
+    actors.update((p, by_id[p]) for p in sorted(reached, key=place.__getitem__))
     knowledge = list(ledger.base.knowledge)
-    if ledger.knowledge:
-        knowledge.extend(k for k in ledger.knowledge.rows if k.actor in known)
+    knowledge.extend(k for _, k in sorted((x for a in actors for x in by_actor.get(a, ())), key=lambda x: x[0]))
     return ledger.base.model_copy(update={
         "actors": actors,
         "transactions": {**ledger.base.transactions, **{t.id: t for t in transactions}},

@@ -124,9 +124,10 @@ def wanted(found: Sequence[Conclusion]) -> list[tuple[str, int]]:
     return [*(c.signature for c in found), REACH, DEADLINE]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One result row: a transaction's or a holding's answers."""
+    """One result row: a transaction's or a holding's answers (slotted: a million of them are held
+    until the results are written)."""
 
     id: str
     record: str
@@ -143,7 +144,7 @@ class Partition:
     """A block of rows, solved on its own (in a form that travels to another process)."""
 
     number: int
-    transactions: list[Any]
+    transactions: ledger_mod.Rows
     holdings: list[Any]
 
     def __len__(self) -> int:
@@ -151,7 +152,7 @@ class Partition:
 
     def rows(self) -> Iterator[tuple[str, str, tuple[str, str], set[int]]]:
         """(id, record, parties, days) of each row."""
-        for t in self.transactions:
+        for t in self.transactions.peeks():
             yield t.id, "transaction", (t.from_, t.to), {_day(t.on)}
         for h in self.holdings:
             yield h.id, "holding", (h.institution, h.owner), {_day(d) for d in (h.since, h.aware_on, h.reported_on)
@@ -162,12 +163,17 @@ def partitions(ledger: ledger_mod.Ledger, block_rows: int = BLOCK_ROWS) -> list[
     """The ledger's rows in blocks of about `block_rows`: transactions by recipient (a stable hash,
     so the same ledger always gives the same blocks), holdings by their id. The base scenario's own
     transactions and holdings are rows too."""
-    txs = [*_base_rows(ledger.base), *(ledger.transactions.rows if ledger.transactions else [])]
+    base = ledger_mod.Rows(ledger_mod.TransactionRow)
+    for row in _base_rows(ledger.base):
+        base.append(row)
+    table = ledger.transactions.rows if ledger.transactions else base.subset([])
     hs = [*_base_holdings(ledger.base), *(ledger.holdings.rows if ledger.holdings else [])]
-    count = max(1, -(-(len(txs) + len(hs)) // block_rows))
-    parts = [Partition(i, [], []) for i in range(count)]
-    for t in txs:
-        parts[zlib.crc32(t.to.encode()) % count].transactions.append(t)
+    count = max(1, -(-(len(base) + len(table) + len(hs)) // block_rows))
+    chosen: list[list[Any]] = [[] for _ in range(count)]
+    for rows in (base, table):  # the rows stay compact (engine/ledger.py's Rows), read in place
+        for item, t in zip(rows.items, rows.peeks()):
+            chosen[zlib.crc32(t.to.encode()) % count].append(item)
+    parts = [Partition(i, table.subset(chosen[i]), []) for i in range(count)]
     for h in hs:
         parts[zlib.crc32(h.id.encode()) % count].holdings.append(h)
     return [p for p in parts if len(p)]
@@ -484,7 +490,7 @@ def merge(parts: list[list[Row]], order: Sequence[str]) -> list[Row]:
 
 
 def row_order(ledger: ledger_mod.Ledger) -> list[str]:
-    txs = [*ledger.base.transactions, *(t.id for t in (ledger.transactions.rows if ledger.transactions else []))]
+    txs = [*ledger.base.transactions, *(t.id for t in (ledger.transactions.rows.peeks() if ledger.transactions else []))]
     hs = [*(h.id for h in ledger.base.holdings if h.id), *(h.id for h in (ledger.holdings.rows if ledger.holdings else []))]
     return [*txs, *hs]
 
@@ -644,13 +650,15 @@ def row_scenario(ledger: ledger_mod.Ledger, located_data: dict[str, Any], ident:
     """The scenario of one row alone, as scenario-file data: the base file, the row, the parties it
     reaches and what they knew (and, for a transaction to a recipient that others paid too, those
     payments: a rule joins them, § 2339B(d)(1)(F))."""
-    txs = {t.id: t for t in (ledger.transactions.rows if ledger.transactions else [])}
+    table = ledger.transactions.rows if ledger.transactions else ledger_mod.Rows(ledger_mod.TransactionRow)
+    peeks = list(table.peeks())  # read in place: only the rows chosen are made
+    txs = {t.id: i for i, t in enumerate(peeks)}
     hs = {h.id: h for h in (ledger.holdings.rows if ledger.holdings else [])}
     if ident not in txs and ident not in hs:
         raise InputError("<command line>", f"{ident!r} is not a transaction or holding id of the tables", where="--explain")
-    chosen_t = [txs[ident]] if ident in txs else []
+    chosen_t = [table[txs[ident]]] if ident in txs else []
     if chosen_t and chosen_t[0].conspired:
-        chosen_t += [t for t in txs.values() if t.to == chosen_t[0].to and t.conspired and t.id != ident]
+        chosen_t += [table[i] for i, t in enumerate(peeks) if t.to == chosen_t[0].to and t.conspired and t.id != ident]
     chosen_h = [hs[ident]] if ident in hs else []
     names = [n for t in chosen_t for n in (t.from_, t.to)] + [n for h in chosen_h for n in (h.institution, h.owner)]
     reached = ledger_mod.closure(ledger, names)
