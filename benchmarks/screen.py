@@ -107,7 +107,9 @@ def baseline_screen(base: str, tables: dict[str, str], out: str) -> dict[str, di
     from benchmarks.baseline import evaluate
     from engine import ledger, screen
 
-    led = ledger.load(__import__("engine.yamlsource", fromlist=["load_file"]).load_file(base), tables)
+    # Its rows as models (compact=False): the screen keeps a million rows compactly for memory's
+    # sake and makes each again when its partition is solved; a hand-written screen would not.
+    led = ledger.load(__import__("engine.yamlsource", fromlist=["load_file"]).load_file(base), tables, compact=False)
     scenario = screen.partition_scenario(led, screen.Partition(0, led.transactions.rows, led.holdings.rows))  # type: ignore[union-attr]
     found = evaluate(scenario)
     exposed = {t for t, _ in found.exposure}
