@@ -14,12 +14,12 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.errors import InputError
-from engine.scenario import Actor, Holding, Id, Knowledge, Scenario, Transaction, _message, parse
+from engine.scenario import Actor, Holding, Id, Knowledge, Scenario, Transaction, _message, parse, related_id
 from engine.yamlsource import Located
 
 
@@ -505,18 +505,22 @@ def _check_references(ledger: Ledger, skip_bad: bool) -> None:
 
 
 def closure(ledger: Ledger, names: Iterable[str]) -> set[str]:
-    """The table parties these ids name, and every party they reach through agent_of, spouse_of
-    and child_of (what a record's rules may read about its parties)."""
-    by_id = ledger.index()[0]
+    """The table parties these ids name, and every party they reach (`kin`)."""
+    return kin(names, ledger.index()[0].get)
+
+
+def kin(names: Iterable[str], party: Callable[[str], Any]) -> set[str]:
+    """The parties among these ids (those `party` finds), and every party they reach through
+    agent_of, spouse_of and child_of: what a record's rules may read about its parties."""
     seen: set[str] = set()
-    todo = [n for n in names if n in by_id]
+    todo = list(names)
     while todo:
         ident = todo.pop()
-        if ident in seen:
+        row = None if ident in seen else party(ident)
+        if row is None:
             continue
         seen.add(ident)
-        row = by_id[ident]
-        todo.extend(x for x in (row.agent_of, row.spouse_of, row.child_of) if x in by_id and x not in seen)
+        todo.extend(x for x in (row.agent_of and related_id(row.agent_of), row.spouse_of, row.child_of) if x)
     return seen
 
 

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import clingo
 from clingo import ast

@@ -34,7 +34,7 @@ from clingo.symbol import Function, Symbol, SymbolType
 from engine import ledger as ledger_mod
 from engine.errors import InputError
 from engine.rules import Library, RuleSpec
-from engine.scenario import Scenario, related_id
+from engine.scenario import Scenario
 
 RECORDS = {("transaction", 4): "transaction", ("holding", 5): "holding"}
 """The dated records (rules/record.lp) whose first argument is the id of a ledger row."""
@@ -372,22 +372,11 @@ class _Deciding:
         return self._texts[i]
 
     def kin(self, parties: Iterable[str]) -> set[str]:
-        """These parties and every party they reach through agent_of, spouse_of and child_of (as
-        engine/ledger.py's `closure`: what a row's rules may read about its parties)."""
+        """These parties and every party they reach (engine/ledger.py's `kin`), each party's once."""
         out: set[str] = set()
         for party in parties:
             if party not in self._kin:
-                seen: set[str] = set()
-                todo = [party]
-                while todo:
-                    ident = todo.pop()
-                    actor = self.actors.get(ident)
-                    if ident in seen or actor is None:
-                        continue
-                    seen.add(ident)
-                    related = (actor.agent_of and related_id(actor.agent_of), actor.spouse_of, actor.child_of)
-                    todo.extend(x for x in related if x)
-                self._kin[party] = frozenset(seen or {party})
+                self._kin[party] = frozenset(ledger_mod.kin([party], self.actors.get) or {party})
             out |= self._kin[party]
         return out
 
