@@ -171,6 +171,10 @@ class Peek:
         except ValueError:
             return self._defaults[name]
 
+    @property
+    def model_fields_set(self) -> frozenset[str]:
+        return frozenset(self._names)
+
 
 _BLANKS: dict[type[BaseModel], tuple[BaseModel, tuple[str, ...]]] = {}
 
@@ -189,9 +193,10 @@ def _defaults(model: type[BaseModel]) -> dict[str, Any]:
     return _blank(model)[0].__dict__
 
 
-COMPACT = frozenset({"transactions"})
-"""The tables kept as `Rows`: the one a ledger has millions of rows in. Parties stay models: every
-partition's scenario looks up the parties its rows reach by id."""
+COMPACT = frozenset({"transactions", "parties"})
+"""The tables kept as `Rows`: the transactions (a ledger has millions) and the parties (every worker
+process is sent them all, and a process is replaced every ten partitions, engine/processes.py);
+a partition makes only the parties its rows reach."""
 
 CHUNK = 20_000
 """Rows validated at a time, so that a large table never holds all its validated models at once."""
@@ -205,6 +210,17 @@ class Table:
     source: str
     rows: Any = field(default_factory=list)  # a list of models, or Rows (COMPACT)
     numbers: list[int] = field(default_factory=list)
+
+    def views(self) -> Iterable[Any]:
+        """The rows to read a few fields of: the models, or a compact table's rows read in place."""
+        return self.rows.peeks() if isinstance(self.rows, Rows) else self.rows
+
+    def keep(self, kept: list[int]) -> None:
+        """Only the rows at these places (in order), with their numbers."""
+        if len(kept) < len(self.numbers):
+            self.rows = (self.rows.subset(self.rows.items[i] for i in kept) if isinstance(self.rows, Rows)
+                         else [self.rows[i] for i in kept])
+            self.numbers = [self.numbers[i] for i in kept]
 
 
 def read_rows(path: str) -> list[dict[str, Any]]:
@@ -339,12 +355,13 @@ class Ledger:
         return [t for t in (self.parties, self.transactions, self.holdings, self.knowledge) if t is not None]
 
     def index(self) -> tuple[dict[str, Any], dict[str, int], dict[str, list[tuple[int, Any]]]]:
-        """The table parties by id, each one's place in its table, and the knowledge rows by actor
-        (with their places), made on first use, once the tables are checked. Why: every partition's
-        scenario looks up the parties and knowledge its rows reach, and scanning the whole tables
-        for each partition made a million-row screen's cost grow with its parties times its partitions."""
+        """The table parties by id (read in place where the table is compact), each one's place in its
+        table, and the knowledge rows by actor (with their places), made on first use, once the
+        tables are checked. Why: every partition's scenario looks up the parties and knowledge its
+        rows reach, and scanning the whole tables for each partition made a million-row screen's
+        cost grow with its parties times its partitions."""
         if self._index is None:
-            parties = self.parties.rows if self.parties else []
+            parties = list(self.parties.views()) if self.parties else []  # read in place where compact
             by_actor: dict[str, list[tuple[int, Any]]] = {}
             for i, k in enumerate(self.knowledge.rows if self.knowledge else []):
                 by_actor.setdefault(k.actor, []).append((i, k))
@@ -387,12 +404,11 @@ def link_registry(base: Located, parties: Table) -> tuple[dict[str, Any], dict[s
     orgs = dict(data.get("organizations") or {})
     by_registry = {v.get("registry"): k for k, v in orgs.items() if isinstance(v, dict) and v.get("registry")}
     matches: dict[str, tuple[Any, str]] = {}
-    keep_rows, keep_numbers = [], []
-    for row, number in zip(parties.rows, parties.numbers):
+    kept = []
+    for i, row in enumerate(parties.views()):
         m = best(row.name) if row.name and ("kind" not in row.model_fields_set or row.kind in MATCHABLE_KINDS) else None
         if m is None:
-            keep_rows.append(row)
-            keep_numbers.append(number)
+            kept.append(i)
             continue
         org = by_registry.get(m.entry)
         if org is None:
@@ -400,7 +416,7 @@ def link_registry(base: Located, parties: Table) -> tuple[dict[str, Any], dict[s
             orgs[org] = {"registry": m.entry}
         orgs[row.id] = {"name": row.name, "alias_of": org, "in_fact_same": True if m.exact else "unknown"}
         matches[row.id] = (m, org)
-    parties.rows, parties.numbers = keep_rows, keep_numbers
+    parties.keep(kept)
     data["organizations"] = orgs
     return data, matches
 
@@ -416,22 +432,17 @@ def _check_references(ledger: Ledger, skip_bad: bool) -> None:
 
     def keep(table: Table, check: Any) -> None:
         """Keep the rows `check` finds nothing wrong with; `check(row)` -> (column, problem) or None."""
-        compact = isinstance(table.rows, Rows)
-        kept, numbers = [], []
-        for i, (row, number) in enumerate(zip(table.rows.peeks() if compact else table.rows, table.numbers)):
+        kept = []
+        for i, (row, number) in enumerate(zip(table.views(), table.numbers)):
             found = check(row)
             if found is None:
                 kept.append(i)
-                numbers.append(number)
                 continue
             reject = Reject(table.source, number, *found)
             if not skip_bad:
                 raise reject.error()
             ledger.rejects.append(reject)
-        if len(kept) < len(table.numbers):
-            table.rows = (table.rows.subset(table.rows.items[i] for i in kept) if compact
-                          else [table.rows[i] for i in kept])
-        table.numbers = numbers
+        table.keep(kept)
 
     def fresh(table: Table) -> Any:
         where = f"{Path(table.source).name} row"
@@ -445,7 +456,7 @@ def _check_references(ledger: Ledger, skip_bad: bool) -> None:
 
     if ledger.parties:
         keep(ledger.parties, fresh(ledger.parties))
-        kinds.update({p.id: p.kind for p in ledger.parties.rows})
+        kinds.update({p.id: p.kind for p in ledger.parties.views()})
         parties = orgs | set(kinds)
 
         def party(row: PartyRow) -> tuple[str, str] | None:
@@ -464,7 +475,7 @@ def _check_references(ledger: Ledger, skip_bad: bool) -> None:
             return None
 
         keep(ledger.parties, party)
-        kinds = {aid: a.kind for aid, a in base.actors.items()} | {p.id: p.kind for p in ledger.parties.rows}
+        kinds = {aid: a.kind for aid, a in base.actors.items()} | {p.id: p.kind for p in ledger.parties.views()}
     parties = orgs | set(kinds)
     if ledger.transactions:
         keep(ledger.transactions, fresh(ledger.transactions))
@@ -529,10 +540,11 @@ def scenario_for(ledger: Ledger, transactions: Iterable[Any], holdings: Iterable
     transactions, holdings = list(transactions), list(holdings)
     names = [n for t in transactions for n in (t.from_, t.to)] + [n for h in holdings for n in (h.institution, h.owner)]
     reached = closure(ledger, names)
-    by_id, place, by_actor = ledger.index()
+    _, place, by_actor = ledger.index()
     actors = dict(ledger.base.actors)
-    # A table row is the scenario's record (a subclass with its id): no copy per row. In table order.
-    actors.update((p, by_id[p]) for p in sorted(reached, key=place.__getitem__))
+    if ledger.parties:  # a table row is the scenario's record (a subclass with its id), in table order
+        table = ledger.parties.rows
+        actors.update((p, table[place[p]]) for p in sorted(reached, key=place.__getitem__))
     knowledge = list(ledger.base.knowledge)
     knowledge.extend(k for _, k in sorted((x for a in actors for x in by_actor.get(a, ())), key=lambda x: x[0]))
     return ledger.base.model_copy(update={
