@@ -95,8 +95,9 @@ class Reject:
 class Rows:
     """Validated rows of one model kept compactly: for each row, the names of the fields it set (one
     tuple shared by the rows that set the same ones) and their values; the fields it did not set are
-    the model's defaults. A row is made again when it is read (`model_construct`: its values were
-    validated when the table was read, and these models have no validator that sets other fields).
+    the model's defaults. A row is made again when it is read, without validating again: its values
+    were validated when the table was read, and these models have no validator that sets other
+    fields.
 
     Why: a validated transaction is a pydantic object of 56 fields, about 2.6 KB, and a million
     of them held 2.6 GB of a screen's memory, where the eight or nine fields a ledger row sets take
@@ -169,7 +170,9 @@ class Peek:
         try:
             return self._values[self._names.index(name)]
         except ValueError:
-            return self._defaults[name]
+            if name in self._defaults:
+                return self._defaults[name]
+            raise AttributeError(name) from None
 
     @property
     def model_fields_set(self) -> frozenset[str]:
