@@ -693,7 +693,12 @@ def screen(
         return
     if not out:
         raise InputError("<command line>", "say where to write the results (--out FILE), or --explain ID", where="--out")
-    rows, found, ledger = sc.screen(opts)
+    from engine.processes import WorkerDied
+
+    try:
+        rows, found, ledger = sc.screen(opts)
+    except WorkerDied as exc:
+        _fail(str(exc), 1)
     _print_summary(sc.summary(rows, found), len(rows), out, len(ledger.rejects))
 
 

@@ -108,7 +108,7 @@ class Rows:
         self.model = model
         self.items: list[tuple[tuple[str, ...], tuple[Any, ...]]] = []
         self._shapes: dict[frozenset[str], tuple[str, ...]] = {}
-        self._shared: dict[object, object] = {}  # equal ids and days, one object each
+        self._shared: dict[object, object] = {}  # equal ids and days, one object each (not the rows' own ids: unique)
 
     def append(self, row: BaseModel) -> None:
         fields = frozenset(row.model_fields_set)
@@ -116,7 +116,7 @@ class Rows:
         if names is None:
             names = self._shapes[fields] = tuple(n for n in self.model.model_fields if n in fields)
         values = row.__dict__
-        self.items.append((names, tuple(self._share(values[n]) for n in names)))
+        self.items.append((names, tuple(values[n] if n == "id" else self._share(values[n]) for n in names)))
 
     def _share(self, value: Any) -> Any:
         if type(value) is str or type(value) is dt.date:  # only these: 1 == True, Decimal("1.0") == Decimal("1.00")
@@ -167,12 +167,17 @@ class Peek:
         self._names, self._values, self._defaults = names, values, defaults
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # its own slots before they are set (copy, pickle), or a dunder
+            raise AttributeError(name)
         try:
             return self._values[self._names.index(name)]
         except ValueError:
             if name in self._defaults:
                 return self._defaults[name]
             raise AttributeError(name) from None
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[str, ...], tuple[Any, ...], dict[str, Any]]]:
+        return Peek, (self._names, self._values, self._defaults)
 
     @property
     def model_fields_set(self) -> frozenset[str]:
@@ -356,6 +361,9 @@ class Ledger:
 
     def tables(self) -> list[Table]:
         return [t for t in (self.parties, self.transactions, self.holdings, self.knowledge) if t is not None]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_index": None}  # made again where it is used: cheaper than sent
 
     def index(self) -> tuple[dict[str, Any], dict[str, int], dict[str, list[tuple[int, Any]]]]:
         """The table parties by id (read in place where the table is compact), each one's place in its

@@ -3,9 +3,9 @@
 Why processes, not threads: a partition's solve holds the GIL for most of its time (building
 facts, reading answers back). Why not the local Dask cluster (`--workers`): on two cores its
 scheduler shares them with the workers: the 1e5 benchmark ledger took 43.8 s end to end on two
-Dask workers, 29.4 s in two plain processes. The processes are spawned, not forked (a fork copies whatever
-threads' locks the parent held, e.g. a test runner's); each receives `common` once, when it
-starts, and then one job at a time.
+Dask workers, 29.4 s in two plain processes. The processes are spawned, not forked (a fork copies
+whatever threads' locks the parent held, e.g. a test runner's); each receives `common` once,
+when it starts, and then one job at a time.
 
 A process is replaced after RECYCLE jobs: clingo keeps every symbol it has made for the life of
 the process (potassco/clingo#203), so a process that has solved many partitions holds their
@@ -23,7 +23,7 @@ S = TypeVar("S")
 R = TypeVar("R")
 
 RECYCLE = 10
-"""Jobs a process solves before a new one takes its place."""
+"""Jobs a process solves before a new one takes its place (in waves, `run`)."""
 
 _held: dict[str, Any] = {}  # in a worker process: the solve function and what every job needs
 
@@ -36,31 +36,47 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+class WorkerDied(RuntimeError):
+    """A process solving partitions ended without an answer (killed, as the system does when memory
+    runs short, or crashed)."""
+
+
 def run(jobs: Sequence[J], solve: Callable[[J, S], R], common: S, processes: int,
         progress: Callable[[int], None] | None = None, size: Callable[[J], int] = lambda _j: 1) -> list[R]:
     """`solve(job, common)` of every job in `processes` spawned processes, in the jobs' order.
 
-    Why multiprocessing.Pool and not concurrent.futures' ProcessPoolExecutor: the latter's
-    max_tasks_per_child stops starting new processes once the first have retired, and the jobs
-    left wait for ever (python/cpython#115634, Python 3.11 to 3.14)."""
+    The jobs go in waves of RECYCLE a process, each wave to a new pool. Why not one pool whose
+    processes retire after RECYCLE jobs: concurrent.futures' max_tasks_per_child stops starting
+    new processes once the first have retired, and the jobs left wait for ever
+    (python/cpython#115634, Python 3.11 to 3.14); multiprocessing.Pool's maxtasksperchild waits for
+    ever too when a process dies mid-job. A wave's pool says so (BrokenProcessPool): WorkerDied."""
     import multiprocessing
     import pickle
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
-    # Pickled once here: a new process's arguments are pickled for each process started (1.7 s
-    # for a million-row ledger's parties and knowledge), and processes are replaced as they go.
+    # Pickled once here, not for each process started (1.7 s for a million-row ledger's parties).
     shared = pickle.dumps(common, pickle.HIGHEST_PROTOCOL)
-    pool = multiprocessing.get_context("spawn").Pool(processes, _start, (solve, shared), RECYCLE)
-    try:
-        out: list[Any] = [None] * len(jobs)
-        for i, result in pool.imap_unordered(_solve, enumerate(jobs)):
-            out[i] = result
-            if progress:
-                progress(size(jobs[i]))
-    except BaseException:
-        pool.terminate()
-        raise
-    pool.close()
-    pool.join()
+    out: list[Any] = [None] * len(jobs)
+    wave = processes * RECYCLE
+    for first in range(0, len(jobs), wave):
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start, initargs=(solve, shared))
+        try:
+            futures = {pool.submit(_solve, job): i for i, job in enumerate(jobs[first:first + wave], first)}
+            for future in as_completed(futures):
+                i = futures[future]
+                out[i] = future.result()
+                if progress:
+                    progress(size(jobs[i]))
+        except BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise WorkerDied("a process solving the partitions ended without an answer (killed, perhaps for "
+                             "want of memory); `--jobs 1` solves in this process") from None
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     return out
 
 
@@ -70,6 +86,5 @@ def _start(solve: Callable[[Any, Any], Any], shared: bytes) -> None:
     _held["solve"], _held["common"] = solve, pickle.loads(shared)
 
 
-def _solve(numbered: tuple[int, Any]) -> tuple[int, Any]:
-    i, job = numbered
-    return i, _held["solve"](job, _held["common"])
+def _solve(job: Any) -> Any:
+    return _held["solve"](job, _held["common"])

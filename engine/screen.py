@@ -318,7 +318,6 @@ class _Deciding:
         self.open: list[tuple[Symbol, frozenset[str], frozenset[int]]] = []
         self.by_anchor: dict[object, list[int]] = {}
         self.kinds: list[object] = []  # of each open atom: what it is fixed together with (settle)
-        self.others: list[frozenset[str]] = []  # of each open atom: the ids it names that are no organization
         self.by_signature: dict[tuple[str, int], list[int]] = {}
         self._texts: dict[int, tuple[str, ...]] = {}  # arguments' text, read only where a rule's call names a constant
         organizations = set(s.organizations)
@@ -329,15 +328,15 @@ class _Deciding:
             self._names(args, ids, days)
             at = len(self.open)
             others = frozenset(ids - organizations)
-            # Filed under one party or record it names (a row must name them all, `near`), else under
-            # each organization it names, else under one of its days, or under None.
-            for anchor in [min(others)] if others else ids or [min(days) if days else None]:
+            # Filed under each party or record it names, else under each organization it names (an
+            # atom about another party and an organization the row reaches is no question of the
+            # row's), else under one of its days, or under None.
+            for anchor in others or ids or [min(days) if days else None]:
                 self.by_anchor.setdefault(anchor, []).append(at)
             # Open atoms fixed together: those of one predicate; a fact about no scenario id on its own.
             self.kinds.append((name, len(args)) if ids or days else at)
             self.by_signature.setdefault((name, len(args)), []).append(at)
             self.open.append((atom, frozenset(ids), frozenset(days)))
-            self.others.append(others)
         self.relevant: dict[tuple[str, int], frozenset[int]] = {}
 
     def _names(self, args: Sequence[Symbol], ids: set[str], days: set[int]) -> None:
@@ -381,12 +380,13 @@ class _Deciding:
         return out
 
     def near(self, names: set[str], days: set[int]) -> list[int]:
-        """The open atoms (by position) about these days and some of these ids, naming no party or
-        record but these (`in_fact_same(party, entry)`: the entry is no organization the row is known
-        to reach; `should_have_known(other, org)`: another giver's knowledge is no question of this
-        row's, though it names an organization the row reaches)."""
+        """The open atoms (by position) about these days and some of these ids: one that names a
+        party or record names one of the row's (`in_fact_same(party, entry)`: the entry is no
+        organization the row is known to reach; not `should_have_known(other, org)`: another
+        giver's knowledge is no question of this row's, though it names an organization the row
+        reaches)."""
         found = {i for anchor in (None, *names, *days) for i in self.by_anchor.get(anchor, ())}
-        return sorted(i for i in found if self.open[i][2] <= days and self.others[i] <= names)
+        return sorted(i for i in found if self.open[i][2] <= days)
 
     def candidates(self, atom: Symbol, near: list[int]) -> list[int]:
         """Those of the open atoms `near` a row that `atom` may turn on."""

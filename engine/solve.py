@@ -237,7 +237,8 @@ class Solver:
         self._switched = 0  # depth of `switched` contexts: nothing is cached inside one
         self._shown_sigs: set[tuple[str, int]] = set()  # predicates statuses() has added a #show for
         self._dropped: dict[frozenset[tuple[str, int]], frozenset[Symbol]] = {}  # statuses(): atoms of others
-        self._guide: tuple[int, bool | None] | None = None  # the enumeration heuristic's switch and its value (_guided)
+        self._guides: tuple[int, int] | None = None  # switches of the enumeration heuristic (_guided)
+        self._guiding: bool | None = None  # which of them is on: true first (True), false first (False), neither
 
     def _readings(self) -> list[Symbol]:
         found: set[Symbol] = set()
@@ -368,6 +369,7 @@ class Solver:
                    read: Callable[[clingo.Model], frozenset[Symbol]]) -> frozenset[Symbol] | None:
         if key not in self._witnesses:  # type: ignore[comparison-overlap]
             self._prefer_false()
+            self._unguide()  # the enumeration's modifiers would override these
             solver = self.ctl.configuration.solver
             usual = solver.heuristic  # type: ignore[union-attr]
             solver.heuristic = "Domain"  # type: ignore[union-attr]
@@ -590,42 +592,51 @@ class Solver:
         of answer sets (320 for cautious at 1e4 transactions), each read back whole. Deciding
         the open atoms first, all one way, reaches the consequences in two or three (the
         consequences are the same: a heuristic changes only the order of the search). The
-        modifiers count only while the heuristic is "Domain", so they stay in the program; the
-        sign hangs on one switch (an external with no name), set only when the sign changes: each
-        assignment costs over a millisecond on a large program, as much as the search itself.
+        modifiers hang on two switches (externals with no name), one for each sign; the one on
+        stays on until the other sign is wanted or `canonical` (whose own modifiers must not meet
+        them) turns it off: each assignment costs over a millisecond on a large program, as much
+        as the search itself, and a batch of searches (`statuses_each`) switches twice in all.
         """
         if self.warm or self._switched:  # a warm solver's cone reads its own models; leave it alone
             yield
             return
-        if self._guide is None:
-            self._guide = self._add_guides()
+        if self._guides is None:
+            self._guides = self._add_guides()
         solver = self.ctl.configuration.solver
         usual = solver.heuristic  # type: ignore[union-attr]
-        switch, current = self._guide
-        if current is not sign:
-            self.ctl.assign_external(switch, sign)
-            self._guide = (switch, sign)
+        if self._guiding is not sign:
+            self._unguide()
+            self.ctl.assign_external(self._guides[0 if sign else 1], True)
+            self._guiding = sign
         solver.heuristic = "Domain"  # type: ignore[union-attr]
         try:
             yield
         finally:
             solver.heuristic = usual  # type: ignore[union-attr]
 
-    def _add_guides(self) -> tuple[int, bool | None]:
+    def _unguide(self) -> None:
+        """Turn off `_guided`'s switch that is on, if one is."""
+        if self._guides is not None and self._guiding is not None:
+            self.ctl.assign_external(self._guides[0 if self._guiding else 1], False)
+        self._guiding = None
+
+    def _add_guides(self) -> tuple[int, int]:
         from clingo.backend import HeuristicType
 
         atoms = self.ctl.symbolic_atoms
         with self.ctl.backend() as backend:
-            true_first = backend.add_atom()
+            true_first, false_first = backend.add_atom(), backend.add_atom()
             backend.add_external(true_first)
+            backend.add_external(false_first)
             for sym in self.open_atoms:
                 found = atoms[sym]
                 if found is None:
                     continue
-                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [])
+                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [true_first])
+                backend.add_heuristic(found.literal, HeuristicType.Level, 1, 1, [false_first])
                 backend.add_heuristic(found.literal, HeuristicType.Sign, 1, 1, [true_first])
-                backend.add_heuristic(found.literal, HeuristicType.Sign, -1, 1, [-true_first])
-        return true_first, None
+                backend.add_heuristic(found.literal, HeuristicType.Sign, -1, 1, [false_first])
+        return true_first, false_first
 
     def conclusion_atoms(self) -> list[Symbol]:
         if self._conclusions is None:

@@ -61,3 +61,23 @@ def test_a_branch_of_many_deciding_facts_answers_each_question_in_the_headers_or
     ways = dict(zip(facts, holds.claim.partition(": ")[0].replace("If the answers to those questions are ", "")
                     .replace(" and ", ", ").split(", ")))
     assert ways["serious_threat(t1)"] == "yes" and ways["could_escape(t1)"] == "no"
+
+
+def test_enumeration_guides_leave_the_canonical_reading_alone() -> None:
+    # statuses() guides clasp's enumerations with heuristic modifiers on the open atoms; the
+    # canonical reading (open atoms in sorted order, false first), which the deciding facts of an
+    # answer come from, must be the same whether or not the solver has enumerated before.
+    from pathlib import Path
+
+    from engine.scenario import load
+    from engine.solve import Solver
+
+    scenario = load(str(Path(__file__).resolve().parent.parent / "examples" / "sinaloa.yaml"))[0]
+    depends = [a for a, st in Solver(scenario).conclusions().items() if st == "depends"][:20]
+    fresh, used = Solver(scenario), Solver(scenario)
+    fresh.canonical()
+    used.canonical()
+    used.statuses([(depends[0].name, len(depends[0].arguments))])
+    for atom in depends:
+        for value in (True, False):
+            assert used.canonical_open([(atom, value)]) == fresh.canonical_open([(atom, value)]), (atom, value)

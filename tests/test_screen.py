@@ -202,6 +202,32 @@ def test_an_input_error_crosses_processes_whole() -> None:
     assert type(again) is InputError and str(again) == str(error) == "tx.csv: row 1, column to: 'ghost' is not a defined party"
 
 
+def _dies_on_one(job: int, common: int) -> int:
+    if job == 1:
+        os._exit(9)  # as a process killed for want of memory ends
+    return job * common
+
+
+def test_a_process_that_dies_is_an_error_not_a_hang() -> None:
+    from engine import processes
+
+    assert processes.run([0, 2, 3], _dies_on_one, 10, 2) == [0, 20, 30]
+    with pytest.raises(processes.WorkerDied, match="ended without an answer"):
+        processes.run([0, 1, 2, 3], _dies_on_one, 10, 2)
+
+
+def test_the_shared_part_travels_after_use() -> None:
+    # A worker's Shared, once a partition has been solved with it, may be sent on again (Dask moves
+    # data between workers): its index of compact parties is left behind and made again.
+    led = screen.load_ledger(options())
+    common = screen.shared(led, str(EXAMPLE / "base.yaml"), None)
+    screen.partition_scenario(common.ledger, screen.partitions(led, 3)[0])
+    again = pickle.loads(pickle.dumps(common))
+    peek = next(led.parties.rows.peeks())  # type: ignore[union-attr]
+    assert pickle.loads(pickle.dumps(peek)).id == peek.id
+    assert [p.id for p in again.ledger.parties.rows] == [p.id for p in led.parties.rows]  # type: ignore[union-attr]
+
+
 def test_jobs_must_be_one_or_more(tmp_path: Path) -> None:
     out = tmp_path / "r.csv"
     run = subprocess.run([sys.executable, "-m", "engine.cli", "screen", str(EXAMPLE / "base.yaml"),
