@@ -203,7 +203,7 @@ def _defaults(model: type[BaseModel]) -> dict[str, Any]:
 
 COMPACT = frozenset({"transactions", "parties"})
 """The tables kept as `Rows`: the transactions (a ledger has millions) and the parties (every worker
-process is sent them all, and a process is replaced every ten partitions, engine/processes.py);
+process is sent them all, and a process is replaced every twenty partitions, engine/processes.py);
 a partition makes only the parties its rows reach."""
 
 CHUNK = 20_000
