@@ -23,9 +23,10 @@ S = TypeVar("S")
 R = TypeVar("R")
 
 RECYCLE = 20
-"""Jobs a process solves before a new one takes its place (in waves, `run`). Each wave costs a
-pool's start and its last job's wait (at 1e6, 14 waves of 10 a process took 51 s more than one
-pool); each job a process keeps its symbols of costs memory (20 MB a partition)."""
+"""Jobs a process solves before a new one takes its place (in waves, `run`). Fewer waves cost less
+(each pays a pool's start and the wait for its last job: at 1e6, 14 waves of 10 a process took
+51 s more than one pool); more jobs a process cost memory (it keeps each job's symbols, about
+20 MB a partition)."""
 
 _held: dict[str, Any] = {}  # in a worker process: the solve function and what every job needs
 
